@@ -1,0 +1,66 @@
+# Newsdesk developer commands. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev migrate demo run test test-postgres lint format migrations-check clean
+
+help: ## List the targets with one line each
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "Newsdesk needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1). Set PYTHON=python3.12 (or similar)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install Newsdesk
+install-dev: $(VENV)/.installed-dev ## Install Newsdesk with the test and lint tools
+
+migrate: install ## Apply database migrations (SQLite file db.sqlite3 unless DATABASE_URL is set)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo newsroom (safe to run again)
+	$(PY) manage.py load_demo_content
+
+run: demo ## Set everything up and serve the site on http://$(HOST):$(PORT)
+	@echo ""
+	@echo "  Newsdesk is starting on http://$(HOST):$(PORT)/"
+	@echo "    Reader site:   http://$(HOST):$(PORT)/"
+	@echo "    Wagtail admin: http://$(HOST):$(PORT)/admin/  (logins above)"
+	@echo "  Press Ctrl+C to stop."
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install-dev ## Run ruff (lint and format check)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev ## Reformat the code and apply safe lint fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install-dev ## Fail if a model change has no migration
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint migrations-check ## Install, lint, check migrations and run the whole suite (SQLite)
+	$(BIN)/pytest
+
+test-postgres: install-dev ## Run the whole suite against PostgreSQL ($(POSTGRES_URL))
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+clean: ## Remove the virtualenv, caches and test output (keeps db.sqlite3 and media/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-output *.egg-info

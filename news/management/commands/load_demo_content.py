@@ -1,0 +1,450 @@
+"""Fill an empty Newsdesk with a demo newsroom: site tree, users, authors and ~30 posts.
+
+Idempotent: running it again creates nothing that is already there (pages are found by
+slug, authors by name, images by title, users by username) and never changes a password
+it did not set. All text is invented for Newsdesk; images are drawn with Pillow.
+
+    python manage.py load_demo_content [--password PASSWORD] [--posts N]
+"""
+
+import datetime
+import io
+import random
+import textwrap
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
+from wagtail.models import Site
+
+from home.models import HomePage, StandardPage
+from news.models import Author, Disclaimer, NewsIndexPage, NewsPage, NewsPageAuthor, NewsSettings
+
+DEFAULT_PASSWORD = "newsdesk-demo"  # noqa: S105 - printed for the demo logins
+
+# (username, role, group name or None for the superuser)
+DEMO_USERS = [
+    ("admin", "administrator", None),
+    ("editor", "editor", "Editors"),
+    ("moderator", "moderator", "Moderators"),
+]
+
+AUTHORS = [
+    ("Maren Holt", "Covers city hall and the harbour for the Port Alder desk."),
+    ("Tomasz Wierzbicki", "Science and climate correspondent."),
+    ("Adaeze Okafor", "Business editor; writes about trade, energy and work."),
+    ("Luis Ferreira", "Sports and culture, with a weakness for lower-league football."),
+    ("Priya Raman", "Night editor and live-blog lead."),
+]
+
+IMAGES = [
+    ("Harbour at dawn", (18, 52, 86), (232, 160, 82)),
+    ("Council chamber", (94, 33, 41), (214, 198, 170)),
+    ("Solar farm on the ridge", (28, 87, 62), (246, 214, 92)),
+    ("Flooded river meadow", (40, 70, 110), (150, 190, 210)),
+    ("Night market lights", (25, 20, 48), (240, 90, 120)),
+    ("Stadium under floodlights", (20, 60, 30), (230, 230, 230)),
+    ("Research vessel in port", (60, 70, 80), (200, 120, 60)),
+    ("Tram depot", (70, 50, 30), (120, 180, 220)),
+]
+
+TAGS = [
+    "Port Alder",
+    "Politics",
+    "Climate",
+    "Business",
+    "Transport",
+    "Sport",
+    "Culture",
+    "Science",
+]
+
+# (headline, tags, breaking)
+POSTS = [
+    ("Council approves new harbour wall after winter storms", ["Port Alder", "Politics"], False),
+    ("Tram line to the university opens two months early", ["Transport", "Port Alder"], False),
+    ("Research vessel returns with record plankton samples", ["Science", "Climate"], False),
+    ("Night market moves to the old tram depot", ["Culture", "Port Alder"], False),
+    ("Ferry operator cuts winter timetable", ["Transport", "Business"], False),
+    ("Alder Rovers promoted after last-minute winner", ["Sport"], False),
+    ("Solar farm on the ridge doubles its output", ["Climate", "Business"], False),
+    ("River meadow flood defences tested by heavy rain", ["Climate", "Port Alder"], True),
+    ("Budget vote delayed as coalition talks stall", ["Politics"], False),
+    ("Shipyard wins order for three electric tugs", ["Business", "Port Alder"], False),
+    ("Library reopens with a rooftop reading room", ["Culture"], False),
+    ("Cycle lanes extended along the waterfront", ["Transport"], False),
+    ("Storm warning issued for the northern coast", ["Climate"], True),
+    ("Fishing quotas: what the new agreement means", ["Business", "Politics"], False),
+    ("Museum unveils restored lighthouse lens", ["Culture", "Port Alder"], False),
+    ("Water company fined over sewage overflows", ["Climate", "Business"], False),
+    ("Youth orchestra tours the islands", ["Culture"], False),
+    ("Mayor announces inquiry into bus contract", ["Politics", "Transport"], True),
+    ("Heat pumps: council offers grants to 2,000 homes", ["Climate", "Politics"], False),
+    ("Rovers sign goalkeeper from the capital", ["Sport"], False),
+    ("Port traffic rises for the fifth month running", ["Business", "Port Alder"], False),
+    ("Seagrass planting season begins in the bay", ["Science", "Climate"], False),
+    ("Hospital opens night clinic for minor injuries", ["Port Alder"], False),
+    ("University spin-out raises funds for tidal turbine", ["Science", "Business"], False),
+    ("Marathon route changed to avoid harbour works", ["Sport", "Transport"], False),
+    ("Election: three candidates enter mayoral race", ["Politics"], False),
+    ("Rail freight terminal plan goes to public hearing", ["Transport", "Business"], False),
+    ("Astronomers spot comet from the observatory hill", ["Science"], False),
+    ("Film festival announces harbour-front screenings", ["Culture"], False),
+    ("Power restored after substation fire", ["Port Alder"], True),
+]
+
+SENTENCES = [
+    "Officials said the decision followed months of consultation with residents.",
+    "The plan will be reviewed again in the spring, according to a council spokesperson.",
+    "Local businesses welcomed the news, though some warned of disruption during the works.",
+    "Figures published on Monday show a steady rise since the start of the year.",
+    "Opposition members questioned the cost and asked for an independent review.",
+    "Residents gathered at the quay to watch the first day of work.",
+    "The project is funded by a mix of regional grants and private investment.",
+    "Experts cautioned that the long-term effects will take years to measure.",
+    "A public meeting is planned at the town hall next week.",
+    "The union said it would study the proposals before responding.",
+    "Volunteers have been helping since the early hours of the morning.",
+    "The timetable could still change if the weather turns, organisers said.",
+    "It is the largest investment of its kind in the region for a decade.",
+    "Campaigners said the announcement was a first step, not a solution.",
+]
+
+QUOTES = [
+    (
+        "We have listened to every objection and changed the plan where we could.",
+        "A council spokesperson",
+        "AFP",
+    ),
+    (
+        "The numbers are better than anyone expected this early in the season.",
+        "Harbour master Ines Kalda",
+        "Reuters",
+    ),
+    (
+        "This is a good day for the town, but the hard work starts now.",
+        "Mayor Odile Brandt",
+        "Newsdesk wire",
+    ),
+    (
+        "Our crews will keep working through the night until every home is reconnected.",
+        "Grid operator statement",
+        "AP",
+    ),
+]
+
+
+def draw_image(title, background, accent, size=(1600, 900)):
+    """A simple generated picture: a two-colour gradient, shapes and the title."""
+    width, height = size
+    picture = PILImage.new("RGB", size, background)
+    draw = ImageDraw.Draw(picture)
+    for y in range(height):
+        mix = y / height
+        colour = tuple(
+            int(b * (1 - mix) + a * mix * 0.6) for b, a in zip(background, accent, strict=True)
+        )
+        draw.line([(0, y), (width, y)], fill=colour)
+    rng = random.Random(title)
+    for _ in range(6):
+        x, y = rng.randrange(width), rng.randrange(height // 3, height)
+        radius = rng.randrange(60, 260)
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], outline=accent, width=6)
+    draw.rectangle([0, height - 140, width, height], fill=(0, 0, 0))
+    draw.text((60, height - 100), title.upper(), fill=accent, font_size=56)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=82)
+    return buffer
+
+
+def paragraph_html(rng, count):
+    return "<p>" + " ".join(rng.sample(SENTENCES, count)) + "</p>"
+
+
+class Command(BaseCommand):
+    help = "Load demo content (site tree, users, authors, posts). Safe to run more than once."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f"Password for newly created demo users (default: {DEFAULT_PASSWORD})",
+        )
+        parser.add_argument(
+            "--posts",
+            type=int,
+            default=len(POSTS),
+            help=f"How many demo posts to create, 0 to {len(POSTS)} (default: {len(POSTS)})",
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even with production settings (creates users with known passwords)",
+        )
+
+    def handle(self, *args, **options):
+        if settings.NEWSDESK_ENVIRONMENT == "production" and not options["allow_production"]:
+            raise CommandError(
+                "refusing to load demo content with production settings: it creates users "
+                "with known passwords. Pass --allow-production if you really mean it."
+            )
+        post_count = options["posts"]
+        if not 0 <= post_count <= len(POSTS):
+            raise CommandError(f"--posts must be between 0 and {len(POSTS)}, not {post_count}")
+        if len(options["password"]) < 8:
+            raise CommandError("--password must be at least 8 characters long")
+
+        with transaction.atomic():
+            users = self.create_users(options["password"])
+            home = self.create_site_tree()
+            authors = self.create_authors()
+            images = self.create_images()
+            disclaimers = self.create_disclaimers(home)
+            index = home.get_children().type(NewsIndexPage).first().specific
+            created = self.create_posts(
+                index,
+                users["editor"][0],
+                users["moderator"][0],
+                authors,
+                images,
+                disclaimers,
+                post_count,
+            )
+
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready: {created} new posts."))
+        self.stdout.write("Logins (admin at /admin/):")
+        for username, (_user, password) in users.items():
+            shown = password if password else "(existing account; password not changed)"
+            self.stdout.write(f"  {username:<10} {shown}")
+
+    def create_users(self, password):
+        User = get_user_model()
+        users = {}
+        for username, role, group_name in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "email": f"{username}@newsdesk.invalid",
+                    "first_name": role.capitalize(),
+                    "last_name": "Demo",
+                    "is_staff": group_name is None,
+                    "is_superuser": group_name is None,
+                },
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+            if group_name is not None:
+                group = Group.objects.filter(name=group_name).first()
+                if group is None:
+                    raise CommandError(
+                        f"group {group_name!r} is missing: run 'manage.py migrate' first"
+                    )
+                user.groups.add(group)
+            users[username] = (user, password if created else None)
+        return users
+
+    def create_site_tree(self):
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is None or not isinstance(site.root_page.specific, HomePage):
+            raise CommandError(
+                "the default site has no Newsdesk home page: run 'manage.py migrate' on an "
+                "empty database first"
+            )
+        home = site.root_page.specific
+        if not home.intro:
+            home.title = "Newsdesk"
+            home.intro = "<p>News from Port Alder and the coast, updated through the day.</p>"
+            home.save_revision().publish()
+        children = {page.slug: page for page in home.get_children()}
+        if "news" not in children:
+            index = NewsIndexPage(
+                title="News",
+                slug="news",
+                intro="<p>Every story, newest first.</p>",
+                show_in_menus=True,
+            )
+            home.add_child(instance=index)
+            index.save_revision().publish()
+        for slug, title, intro, body in [
+            (
+                "about",
+                "About",
+                "Newsdesk is an independent newsroom covering Port Alder and the coast.",
+                "<p>We publish news, analysis and live coverage. "
+                "Corrections are noted at the foot of each story.</p>",
+            ),
+            (
+                "contact",
+                "Contact",
+                "Tips, corrections and letters are always welcome.",
+                "<p>Write to the news desk at newsdesk@newsdesk.invalid.</p>",
+            ),
+        ]:
+            if slug not in children:
+                page = StandardPage(
+                    title=title,
+                    slug=slug,
+                    intro=intro,
+                    body=[{"type": "paragraph", "value": body}],
+                    show_in_menus=True,
+                )
+                home.add_child(instance=page)
+                page.save_revision().publish()
+        return home
+
+    def create_authors(self):
+        authors = []
+        for name, bio in AUTHORS:
+            author, _ = Author.objects.get_or_create(name=name, defaults={"bio": bio})
+            authors.append(author)
+        return authors
+
+    def create_images(self):
+        Image = get_image_model()
+        images = []
+        for title, background, accent in IMAGES:
+            image = Image.objects.filter(title=title).first()
+            if image is None:
+                buffer = draw_image(title, background, accent)
+                filename = title.lower().replace(" ", "-") + ".jpg"
+                image = Image(
+                    title=title,
+                    description=f"Illustration: {title.lower()}",
+                    file=ImageFile(buffer, name=filename),
+                )
+                image.save()
+            images.append(image)
+        return images
+
+    def create_disclaimers(self, home):
+        standing, _ = Disclaimer.objects.get_or_create(
+            title="Standing disclaimer",
+            defaults={
+                "text": "<p>Newsdesk corrects errors promptly. "
+                "Write to corrections@newsdesk.invalid.</p>"
+            },
+        )
+        opinion, _ = Disclaimer.objects.get_or_create(
+            title="Opinion",
+            defaults={"text": "<p>Views expressed in this piece are the author's own.</p>"},
+        )
+        site = Site.objects.get(root_page=home)
+        news_settings = NewsSettings.for_site(site)
+        if news_settings.default_disclaimer is None:
+            news_settings.default_disclaimer = standing
+            news_settings.save()
+        return {"standing": standing, "opinion": opinion}
+
+    def create_posts(self, index, owner, publisher, authors, images, disclaimers, post_count):
+        """Create the demo posts written by ``owner`` and published by ``publisher``."""
+        existing = {page.slug: page for page in NewsPage.objects.child_of(index)}
+        today = datetime.date.today()
+        created = 0
+        published = []
+        # Oldest first, so that related-article links can point at earlier posts.
+        for number, (headline, tags, breaking) in reversed(list(enumerate(POSTS[:post_count]))):
+            slug = textwrap.shorten(headline, 60, placeholder="").lower()
+            slug = "".join(ch if ch.isalnum() else "-" for ch in slug).strip("-")
+            slug = "-".join(part for part in slug.split("-") if part)
+            if slug in existing:
+                published.append(existing[slug])
+                continue
+            rng = random.Random(slug)
+            post = NewsPage(
+                title=headline,
+                slug=slug,
+                owner=owner,
+                publication_date=today - datetime.timedelta(days=number * 4),
+                summary=rng.choice(SENTENCES),
+                lead_image=images[number % len(images)],
+                breaking=breaking,
+                source_name="AFP" if number % 3 == 0 else "",
+                source_url="https://www.afp.com/" if number % 3 == 0 else "",
+                show_default_disclaimer=number % 5 != 4,
+                body=self.post_body(rng, number, images, published, disclaimers),
+            )
+            post.news_authors = [
+                NewsPageAuthor(author=author)
+                for author in rng.sample(authors, 1 if number % 4 else 2)
+            ]
+            post.tags.add(*tags)
+            index.add_child(instance=post)
+            post.save_revision(user=owner).publish(user=publisher)
+            published.append(post)
+            created += 1
+        return created
+
+    def post_body(self, rng, number, images, earlier, disclaimers):
+        quote, attribution, source = QUOTES[number % len(QUOTES)]
+        body = [
+            {"type": "paragraph", "value": paragraph_html(rng, 3)},
+            {
+                "type": "quote",
+                "value": {
+                    "text": quote,
+                    "attribution": attribution,
+                    "source_name": source,
+                    "source_url": "https://www.afp.com/" if source == "AFP" else "",
+                },
+            },
+            {"type": "paragraph", "value": paragraph_html(rng, 4)},
+            {
+                "type": "image",
+                "value": {
+                    "image": images[(number + 3) % len(images)].pk,
+                    "caption": "The scene on Tuesday morning.",
+                    "credit": rng.choice(["Newsdesk", "Reuters", "AFP"]),
+                    "alt_text": "",
+                },
+            },
+            {"type": "paragraph", "value": paragraph_html(rng, 2)},
+        ]
+        if number % 2 == 0:
+            body.append(
+                {
+                    "type": "embed",
+                    "value": {
+                        "url": "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+                        "title": "Watch: the view from the harbour wall",
+                        "caption": "Related video",
+                    },
+                }
+            )
+        items = [{"type": "article", "value": page.pk} for page in earlier[-2:]]
+        items.append(
+            {
+                "type": "link",
+                "value": {
+                    "url": "https://example.org/background",
+                    "title": "Background: a short history of the port",
+                },
+            }
+        )
+        body.append(
+            {"type": "related_articles", "value": {"heading": "Read more", "items": items}}
+        )
+        if number % 5 == 4:
+            body.append(
+                {
+                    "type": "disclaimer",
+                    "value": {"disclaimer": disclaimers["opinion"].pk, "text": ""},
+                }
+            )
+        elif number % 7 == 3:
+            body.append(
+                {
+                    "type": "disclaimer",
+                    "value": {
+                        "disclaimer": None,
+                        "text": "<p>This story was updated to correct the hearing date.</p>",
+                    },
+                }
+            )
+        return body

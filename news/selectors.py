@@ -1,0 +1,55 @@
+"""Queries for news a reader may see.
+
+``published_news`` is the one definition of "published news": live, public (no view
+restriction on it or an ancestor), not past its expiry date, newest first. Reader pages,
+the home page and related-article blocks all call it, so a draft, a private post or an
+expired post cannot leak through one of them and not the others.
+"""
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from news.models import NewsPage, NewsPageAuthor
+
+
+def published_news(*, index=None, tag=None):
+    """NewsPages a reader may see, newest first, with what listings show prefetched.
+
+    ``index`` limits to the posts under one news index (or any ancestor page such as a
+    home page); ``tag`` to posts carrying the tag with that slug.
+    """
+    posts = (
+        NewsPage.objects.live()
+        .public()
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+        .select_related("lead_image")
+        .prefetch_related(
+            "lead_image__renditions",
+            "tags",
+            Prefetch(
+                "news_authors",
+                queryset=NewsPageAuthor.objects.select_related("author").order_by("sort_order"),
+            ),
+        )
+        .order_by("-publication_date", "-pk")
+    )
+    if index is not None:
+        posts = posts.descendant_of(index)
+    if tag is not None:
+        posts = posts.filter(tags__slug=tag)
+    return posts
+
+
+def adjacent_news(page):
+    """(newer, older): the published posts either side of ``page`` in its own index."""
+    siblings = published_news().child_of(page.get_parent()).exclude(pk=page.pk)
+    date = page.publication_date
+    newer = (
+        siblings.filter(Q(publication_date__gt=date) | Q(publication_date=date, pk__gt=page.pk))
+        .order_by("publication_date", "pk")
+        .first()
+    )
+    older = siblings.filter(
+        Q(publication_date__lt=date) | Q(publication_date=date, pk__lt=page.pk)
+    ).first()
+    return newer, older

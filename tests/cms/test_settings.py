@@ -1,0 +1,117 @@
+"""Settings: production hardening and configuration from the environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.settings.base import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL_LOOKING_KEY = "k3y-" + "Zq8vN2xL7pR4tW9yB6mC1dF5gH0jK3sA8eU2iO7nV4bX6zQ9wE1rT5yU8"
+
+
+def manage(*args, env=None):
+    full_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    full_env.update(env or {})
+    return subprocess.run(  # noqa: S603 - fixed command line
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_with_production_settings_is_clean():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": REAL_LOOKING_KEY,
+            "ALLOWED_HOSTS": "news.example.com",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ALLOWED_HOSTS": "news.example.com"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": REAL_LOOKING_KEY}, "ALLOWED_HOSTS must be set"),
+        (
+            {
+                "SECRET_KEY": REAL_LOOKING_KEY,
+                "ALLOWED_HOSTS": "news.example.com",
+                "SECURE_SSL_REDIRECT": "maybe",
+            },
+            "SECURE_SSL_REDIRECT must be true or false",
+        ),
+    ],
+)
+def test_production_refuses_to_start_misconfigured(env, message):
+    result = manage("check", env={"DJANGO_SETTINGS_MODULE": "cms.settings.production", **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_database_url_selects_postgres_with_persistent_checked_connections(monkeypatch):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        env={
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": REAL_LOOKING_KEY,
+            "ALLOWED_HOSTS": "news.example.com",
+            "DATABASE_URL": "postgres://newsdesk:pw@db.internal:5432/newsdesk",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql newsdesk 600 True" in result.stdout
+
+
+def test_default_database_is_the_sqlite_file():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['NAME'])",
+        env={"DJANGO_SETTINGS_MODULE": "cms.settings.dev", "DATABASE_URL": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("db.sqlite3")
+
+
+def test_env_helpers(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "off")
+    assert env_bool("FLAG", True) is False
+    monkeypatch.setenv("FLAG", "perhaps")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be true or false"):
+        env_bool("FLAG")
+    monkeypatch.setenv("HOSTS", " a.example , b.example,,")
+    assert env_list("HOSTS") == ["a.example", "b.example"]
+    monkeypatch.setenv("SIZE", "ten")
+    with pytest.raises(ImproperlyConfigured, match="SIZE must be a whole number"):
+        env_int("SIZE", 1)
+
+
+def test_update_check_and_gravatar_are_off(settings):
+    assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
+    assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None

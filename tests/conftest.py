@@ -1,0 +1,30 @@
+"""Shared fixtures: the site tree every reader test starts from."""
+
+import pytest
+from wagtail.models import Site
+
+from tests.news.factories import NewsIndexPageFactory
+
+
+@pytest.fixture
+def home_page(db):
+    """The HomePage created by home/migrations/0002 and set as the default site root."""
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def news_index(home_page):
+    return NewsIndexPageFactory(parent=home_page, title="News", slug="news")
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="chief", email="chief@example.com", password="correct-horse-battery"
+    )
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client

@@ -1,0 +1,93 @@
+"""The load_demo_content management command."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from wagtail.models import Page
+
+from news.models import Author, NewsPage, NewsSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out = StringIO()
+    call_command("load_demo_content", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_creates_a_complete_newsroom(client):
+    output = run()
+    assert NewsPage.objects.live().count() == 30
+    assert Author.objects.count() == 5
+    used_blocks = {block.block_type for post in NewsPage.objects.all() for block in post.body}
+    assert used_blocks == {
+        "paragraph",
+        "quote",
+        "image",
+        "related_articles",
+        "disclaimer",
+        "embed",
+    }
+    assert NewsPage.objects.filter(breaking=True).exists()
+    assert all(post.tags.exists() for post in NewsPage.objects.all())
+    assert all(post.lead_image_id for post in NewsPage.objects.all())
+    assert all(post.authors for post in NewsPage.objects.all())
+    assert NewsSettings.objects.get().default_disclaimer is not None
+    # Printed logins work.
+    for username in ["admin", "editor", "moderator"]:
+        assert f"{username:<10} newsdesk-demo" in output
+        assert client.login(username=username, password="newsdesk-demo")
+    assert client.get("/admin/").status_code == 200
+    # The site answers with the demo content.
+    assert b"Council approves new harbour wall" in client.get("/").content
+    assert client.get("/about/").status_code == 200
+
+
+def test_demo_users_have_their_roles():
+    run("--posts", "0")
+    users = get_user_model().objects
+    assert users.get(username="admin").is_superuser
+    assert list(users.get(username="editor").groups.values_list("name", flat=True)) == ["Editors"]
+    assert list(users.get(username="moderator").groups.values_list("name", flat=True)) == [
+        "Moderators"
+    ]
+
+
+def test_running_twice_changes_nothing():
+    run()
+    pages, authors = Page.objects.count(), Author.objects.count()
+    output = run()
+    assert Page.objects.count() == pages
+    assert Author.objects.count() == authors
+    assert "0 new posts" in output
+    assert "(existing account; password not changed)" in output
+
+
+def test_custom_password():
+    run("--posts", "0", "--password", "another-long-password")
+    assert get_user_model().objects.get(username="editor").check_password("another-long-password")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--posts", "-1"], "--posts must be between 0 and 30"),
+        (["--posts", "31"], "--posts must be between 0 and 30"),
+        (["--password", "short"], "--password must be at least 8 characters"),
+    ],
+)
+def test_bad_arguments_are_refused(args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+    assert NewsPage.objects.count() == 0
+
+
+@override_settings(NEWSDESK_ENVIRONMENT="production")
+def test_refuses_production_settings():
+    with pytest.raises(CommandError, match="refusing to load demo content"):
+        run()
+    assert not get_user_model().objects.filter(username="admin").exists()
