@@ -8,9 +8,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from news.blocks import StandardBodyBlock
+from news.permissions import NewsdeskPermissionsMixin
 
 
-class HomePage(Page):
+class HomePage(NewsdeskPermissionsMixin, Page):
     """The root of a site; shows the latest news from every news index below it."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -25,17 +26,17 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from news.models import NewsIndexPage
-        from news.selectors import published_news
+        from news.selectors import published_news, reader_visible
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = published_news(index=self)[: settings.NEWSDESK_HOME_LATEST]
         context["news_index"] = (
-            self.get_children().live().public().type(NewsIndexPage).specific().first()
+            reader_visible(self.get_children()).type(NewsIndexPage).specific().first()
         )
         return context
 
 
-class StandardPage(Page):
+class StandardPage(NewsdeskPermissionsMixin, Page):
     """A plain page such as About or Contact, listed in the site navigation."""
 
     intro = models.TextField(blank=True, max_length=500)

@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from news.blocks import NewsBodyBlock
+from news.permissions import NewsdeskPermissionsMixin
 
 
 class Author(index.Indexed, models.Model):
@@ -85,7 +86,7 @@ class NewsSettings(BaseSiteSetting):
         verbose_name = "news settings"
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(NewsdeskPermissionsMixin, RoutablePageMixin, Page):
     """The blog index: paginated posts, tag pages and month archives.
 
     URLs below the index (``/news/`` here):
@@ -193,7 +194,7 @@ class NewsPageAuthor(Orderable):
     panels = [FieldPanel("author")]
 
 
-class NewsPage(Page):
+class NewsPage(NewsdeskPermissionsMixin, Page):
     """A dated, headlined news post."""
 
     publication_date = models.DateField(

@@ -12,6 +12,13 @@ from django.utils import timezone
 from news.models import NewsPage, NewsPageAuthor
 
 
+def reader_visible(pages):
+    """Narrow a page queryset to what a reader may see: live, public and not expired."""
+    return (
+        pages.live().public().filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+    )
+
+
 def published_news(*, index=None, tag=None):
     """NewsPages a reader may see, newest first, with what listings show prefetched.
 
@@ -19,9 +26,7 @@ def published_news(*, index=None, tag=None):
     home page); ``tag`` to posts carrying the tag with that slug.
     """
     posts = (
-        NewsPage.objects.live()
-        .public()
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+        reader_visible(NewsPage.objects.all())
         .select_related("lead_image")
         .prefetch_related(
             "lead_image__renditions",

@@ -1,5 +1,8 @@
-"""Admin registration for the news snippets."""
+"""Admin registration for the news snippets, and page-serving hooks."""
 
+from django.http import Http404
+from django.utils import timezone
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -26,3 +29,14 @@ class DisclaimerViewSet(SnippetViewSet):
 
 register_snippet(AuthorViewSet)
 register_snippet(DisclaimerViewSet)
+
+
+@hooks.register("before_serve_page")
+def refuse_expired_pages(page, request, serve_args, serve_kwargs):
+    """A page past its expiry time is gone for readers at once, not when the worker runs.
+
+    The worker (``run_worker``) unpublishes it shortly after; until then this keeps the
+    expired page from being served. Listings already leave it out (published_news).
+    """
+    if page.expire_at is not None and page.expire_at <= timezone.now():
+        raise Http404("This page has expired")

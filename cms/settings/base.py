@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.api.v3",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.middleware.APIErrorMessageMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -224,3 +226,15 @@ NEWSDESK_EMBED_FAILURE_TTL = env_int("NEWSDESK_EMBED_FAILURE_TTL", 600)
 # Reader pages
 NEWSDESK_PAGE_SIZE = env_int("NEWSDESK_PAGE_SIZE", 10)
 NEWSDESK_HOME_LATEST = env_int("NEWSDESK_HOME_LATEST", 7)
+
+# Editorial roles and workflow. Data migrations and code find these by name; change a name
+# here and in the database together (see docs/workflow.md).
+NEWSDESK_EDITORS_GROUP = "Editors"
+NEWSDESK_MODERATORS_GROUP = "Moderators"
+NEWSDESK_NEWS_WORKFLOW = "News review"
+NEWSDESK_NEWS_REVIEW_TASK = "Moderator approval"
+
+# E-mail: moderation notifications come from this address.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsdesk@localhost")
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True

@@ -1,0 +1,39 @@
+"""Project middleware."""
+
+import json
+
+
+class APIErrorMessageMiddleware:
+    """Give every JSON API error a ``message``, as Newsdesk's API promises.
+
+    API v3 answers errors as RFC 7807 problem documents (``title``, ``status``,
+    ``detail``, sometimes ``errors``); API v2 already uses ``{"message": ...}``. This adds
+    ``message`` (the ``detail``, else the ``title``) to problem documents and keeps every
+    other field, so clients of either style can read the error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or not request.path.startswith("/api/"):
+            return response
+        content_type = response.get("Content-Type", "")
+        if not content_type.startswith(("application/problem+json", "application/json")):
+            return response
+        if getattr(response, "streaming", False):
+            return response
+        try:
+            document = json.loads(response.content)
+        except ValueError:
+            return response
+        if not isinstance(document, dict) or "message" in document:
+            return response
+        message = document.get("detail") or document.get("title") or "Request failed"
+        if not isinstance(message, str):
+            message = json.dumps(message)
+        document["message"] = message
+        response.content = json.dumps(document).encode()
+        response["Content-Length"] = str(len(response.content))
+        return response

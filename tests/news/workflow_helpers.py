@@ -1,0 +1,42 @@
+"""Users and admin-form helpers shared by the workflow tests."""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from wagtail.models import WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+
+def make_user(django_user_model, username, group=None, superuser=False):
+    user = django_user_model.objects.create_user(
+        username=username,
+        email=f"{username}@newsdesk.test",
+        password="a-long-test-password",
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def news_form_data(*, title, slug, author, body_text="Body text."):
+    """POST data for the NewsPage create/edit form with the required parts filled in."""
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "publication_date": datetime.date.today().isoformat(),
+            "summary": "Summary.",
+            "show_default_disclaimer": "on",
+            "tags": "",
+            "news_authors": inline_formset([{"author": author.pk}]),
+            "body": streamfield([("paragraph", rich_text(f"<p>{body_text}</p>"))]),
+        }
+    )
+
+
+def current_task_state(page):
+    state = WorkflowState.objects.active().filter(base_content_type__isnull=False)
+    state = state.for_instance(page).first()
+    return state.current_task_state if state else None
