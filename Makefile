@@ -8,7 +8,7 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev migrate demo run test test-postgres lint format migrations-check clean
+.PHONY: help install install-dev migrate demo run worker browser test test-postgres lint format migrations-check clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ migrate: install ## Apply database migrations (SQLite file db.sqlite3 unless DAT
 demo: migrate ## Load the demo newsroom (safe to run again)
 	$(PY) manage.py load_demo_content
 
-run: demo ## Set everything up and serve the site on http://$(HOST):$(PORT)
+run: demo ## Set everything up and serve the site on http://127.0.0.1:8000 (HOST=, PORT= to change)
 	@echo ""
 	@echo "  Newsdesk is starting on http://$(HOST):$(PORT)/"
 	@echo "    Reader site:   http://$(HOST):$(PORT)/"
@@ -44,6 +44,14 @@ run: demo ## Set everything up and serve the site on http://$(HOST):$(PORT)
 	@echo "  Press Ctrl+C to stop."
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: migrate ## Run the background worker (scheduled publishing and expiry) until Ctrl+C
+	$(PY) manage.py run_worker
+
+browser: ## Install Debian's Chromium for the browser tests (uses apt-get; sudo when not root)
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium is installed: $$(command -v chromium)"; else \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; fi
 
 lint: install-dev ## Run ruff (lint and format check)
 	$(BIN)/ruff check .
@@ -59,7 +67,7 @@ migrations-check: install-dev ## Fail if a model change has no migration
 test: lint migrations-check ## Install, lint, check migrations and run the whole suite (SQLite)
 	$(BIN)/pytest
 
-test-postgres: install-dev ## Run the whole suite against PostgreSQL ($(POSTGRES_URL))
+test-postgres: install-dev ## Run the whole suite against PostgreSQL (POSTGRES_URL=, default local test db)
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 clean: ## Remove the virtualenv, caches and test output (keeps db.sqlite3 and media/)

@@ -2,14 +2,19 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.api import api_v3
+from cms.api import api_v2, api_v3
+from news.feeds import NewsAtomFeedView, NewsFeed
+from news.seo import robots_txt
+from news.sitemaps import sitemaps
 from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_v2.urls),
     path("api/v3/", api_v3.urls),
     path("search/", search_views.search, name="search"),
 ]
@@ -20,6 +25,16 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Feeds, sitemap and robots.txt (news/feeds.py, news/sitemaps.py, news/seo.py).
+urlpatterns += [
+    path("feeds/news/rss/", NewsFeed(), name="news_feed_rss"),
+    path("feeds/news/atom/", NewsAtomFeedView(), name="news_feed_atom"),
+    path("feeds/tags/<str:slug>/rss/", NewsFeed(), name="tag_feed_rss"),
+    path("feeds/tags/<str:slug>/atom/", NewsAtomFeedView(), name="tag_feed_atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+]
 
 urlpatterns += [
     # Everything else is a Wagtail page.

@@ -9,9 +9,10 @@ from wagtail.search import index
 
 from news.blocks import StandardBodyBlock
 from news.permissions import NewsdeskPermissionsMixin
+from news.preview import NewsdeskPreviewMixin
 
 
-class HomePage(NewsdeskPermissionsMixin, Page):
+class HomePage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
     """The root of a site; shows the latest news from every news index below it."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -36,7 +37,7 @@ class HomePage(NewsdeskPermissionsMixin, Page):
         return context
 
 
-class StandardPage(NewsdeskPermissionsMixin, Page):
+class StandardPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
     """A plain page such as About or Contact, listed in the site navigation."""
 
     intro = models.TextField(blank=True, max_length=500)

@@ -28,10 +28,43 @@ logger = logging.getLogger(__name__)
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h2", "h3"]
 
 
-class ParagraphBlock(blocks.RichTextBlock):
+class APIBlockMixin:
+    """API representation through news.api.representation.BodyResolver.
+
+    A block says which objects its stored (raw) value refers to (``api_references``) and
+    how to represent it once they are loaded (``api_value``). ``get_api_representation``
+    (used by API v3 and for a single block) resolves one block the same way a whole
+    listing is resolved in bulk.
+    """
+
+    def api_references(self, raw):
+        return {}
+
+    def api_value(self, raw, resolver):
+        raise NotImplementedError
+
+    def get_api_representation(self, value, context=None):
+        from news.api.representation import BodyResolver
+
+        raw = self.get_prep_value(value)
+        resolver = BodyResolver(request=(context or {}).get("request"))
+        resolver.prepare_block(self, raw)
+        return self.api_value(raw, resolver)
+
+
+def raw_text(raw, key):
+    return (raw or {}).get(key) or ""
+
+
+class ParagraphBlock(APIBlockMixin, blocks.RichTextBlock):
     def __init__(self, **kwargs):
         kwargs.setdefault("features", PARAGRAPH_FEATURES)
         super().__init__(**kwargs)
+
+    def api_value(self, raw, resolver):
+        from news.api.representation import rich_text_html
+
+        return rich_text_html(raw or "")
 
     class Meta:
         icon = "pilcrow"
@@ -39,7 +72,7 @@ class ParagraphBlock(blocks.RichTextBlock):
         template = "news/blocks/paragraph.html"
 
 
-class QuoteBlock(blocks.StructBlock):
+class QuoteBlock(APIBlockMixin, blocks.StructBlock):
     """Quoted text, e.g. wire copy, with who said it and where it came from."""
 
     text = blocks.TextBlock(label="Quoted text")
@@ -49,13 +82,18 @@ class QuoteBlock(blocks.StructBlock):
     )
     source_url = blocks.URLBlock(required=False, label="Source URL")
 
+    def api_value(self, raw, resolver):
+        return {
+            key: raw_text(raw, key) for key in ("text", "attribution", "source_name", "source_url")
+        }
+
     class Meta:
         icon = "openquote"
         label = "Quote"
         template = "news/blocks/quote.html"
 
 
-class ImageBlock(blocks.StructBlock):
+class ImageBlock(APIBlockMixin, blocks.StructBlock):
     """An image with its caption and credit, as shown in the body of a post."""
 
     image = ImageChooserBlock()
@@ -69,6 +107,18 @@ class ImageBlock(blocks.StructBlock):
         help_text="Describes the image for people who cannot see it. "
         "Leave empty to use the image's own description.",
     )
+
+    def api_references(self, raw):
+        return {"images": [(raw or {}).get("image")]}
+
+    def api_value(self, raw, resolver):
+        image = resolver.image((raw or {}).get("image"))
+        return {
+            "image": image,
+            "caption": raw_text(raw, "caption"),
+            "credit": raw_text(raw, "credit"),
+            "alt": raw_text(raw, "alt_text") or (image["alt"] if image else ""),
+        }
 
     class Meta:
         icon = "image"
@@ -126,7 +176,7 @@ def related_article_items(value):
     return items
 
 
-class RelatedArticlesBlock(blocks.StructBlock):
+class RelatedArticlesBlock(APIBlockMixin, blocks.StructBlock):
     """'Read more' links: other Newsdesk articles or external stories."""
 
     heading = blocks.CharBlock(max_length=255, default="Read more")
@@ -137,13 +187,35 @@ class RelatedArticlesBlock(blocks.StructBlock):
         context["items"] = related_article_items(value)
         return context
 
+    def api_references(self, raw):
+        items = (raw or {}).get("items") or []
+        return {"pages": [item.get("value") for item in items if item.get("type") == "article"]}
+
+    def api_value(self, raw, resolver):
+        items = []
+        for item in (raw or {}).get("items") or []:
+            if item.get("type") == "article":
+                article = resolver.related_article(item.get("value"))
+                if article is not None:
+                    items.append(article)
+            elif item.get("type") == "link":
+                link = item.get("value") or {}
+                items.append(
+                    {
+                        "type": "link",
+                        "url": raw_text(link, "url"),
+                        "title": raw_text(link, "title"),
+                    }
+                )
+        return {"heading": raw_text(raw, "heading"), "items": items}
+
     class Meta:
         icon = "list-ul"
         label = "Related articles"
         template = "news/blocks/related_articles.html"
 
 
-class DisclaimerBlock(blocks.StructBlock):
+class DisclaimerBlock(APIBlockMixin, blocks.StructBlock):
     """A reusable Disclaimer snippet, or text written for this post only."""
 
     disclaimer = SnippetChooserBlock("news.Disclaimer", required=False)
@@ -165,6 +237,26 @@ class DisclaimerBlock(blocks.StructBlock):
                 block_errors={"disclaimer": ErrorList([ValidationError(message)])}
             )
         return value
+
+    def api_references(self, raw):
+        return {"disclaimers": [(raw or {}).get("disclaimer")]}
+
+    def api_value(self, raw, resolver):
+        from news.api.representation import rich_text_html
+
+        disclaimer_id = (raw or {}).get("disclaimer")
+        if disclaimer_id:
+            disclaimer = resolver.disclaimer(disclaimer_id)
+            return {
+                "source": "snippet",
+                "disclaimer_id": disclaimer.pk if disclaimer else None,
+                "html": rich_text_html(disclaimer.text) if disclaimer else "",
+            }
+        return {
+            "source": "custom",
+            "disclaimer_id": None,
+            "html": rich_text_html(raw_text(raw, "text")),
+        }
 
     class Meta:
         icon = "warning"
@@ -190,7 +282,7 @@ def find_embed(url):
         return None
 
 
-class EmbedBlock(blocks.StructBlock):
+class EmbedBlock(APIBlockMixin, blocks.StructBlock):
     """A video or other oEmbed URL; shown as a plain link when it cannot be embedded."""
 
     url = blocks.URLBlock(label="URL", help_text="e.g. a YouTube or Vimeo address")
@@ -206,13 +298,34 @@ class EmbedBlock(blocks.StructBlock):
         context["embed"] = find_embed(value["url"])
         return context
 
+    def api_references(self, raw):
+        return {"embeds": [(raw or {}).get("url")]}
+
+    def api_value(self, raw, resolver):
+        url = raw_text(raw, "url")
+        return {
+            "url": url,
+            "title": raw_text(raw, "title"),
+            "caption": raw_text(raw, "caption"),
+            "embed": resolver.embed(url) if url else None,
+        }
+
     class Meta:
         icon = "media"
         label = "Embedded video"
         template = "news/blocks/embed.html"
 
 
-class NewsBodyBlock(blocks.StreamBlock):
+class ResolvedStreamBlock(blocks.StreamBlock):
+    """A body whose API representation resolves every block with bulk queries."""
+
+    def get_api_representation(self, value, context=None):
+        from news.api.representation import BodyResolver
+
+        return BodyResolver(request=(context or {}).get("request")).stream(value)
+
+
+class NewsBodyBlock(ResolvedStreamBlock):
     paragraph = ParagraphBlock()
     quote = QuoteBlock()
     image = ImageBlock()
@@ -221,7 +334,7 @@ class NewsBodyBlock(blocks.StreamBlock):
     embed = EmbedBlock()
 
 
-class StandardBodyBlock(blocks.StreamBlock):
+class StandardBodyBlock(ResolvedStreamBlock):
     paragraph = ParagraphBlock()
     quote = QuoteBlock()
     image = ImageBlock()

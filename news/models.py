@@ -9,6 +9,7 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.dates import MONTHS
+from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -18,14 +19,17 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     MultipleChooserPanel,
 )
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from news.api import fields
 from news.blocks import NewsBodyBlock
 from news.permissions import NewsdeskPermissionsMixin
+from news.preview import NewsdeskPreviewMixin
 
 
 class Author(index.Indexed, models.Model):
@@ -86,7 +90,7 @@ class NewsSettings(BaseSiteSetting):
         verbose_name = "news settings"
 
 
-class NewsIndexPage(NewsdeskPermissionsMixin, RoutablePageMixin, Page):
+class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePageMixin, Page):
     """The blog index: paginated posts, tag pages and month archives.
 
     URLs below the index (``/news/`` here):
@@ -194,7 +198,7 @@ class NewsPageAuthor(Orderable):
     panels = [FieldPanel("author")]
 
 
-class NewsPage(NewsdeskPermissionsMixin, Page):
+class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
     """A dated, headlined news post."""
 
     publication_date = models.DateField(
@@ -258,6 +262,21 @@ class NewsPage(NewsdeskPermissionsMixin, Page):
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 
+    api_fields = [
+        APIField("publication_date"),
+        APIField("summary"),
+        APIField("breaking"),
+        APIField("lead_image", serializer=fields.ImageObjectField(source="lead_image_id")),
+        APIField("authors", serializer=fields.AuthorsField()),
+        APIField("tags", serializer=fields.TagsField()),
+        APIField("source", serializer=fields.SourceField(source="*")),
+        APIField("show_default_disclaimer"),
+        APIField("default_disclaimer", serializer=fields.DefaultDisclaimerField(source="*")),
+        APIField("body", serializer=fields.BodyField()),
+        APIField("body_html", serializer=fields.BodyHTMLField(source="*")),
+        APIField("reading_minutes"),
+    ]
+
     class Meta:
         verbose_name = "news page"
 
@@ -268,12 +287,13 @@ class NewsPage(NewsdeskPermissionsMixin, Page):
 
     @property
     def reading_minutes(self):
+        """Estimated reading time at 230 words a minute (reads the stored text only)."""
         words = 0
-        for child in self.body:
-            if child.block_type == "paragraph":
-                words += len(child.value.source.split())
-            elif child.block_type == "quote":
-                words += len(child.value["text"].split())
+        for child in self.body.raw_data:
+            if child["type"] == "paragraph":
+                words += len(strip_tags(child["value"] or "").split())
+            elif child["type"] == "quote":
+                words += len(((child["value"] or {}).get("text") or "").split())
         return max(1, math.ceil(words / 230))
 
     def default_disclaimer(self, request):

@@ -15,8 +15,18 @@ _original = shared_querysets.get_public_pages_queryset
 
 
 def get_public_pages_queryset(request, model=None):
-    queryset = _original(request) if model is None else _original(request, model)
-    return queryset.filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+    """Wagtail's public pages queryset without expired pages, cached on the request.
+
+    Wagtail's version reads every view restriction from the database on each call; an
+    API request calls it several times (base queryset, serializer context, related
+    articles), so the result is kept for the rest of the request.
+    """
+    cache = request.__dict__.setdefault("_newsdesk_public_pages", {})
+    key = (model, request.GET.get("site"))
+    if key not in cache:
+        queryset = _original(request) if model is None else _original(request, model)
+        cache[key] = queryset.filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+    return cache[key]
 
 
 def install():

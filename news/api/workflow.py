@@ -216,11 +216,12 @@ def task_action(request, page_id, action_name, comment):
     with transaction.atomic():
         page = get_page(page_id)
         state = page.current_workflow_state
-        if (
-            state is None
-            or state.status != WorkflowState.STATUS_IN_PROGRESS
-            or state.current_task_state is None
-        ):
+        if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            require_can_view(page, request.user)
+            raise HttpError(
+                409, "Changes were requested on this page; it must be resubmitted first."
+            )
+        if state is None or state.current_task_state is None:
             require_can_view(page, request.user)
             raise HttpError(409, "This page is not in moderation.")
         task_state = state.current_task_state

@@ -388,6 +388,16 @@ def test_reject_sends_it_back_as_a_draft_with_the_comment(client, newsroom, user
     assert client.get(page.url).status_code == 404
 
 
+def test_approving_after_changes_were_requested_is_a_conflict(client, newsroom, users):
+    page = newsroom.submitted()
+    moderator = api_for(client, users["moderator"])
+    moderator.post(f"/api/v3/pages/{page.pk}/workflow/reject/", {"comment": "Redo"})
+    response = moderator.post(f"/api/v3/pages/{page.pk}/workflow/approve/")
+    assert response.status_code == 409
+    assert "must be resubmitted" in response.json()["message"]
+    assert not reload(page).live
+
+
 def test_reject_needs_a_comment(client, newsroom, users):
     page = newsroom.submitted()
     moderator = api_for(client, users["moderator"])

@@ -31,8 +31,8 @@ DEFAULT_PASSWORD = "newsdesk-demo"  # noqa: S105 - printed for the demo logins
 # (username, role, group name or None for the superuser)
 DEMO_USERS = [
     ("admin", "administrator", None),
-    ("editor", "editor", "Editors"),
-    ("moderator", "moderator", "Moderators"),
+    ("editor", "editor", settings.NEWSDESK_EDITORS_GROUP),
+    ("moderator", "moderator", settings.NEWSDESK_MODERATORS_GROUP),
 ]
 
 AUTHORS = [

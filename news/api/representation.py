@@ -1,0 +1,249 @@
+"""Turn news content into the API's resolved JSON (see news/api/schemas.py).
+
+``BodyResolver`` reads StreamField data in its stored (raw) form, collects every image,
+article, disclaimer and embed the blocks refer to, across any number of pages, and loads
+each kind in one query. A listing of 20 posts with their bodies therefore costs the same
+number of queries as a listing of one. Each block class in news/blocks.py says what it
+refers to (``api_references``) and how it is represented (``api_value``), so there is one
+code path for API v2 listings and details and for API v3, which calls the blocks'
+``get_api_representation``.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from wagtail.api.rich_text import APIRichText
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
+from wagtail.images import get_image_model
+
+# Named renditions every image object carries: name -> Wagtail filter spec.
+RENDITIONS = {
+    "thumbnail": "fill-400x225",
+    "medium": "width-800",
+    "large": "width-1600",
+}
+RENDITION_SPECS = tuple(RENDITIONS.values())
+
+
+def absolute_url(url, request=None):
+    """An absolute URL for ``url`` (already absolute URLs are returned as they are)."""
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    if request is not None:
+        return request.build_absolute_uri(url)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+
+
+def rich_text_html(source):
+    """Rich text as the API serves it (WAGTAILAPI_RICH_TEXT_FORMAT, "html" in Newsdesk)."""
+    return APIRichText.serialize(source, format=APIRichText.resolve_format(None))
+
+
+def rendition_object(rendition, request=None):
+    return {
+        "url": absolute_url(rendition.url, request),
+        "width": rendition.width,
+        "height": rendition.height,
+    }
+
+
+def image_object(image, request=None):
+    """An image with its title, alt text, size and the named renditions."""
+    if image is None:
+        return None
+    renditions = image.get_renditions(*RENDITION_SPECS)
+    return {
+        "id": image.pk,
+        "title": image.title,
+        "alt": image.default_alt_text,
+        "width": image.width,
+        "height": image.height,
+        "renditions": {
+            name: rendition_object(renditions[spec], request) for name, spec in RENDITIONS.items()
+        },
+    }
+
+
+def thumbnail(image, request=None):
+    if image is None:
+        return None
+    renditions = image.get_renditions(*RENDITION_SPECS)
+    return rendition_object(renditions[RENDITIONS["thumbnail"]], request)
+
+
+def page_api_url(page, request=None):
+    return absolute_url(reverse("wagtailapi:pages:detail", args=[page.pk]), request)
+
+
+def page_html_url(page, request=None):
+    return absolute_url(page.get_url(request=request), request)
+
+
+def author_object(author, resolver):
+    return {
+        "id": author.pk,
+        "name": author.name,
+        "bio": author.bio,
+        "photo": resolver.image(author.photo_id),
+    }
+
+
+def tag_object(tag):
+    return {"name": tag.name, "slug": tag.slug}
+
+
+class BodyResolver:
+    """Resolves the blocks of one or more StreamField values with bulk queries.
+
+    Usage: ``resolver = BodyResolver(request); resolver.prepare(stream_values, image_ids)``
+    then ``resolver.stream(stream_value)`` and ``resolver.image(image_id)`` as needed.
+    ``prepare`` only batches: anything not prepared is loaded when first asked for.
+    Pages referenced by related-article blocks are loaded before images, so their
+    thumbnails come in the same image query as everything else.
+    """
+
+    KINDS = ("images", "pages", "disclaimers", "embeds")
+
+    def __init__(self, request=None):
+        self.request = request
+        self.images = {}
+        self.pages = {}
+        self.disclaimers = {}
+        self.embeds = {}
+        self._loaded = {kind: set() for kind in self.KINDS}
+
+    # Collecting and loading -----------------------------------------------------------
+
+    def prepare(self, stream_values, image_ids=()):
+        wanted = {kind: set() for kind in self.KINDS}
+        wanted["images"].update(image_id for image_id in image_ids if image_id)
+        for stream_value in stream_values:
+            self._collect_stream(stream_value.stream_block, stream_value.raw_data, wanted)
+        self._load(wanted)
+
+    def prepare_block(self, block, raw):
+        wanted = {kind: set() for kind in self.KINDS}
+        self._collect_block(block, raw, wanted)
+        self._load(wanted)
+
+    def _collect_stream(self, stream_block, raw_children, wanted):
+        for child in raw_children:
+            block = stream_block.child_blocks.get(child["type"])
+            if block is not None:
+                self._collect_block(block, child["value"], wanted)
+
+    def _collect_block(self, block, raw, wanted):
+        references = getattr(block, "api_references", None)
+        if references is None:
+            return
+        for kind, values in references(raw).items():
+            wanted[kind].update(value for value in values if value)
+
+    def _visible_news(self, page_ids):
+        """Related articles a reader may see: one query, using the request's cached
+        view restrictions when there is a request (see news.api.querysets)."""
+        from news.api.querysets import get_public_pages_queryset
+        from news.models import NewsPage
+        from news.selectors import reader_visible
+
+        pages = NewsPage.objects.filter(pk__in=page_ids)
+        if self.request is not None:
+            public = get_public_pages_queryset(self.request)
+            return list(pages.filter(pk__in=public.values("pk")))
+        return list(reader_visible(pages))
+
+    def _load(self, wanted):
+        from news.models import Disclaimer
+
+        todo = {kind: wanted[kind] - self._loaded[kind] for kind in self.KINDS}
+        if todo["pages"]:
+            pages = self._visible_news(todo["pages"])
+            self.pages.update((page.pk, page) for page in pages)
+            todo["images"] |= {page.lead_image_id for page in pages if page.lead_image_id}
+            todo["images"] -= self._loaded["images"]
+        if todo["images"]:
+            images = get_image_model().objects.filter(pk__in=todo["images"])
+            self.images.update(
+                (image.pk, image) for image in images.prefetch_renditions(*RENDITION_SPECS)
+            )
+        if todo["disclaimers"]:
+            self.disclaimers.update(Disclaimer.objects.in_bulk(todo["disclaimers"]))
+        if todo["embeds"]:
+            hashes = {get_embed_hash(url): url for url in todo["embeds"]}
+            for embed in Embed.objects.filter(hash__in=hashes):
+                self.embeds[hashes[embed.hash]] = embed
+        for kind in self.KINDS:
+            self._loaded[kind] |= todo[kind]
+
+    # Representing -----------------------------------------------------------------------
+
+    def stream(self, stream_value):
+        """The resolved list of blocks for a StreamField value."""
+        stream_block = stream_value.stream_block
+        raw_children = list(stream_value.raw_data)
+        wanted = {kind: set() for kind in self.KINDS}
+        self._collect_stream(stream_block, raw_children, wanted)
+        self._load(wanted)
+        result = []
+        for child in raw_children:
+            block = stream_block.child_blocks.get(child["type"])
+            if block is None:
+                continue  # a block type that no longer exists in the code
+            result.append(
+                {
+                    "type": child["type"],
+                    "id": child.get("id") or "",
+                    "value": self.block(block, child["value"]),
+                }
+            )
+        return result
+
+    def block(self, block, raw):
+        api_value = getattr(block, "api_value", None)
+        if api_value is not None:
+            return api_value(raw, self)
+        return block.get_api_representation(block.to_python(raw), {"request": self.request})
+
+    def image(self, image_id):
+        """The image object for ``image_id`` (None for no image or a deleted one)."""
+        if not image_id:
+            return None
+        if image_id not in self._loaded["images"]:
+            self._load({**{kind: set() for kind in self.KINDS}, "images": {image_id}})
+        return image_object(self.images.get(image_id), self.request)
+
+    def related_article(self, page_id):
+        page = self.pages.get(page_id)
+        if page is None:
+            return None
+        return {
+            "type": "article",
+            "id": page.pk,
+            "title": page.title,
+            "api_url": page_api_url(page, self.request),
+            "html_url": page_html_url(page, self.request),
+            "publication_date": page.publication_date,
+            "summary": page.summary,
+            "thumbnail": thumbnail(self.images.get(page.lead_image_id), self.request),
+        }
+
+    def disclaimer(self, disclaimer_id):
+        return self.disclaimers.get(disclaimer_id)
+
+    def embed(self, url):
+        """The stored oEmbed result, fetching it once when it is not stored yet."""
+        if url not in self.embeds:
+            from news.blocks import find_embed
+
+            self.embeds[url] = find_embed(url)
+        embed = self.embeds[url]
+        if embed is None or not embed.html:
+            return None
+        return {
+            "html": embed.html,
+            "type": embed.type,
+            "provider_name": embed.provider_name,
+            "thumbnail_url": embed.thumbnail_url,
+            "width": embed.width,
+            "height": embed.height,
+        }

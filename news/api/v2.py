@@ -1,0 +1,245 @@
+"""API v2 endpoints: Wagtail's pages endpoint with news filters, and headless preview.
+
+``NewsPagesAPIViewSet`` keeps Wagtail's v2 contract (fields, type, child_of, order,
+limit/offset, search, find, ``{"message": ...}`` errors) and adds, for
+``type=news.NewsPage`` listings:
+
+- ``tags=a,b`` (posts with all of the tags) or ``tags=a|b`` (any of them);
+- ``published_after`` / ``published_before`` (ISO dates, inclusive);
+- ``author=<id>``, ``breaking=true|false``;
+- newest first by publication date unless ``order`` is given;
+- ``search`` combined with any of the above (stock Wagtail refuses search + filters).
+
+Listings prefetch what posts show (authors, tags, images and renditions) and resolve every
+post's body in bulk, so the query count does not grow with ``limit``.
+"""
+
+import datetime
+import operator
+import re
+from functools import reduce
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.signing import BadSignature, SignatureExpired
+from django.db.models import Prefetch, Q
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.response import Response
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.models import Page
+
+from news.api.representation import BodyResolver
+from news.models import NewsPage, NewsPageAuthor
+
+NEWS_FILTERS = ("tags", "published_after", "published_before", "author", "breaking")
+
+
+def parse_date(name, value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequestError(
+            f"{name}: expected an ISO date like 2017-02-14, not {value!r}"
+        ) from None
+
+
+def parse_tags(value):
+    """``a,b`` → ("all", [a, b]); ``a|b`` → ("any", [a, b]); anything else is an error.
+
+    Each tag may be given by slug (``port-alder``) or name (``Port Alder``), as in stock
+    Wagtail, which accepts names separated by commas.
+    """
+    if "," in value and "|" in value:
+        raise BadRequestError("tags: use ',' for all of the tags or '|' for any of them, not both")
+    mode, separator = ("any", "|") if "|" in value else ("all", ",")
+    tags = [part.strip() for part in value.split(separator)]
+    if any(not tag or "\x00" in tag or len(tag) > 100 for tag in tags):
+        raise BadRequestError(
+            f"tags: expected tags separated by ',' (all of them) or '|' (any of them), "
+            f"not {value!r}"
+        )
+    return mode, tags
+
+
+def tag_q(tag):
+    return Q(tags__slug__iexact=tag) | Q(tags__name__iexact=tag)
+
+
+def news_filter_ids(request, queryset):
+    """Apply the news filters in ``request.GET`` to ``queryset``; None when none is given."""
+    params = request.GET
+    if not any(name in params for name in NEWS_FILTERS):
+        return None
+    if queryset.model is not NewsPage:
+        used = next(name for name in NEWS_FILTERS if name in params)
+        raise BadRequestError(f"{used}: this filter needs type=news.NewsPage")
+    posts = NewsPage.objects.all()
+    if "tags" in params:
+        mode, tags = parse_tags(params["tags"])
+        if mode == "any":
+            posts = posts.filter(reduce(operator.or_, (tag_q(tag) for tag in tags)))
+        else:
+            for tag in tags:
+                posts = posts.filter(pk__in=NewsPage.objects.filter(tag_q(tag)).values("pk"))
+    if "published_after" in params:
+        posts = posts.filter(
+            publication_date__gte=parse_date("published_after", params["published_after"])
+        )
+    if "published_before" in params:
+        posts = posts.filter(
+            publication_date__lte=parse_date("published_before", params["published_before"])
+        )
+    if "author" in params:
+        if not params["author"].isdigit():
+            raise BadRequestError(f"author: expected an author id, not {params['author']!r}")
+        posts = posts.filter(news_authors__author_id=int(params["author"]))
+    if "breaking" in params:
+        flag = params["breaking"].lower()
+        if flag not in ("true", "false", "1", "0"):
+            raise BadRequestError(f"breaking: expected true or false, not {params['breaking']!r}")
+        posts = posts.filter(breaking=flag in ("true", "1"))
+    return posts.values("pk")
+
+
+class NewsFilter(BaseFilterBackend):
+    """The news filters, applied before search so the two combine.
+
+    Search backends cannot filter on related tables (tags, authors), so the filters are
+    resolved to a list of ids first, which every backend can filter on.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        ids = news_filter_ids(request, queryset)
+        if ids is None:
+            return queryset
+        return queryset.filter(pk__in=list(ids.distinct().values_list("pk", flat=True)))
+
+
+def with_listing_prefetches(queryset):
+    """What the API shows of each post, in a fixed number of queries. Images (lead images,
+    author photos, body images) are loaded separately, all at once, by BodyResolver."""
+    return queryset.select_related("locale").prefetch_related(
+        "tags",
+        Prefetch(
+            "news_authors",
+            queryset=NewsPageAuthor.objects.select_related("author").order_by("sort_order"),
+        ),
+    )
+
+
+class NewsPagesAPIViewSet(PagesAPIViewSet):
+    # The news filters first; Wagtail's search stays last (its results cannot be filtered).
+    filter_backends = [NewsFilter, *PagesAPIViewSet.filter_backends]
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(NEWS_FILTERS)
+    detail_only_fields = [*PagesAPIViewSet.detail_only_fields, "body_html"]
+
+    @classmethod
+    def get_available_fields(cls, model, db_fields_only=False):
+        fields = super().get_available_fields(model, db_fields_only=db_fields_only)
+        if db_fields_only and issubclass(model, NewsPage):
+            # ``tags`` is filtered by NewsFilter (names or slugs, AND or OR, with search),
+            # not by Wagtail's FieldsFilter.
+            fields = [field for field in fields if field != "tags"]
+        return fields
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if queryset.model is NewsPage:
+            queryset = with_listing_prefetches(queryset)
+            if "order" not in self.request.GET:
+                queryset = queryset.order_by("-publication_date", "-pk")
+        return queryset
+
+    def get_object(self):
+        page = super().get_object()
+        if isinstance(page, NewsPage):
+            page = with_listing_prefetches(NewsPage.objects.filter(pk=page.pk)).get()
+        return page
+
+    def wants_body(self):
+        fields = self.request.GET.get("fields", "")
+        return "*" in fields or "body" in re.split(r"[,()]", fields)
+
+    def get_serializer(self, *args, **kwargs):
+        """Share one BodyResolver across the response, prepared with everything the
+        listed posts refer to, so each kind of object is loaded once."""
+        items = list(args[0]) if kwargs.get("many") else [args[0]] if args else []
+        posts = [item for item in items if isinstance(item, NewsPage)]
+        resolver = BodyResolver(self.request)
+        if posts:
+            image_ids = [post.lead_image_id for post in posts]
+            image_ids += [author.photo_id for post in posts for author in post.authors]
+            bodies = [post.body for post in posts] if self.wants_body() else []
+            resolver.prepare(bodies, image_ids=image_ids)
+        self.body_resolver = resolver
+        if kwargs.get("many"):
+            args = (items, *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        resolver = getattr(self, "body_resolver", None)
+        if resolver is not None:
+            context["body_resolver"] = resolver
+        return context
+
+
+class PagePreviewAPIViewSet(NewsPagesAPIViewSet):
+    """``GET /api/v2/page_preview/?content_type=news.newspage&token=...``
+
+    Returns the draft an editor is previewing (created when they press Preview in the
+    admin and the site has a headless frontend configured), serialised like a page
+    detail. The token is signed and expires after NEWSDESK_PREVIEW_TOKEN_MAX_AGE seconds.
+    """
+
+    known_query_parameters = NewsPagesAPIViewSet.known_query_parameters.union(
+        ["content_type", "token"]
+    )
+    name = "page_preview"
+
+    def listing_view(self, request):
+        page = self.get_object()
+        serializer = self.get_serializer(page)
+        response = Response(serializer.data)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def detail_view(self, request, pk):
+        raise BadRequestError("page_preview: use ?content_type=...&token=..., not an id")
+
+    def get_object(self):
+        from wagtail_headless_preview.models import PagePreview
+
+        params = self.request.GET
+        token = params.get("token", "")
+        content_type_name = params.get("content_type", "")
+        if not token:
+            raise BadRequestError("token: required")
+        if not re.match(r"^\w+\.\w+$", content_type_name):
+            raise BadRequestError("content_type: expected app_label.model, e.g. news.newspage")
+        app_label, model = content_type_name.lower().split(".")
+        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+        model_class = content_type.model_class() if content_type else None
+        if model_class is None or not issubclass(model_class, Page):
+            raise BadRequestError(f"content_type: {content_type_name!r} is not a page type")
+        signer = (
+            model_class.get_preview_signer()
+            if hasattr(model_class, "get_preview_signer")
+            else None
+        )
+        if signer is None:
+            raise BadRequestError(f"content_type: {content_type_name!r} cannot be previewed")
+        try:
+            signer.unsign(token, max_age=settings.NEWSDESK_PREVIEW_TOKEN_MAX_AGE)
+        except SignatureExpired:
+            raise BadRequestError("token: expired; press Preview in the admin again") from None
+        except BadSignature:
+            raise BadRequestError("token: not a valid preview token") from None
+        preview = PagePreview.objects.filter(content_type=content_type, token=token).first()
+        if preview is None:
+            raise BadRequestError("token: no preview for this token (it may have expired)")
+        page = preview.as_page()
+        if not page.pk:
+            page.pk = 0
+        return page

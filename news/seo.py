@@ -1,0 +1,209 @@
+"""Search-engine and social metadata for reader pages, and ``robots.txt``.
+
+Reader templates load ``news.templatetags.seo_tags``, which call the functions here:
+canonical URLs, OpenGraph / Twitter card values and the schema.org ``NewsArticle``
+JSON-LD of a post. Everything a template needs is computed in one place so a page does
+not repeat queries for authors, tags or the lead image rendition.
+"""
+
+import datetime
+import json
+import mimetypes
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+from wagtail.images.models import SourceImageIOError
+from wagtail.models import Page, Site
+
+# Social networks ask for images at least 1200 px wide for large previews.
+SOCIAL_IMAGE_FILTER = "width-1200"
+
+# Characters that could end a <script> element or open an HTML comment inside it. JSON
+# allows them escaped as \uXXXX, so the data is unchanged for a JSON parser.
+_JSON_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    ord("\u2028"): "\\u2028",
+    ord("\u2029"): "\\u2029",
+}
+
+
+def site_for_request(request):
+    """The Wagtail site serving ``request`` (the default site when none matches)."""
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
+    return site
+
+
+def site_name(site):
+    return (site.site_name if site is not None else "") or settings.WAGTAIL_SITE_NAME
+
+
+def publication_datetime(page):
+    """A post's publication date as a timezone-aware datetime: midnight in TIME_ZONE."""
+    return timezone.make_aware(
+        datetime.datetime.combine(page.publication_date, datetime.time.min),
+        timezone.get_default_timezone(),
+    )
+
+
+def modification_datetime(page):
+    """When a post was last published, falling back to its publication date."""
+    if page.last_published_at is not None:
+        return timezone.localtime(page.last_published_at, timezone.get_default_timezone())
+    return publication_datetime(page)
+
+
+def social_image(image, base_url, filter_spec=SOCIAL_IMAGE_FILTER):
+    """URL (absolute), size, type and alt text of an image rendition for previews.
+
+    Uses prefetched renditions when the image came with them. ``None`` when there is no
+    image or its file cannot be read (a broken image must not break the page or feed).
+    """
+    if image is None:
+        return None
+    try:
+        rendition = image.get_rendition(filter_spec)
+    except (SourceImageIOError, OSError):
+        return None
+    mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
+    return {
+        "url": urljoin(base_url, rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "type": mime_type,
+        "alt": image.default_alt_text,
+    }
+
+
+def json_ld_script(data):
+    """``data`` as a ``<script type="application/ld+json">`` element, safe inside HTML.
+
+    ``<``, ``>`` and ``&`` are written as JSON unicode escapes, so a value containing
+    ``</script>`` cannot close the element early.
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+def _routed_suffix(page, request):
+    """The part of the request path below ``page``'s own URL (a routable sub-page)."""
+    if request is None:
+        return ""
+    page_path = urlsplit(page.get_url(request) or "").path
+    if page_path and request.path.startswith(page_path):
+        return request.path[len(page_path) :]
+    return ""
+
+
+def canonical_url(context):
+    """The absolute canonical URL of the reader page rendered with ``context``.
+
+    The page's own URL on its Wagtail site, plus the route below it (tag pages and month
+    archives of a news index); ``/news/?tag=x`` is canonically ``/news/tags/x/``; a page
+    of a paginated listing after the first keeps its ``?page=N``.
+    """
+    page = context.get("page")
+    request = context.get("request")
+    if not isinstance(page, Page):
+        return ""
+    url = page.get_full_url(request)
+    if not url:
+        return ""
+    tag = context.get("tag")
+    if getattr(tag, "slug", None) and hasattr(page, "reverse_subpage"):
+        url = url.rstrip("/") + "/" + page.reverse_subpage("tag", args=[tag.slug])
+    else:
+        url += _routed_suffix(page, request)
+    number = getattr(context.get("posts"), "number", None)
+    if isinstance(number, int) and number > 1:
+        url += f"?page={number}"
+    return url
+
+
+def page_metadata(context):
+    """Canonical URL and OpenGraph basics for any reader page."""
+    page = context.get("page")
+    request = context.get("request")
+    if not isinstance(page, Page):
+        return None
+    site = site_for_request(request)
+    tag = context.get("tag")
+    if getattr(tag, "name", None):
+        title = f"Posts tagged “{tag.name}”"
+    elif context.get("archive_label"):
+        title = context["archive_label"]
+    else:
+        title = page.seo_title or page.title
+    return {
+        "canonical": canonical_url(context),
+        "title": title,
+        "description": page.search_description,
+        "site_name": site_name(site),
+    }
+
+
+def article_metadata(context):
+    """Everything the head of a post needs: canonical URL, OpenGraph, Twitter, JSON-LD."""
+    page = context.get("page")
+    request = context.get("request")
+    if not isinstance(page, Page):
+        return None
+    site = site_for_request(request)
+    name = site_name(site)
+    url = canonical_url(context)
+    authors = [author.name for author in page.authors]
+    tags = [tag.name for tag in page.tags.all()]
+    published = publication_datetime(page)
+    modified = modification_datetime(page)
+    description = page.summary or page.search_description
+    image = social_image(page.lead_image, url)
+
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": page.title,
+        "description": description,
+        "datePublished": published.isoformat(),
+        "dateModified": modified.isoformat(),
+        "author": [{"@type": "Person", "name": author} for author in authors],
+        "publisher": {"@type": "Organization", "name": name},
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+    }
+    if image:
+        json_ld["image"] = [image["url"]]
+    if tags:
+        json_ld["keywords"] = tags
+    return {
+        "canonical": url,
+        "title": page.title,
+        "description": description,
+        "site_name": name,
+        "published": published.isoformat(),
+        "modified": modified.isoformat(),
+        "authors": authors,
+        "tags": tags,
+        "image": image,
+        "json_ld": json_ld_script(json_ld),
+    }
+
+
+@require_safe
+def robots_txt(request):
+    """``/robots.txt``: crawl everything but the admin, the API and search results."""
+    content = render_to_string(
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        request=request,
+    )
+    return HttpResponse(content, content_type="text/plain; charset=utf-8")

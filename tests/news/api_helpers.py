@@ -1,0 +1,47 @@
+"""Data builders and JSON helpers for the API tests."""
+
+from tests.news.factories import (
+    AuthorFactory,
+    DisclaimerFactory,
+    ImageFactory,
+    NewsPageFactory,
+    every_block_body,
+)
+
+
+def full_posts(news_index, count, *, related=None):
+    """``count`` live posts, each with every block type, lead image, two authors (with
+    photos) and two tags."""
+    related = related or NewsPageFactory(parent=news_index, title="Related story")
+    disclaimer = DisclaimerFactory()
+    posts = []
+    for number in range(count):
+        posts.append(
+            NewsPageFactory(
+                parent=news_index,
+                title=f"Full post {number}",
+                lead_image=ImageFactory(),
+                source_name="AFP",
+                source_url="https://wire.example/afp",
+                body=every_block_body(
+                    image=ImageFactory(), related_page=related, disclaimer=disclaimer
+                ),
+                authors=[
+                    AuthorFactory(photo=ImageFactory()),
+                    AuthorFactory(photo=ImageFactory()),
+                ],
+                tags=["Climate", f"Tag {number}"],
+            )
+        )
+    return posts
+
+
+def shape(value):
+    """The JSON shape of ``value``: keys and value types, first list item as the pattern."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        return [shape(value[0])] if value else []
+    if value is None:
+        return "null"
+    return type(value).__name__

@@ -1,0 +1,496 @@
+"""The headless read API: v2 pages with resolved blocks and news filters, v3, preview."""
+
+import datetime
+import json
+
+import pytest
+from django.core.signing import TimestampSigner
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
+from wagtail.models import PageViewRestriction
+
+from news.models import NewsPage
+from tests.news.api_helpers import full_posts
+from tests.news.factories import (
+    AuthorFactory,
+    DisclaimerFactory,
+    ImageFactory,
+    NewsPageFactory,
+    every_block_body,
+)
+
+pytestmark = pytest.mark.django_db
+
+LISTING = "/api/v2/pages/?type=news.NewsPage"
+
+
+def get_json(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.content[:300])
+    return response.json()
+
+
+def titles(client, query):
+    data = get_json(client, f"{LISTING}&fields=_,title&{query}")
+    return [item["title"] for item in data["items"]]
+
+
+class TestResolvedBlocks:
+    @pytest.fixture
+    def post(self, news_index):
+        related = NewsPageFactory(
+            parent=news_index,
+            title="Earlier story",
+            summary="What happened before.",
+            publication_date=datetime.date(2017, 2, 1),
+            lead_image=ImageFactory(title="Earlier lead", file__width=1600, file__height=900),
+        )
+        url = "https://video.example/v/stored"
+        Embed.objects.create(
+            url=url,
+            hash=get_embed_hash(url),
+            html='<iframe src="https://video.example/embed/1"></iframe>',
+            type="video",
+            provider_name="VideoSite",
+            width=640,
+            height=360,
+        )
+        return NewsPageFactory(
+            parent=news_index,
+            title="Storm tops the wall",
+            publication_date=datetime.date(2017, 2, 14),
+            lead_image=ImageFactory(title="Lead", description="Waves at the wall"),
+            breaking=True,
+            source_name="AFP",
+            source_url="https://wire.example/afp",
+            body=every_block_body(
+                image=ImageFactory(title="Pier", file__width=2000, file__height=1000),
+                related_page=related,
+                disclaimer=DisclaimerFactory(text='<p>See <a href="https://x.example">x</a>.</p>'),
+                embed_url=url,
+            ),
+            authors=[AuthorFactory(name="Maren Holt", photo=ImageFactory())],
+            tags=["Storm", "Port Alder"],
+        )
+
+    def blocks(self, client, post):
+        data = get_json(client, f"/api/v2/pages/{post.pk}/")
+        return data, {block["type"]: block["value"] for block in data["body"]}
+
+    def test_paragraph_is_html(self, client, post):
+        _, blocks = self.blocks(client, post)
+        assert blocks["paragraph"] == "<p>Opening paragraph with <b>bold</b> words.</p>"
+
+    def test_image_is_resolved_with_renditions(self, client, post):
+        _, blocks = self.blocks(client, post)
+        image = blocks["image"]
+        assert image["caption"] == "Waves over the old pier"
+        assert image["credit"] == "Jo Lens/Reuters"
+        assert image["alt"] == "Grey waves breaking over a stone pier"
+        assert image["image"]["title"] == "Pier"
+        assert (image["image"]["width"], image["image"]["height"]) == (2000, 1000)
+        renditions = image["image"]["renditions"]
+        assert set(renditions) == {"thumbnail", "medium", "large"}
+        assert (renditions["thumbnail"]["width"], renditions["thumbnail"]["height"]) == (400, 225)
+        assert renditions["medium"]["width"] == 800
+        assert renditions["large"]["width"] == 1600
+        assert renditions["medium"]["url"].startswith("http://testserver/media/images/")
+        assert client.get(renditions["medium"]["url"].replace("http://testserver", "")) is not None
+
+    def test_related_articles_are_resolved(self, client, post):
+        _, blocks = self.blocks(client, post)
+        related = blocks["related_articles"]
+        article, link = related["items"]
+        earlier = NewsPage.objects.get(title="Earlier story")
+        assert article == {
+            "type": "article",
+            "id": earlier.pk,
+            "title": "Earlier story",
+            "api_url": f"http://testserver/api/v2/pages/{earlier.pk}/",
+            "html_url": "http://testserver" + earlier.url,
+            "publication_date": "2017-02-01",
+            "summary": "What happened before.",
+            "thumbnail": article["thumbnail"],
+        }
+        assert article["thumbnail"]["width"] == 400
+        assert link == {
+            "type": "link",
+            "url": "https://elsewhere.example/story",
+            "title": "Elsewhere",
+        }
+
+    def test_unpublished_related_article_is_left_out(self, client, post):
+        NewsPage.objects.get(title="Earlier story").unpublish()
+        _, blocks = self.blocks(client, post)
+        assert [item["type"] for item in blocks["related_articles"]["items"]] == ["link"]
+
+    def test_quote_disclaimer_and_embed(self, client, post):
+        data, _ = self.blocks(client, post)
+        quote = next(b["value"] for b in data["body"] if b["type"] == "quote")
+        assert quote == {
+            "text": "The wall will hold this winter.",
+            "attribution": "Harbour master Ines Kalda",
+            "source_name": "AFP",
+            "source_url": "https://wire.example/afp/123",
+        }
+        snippet, custom = [b["value"] for b in data["body"] if b["type"] == "disclaimer"]
+        assert snippet["source"] == "snippet"
+        assert snippet["html"] == '<p>See <a href="https://x.example">x</a>.</p>'
+        assert custom == {
+            "source": "custom",
+            "disclaimer_id": None,
+            "html": "<p>Updated to correct a date.</p>",
+        }
+        embed = next(b["value"] for b in data["body"] if b["type"] == "embed")
+        assert embed["embed"]["html"] == '<iframe src="https://video.example/embed/1"></iframe>'
+        assert embed["embed"]["provider_name"] == "VideoSite"
+
+    def test_embed_that_cannot_be_fetched_is_null(self, client, news_index):
+        body = [
+            {"type": "embed", "value": {"url": "https://v.example/x", "title": "T", "caption": ""}}
+        ]
+        post = NewsPageFactory(parent=news_index, body=body)
+        data = get_json(client, f"/api/v2/pages/{post.pk}/")
+        assert data["body"][0]["value"] == {
+            "url": "https://v.example/x",
+            "title": "T",
+            "caption": "",
+            "embed": None,
+        }
+
+    def test_page_fields_authors_tags_lead_image_body_html(self, client, post):
+        data, _ = self.blocks(client, post)
+        assert data["publication_date"] == "2017-02-14"
+        assert data["breaking"] is True
+        assert data["source"] == {"name": "AFP", "url": "https://wire.example/afp"}
+        assert data["lead_image"]["alt"] == "Waves at the wall"
+        assert data["authors"][0]["name"] == "Maren Holt"
+        assert set(data["authors"][0]["photo"]["renditions"]) == {"thumbnail", "medium", "large"}
+        assert data["tags"] == [
+            {"name": "Port Alder", "slug": "port-alder"},
+            {"name": "Storm", "slug": "storm"},
+        ] or data["tags"] == [
+            {"name": "Storm", "slug": "storm"},
+            {"name": "Port Alder", "slug": "port-alder"},
+        ]
+        assert 'class="block-quote"' in data["body_html"]
+        assert "Waves over the old pier" in data["body_html"]
+        assert data["reading_minutes"] == 1
+
+    def test_v3_detail_carries_the_same_blocks(self, client, post):
+        v2 = get_json(client, f"/api/v2/pages/{post.pk}/")
+        v3 = get_json(client, f"/api/v3/pages/{post.pk}/")
+
+        def comparable(body):
+            # Absolute URLs differ only in how the host is found (request vs base URL).
+            return json.loads(
+                json.dumps(body)
+                .replace("http://testserver", "")
+                .replace("http://127.0.0.1:8000", "")
+            )
+
+        assert comparable(v3["body"]) == comparable(v2["body"])
+        assert v3["tags"] and v3["authors"] and v3["lead_image"]["renditions"]
+
+
+class TestFilters:
+    @pytest.fixture
+    def posts(self, news_index):
+        alice, bob = AuthorFactory(name="Alice"), AuthorFactory(name="Bob")
+        specs = [
+            ("Climate and politics", ["Climate", "Politics"], "2017-02-10", alice, True),
+            ("Only climate", ["Climate"], "2017-02-20", bob, False),
+            ("Only politics", ["Politics"], "2017-03-05", alice, False),
+            ("Sport", ["Sport"], "2017-04-01", bob, False),
+        ]
+        for title, tags, date, author, breaking in specs:
+            NewsPageFactory(
+                parent=news_index,
+                title=title,
+                tags=tags,
+                publication_date=datetime.date.fromisoformat(date),
+                authors=[author],
+                breaking=breaking,
+            )
+        return {"alice": alice, "bob": bob}
+
+    def test_newest_first_by_default(self, client, posts):
+        assert titles(client, "") == [
+            "Sport",
+            "Only politics",
+            "Only climate",
+            "Climate and politics",
+        ]
+
+    def test_tags_all_and_any(self, client, posts):
+        assert titles(client, "tags=climate,politics") == ["Climate and politics"]
+        assert titles(client, "tags=climate|politics") == [
+            "Only politics",
+            "Only climate",
+            "Climate and politics",
+        ]
+        # Names work too, as in stock Wagtail.
+        assert titles(client, "tags=Climate") == ["Only climate", "Climate and politics"]
+
+    def test_dates_author_breaking(self, client, posts):
+        assert titles(client, "published_after=2017-02-20&published_before=2017-03-05") == [
+            "Only politics",
+            "Only climate",
+        ]
+        assert titles(client, f"author={posts['alice'].pk}") == [
+            "Only politics",
+            "Climate and politics",
+        ]
+        assert titles(client, "breaking=true") == ["Climate and politics"]
+        assert titles(client, "breaking=false&tags=climate") == ["Only climate"]
+
+    def test_search_combines_with_tags_and_dates(self, client, posts):
+        from django.core.management import call_command
+
+        call_command("update_index", verbosity=0)
+        assert titles(client, "search=politics&tags=climate") == ["Climate and politics"]
+        assert titles(client, "search=only&tags=politics|sport") == ["Only politics"]
+        assert titles(client, "search=climate&published_after=2017-02-15") == ["Only climate"]
+
+    def test_stock_parameters_still_work(self, client, posts, news_index):
+        data = get_json(client, f"{LISTING}&child_of={news_index.pk}&order=title&limit=2&offset=1")
+        assert data["meta"]["total_count"] == 4
+        assert [item["title"] for item in data["items"]] == ["Only climate", "Only politics"]
+        data = get_json(client, f"{LISTING}&fields=-summary,body")
+        assert "summary" not in data["items"][0]
+        assert "body" in data["items"][0]
+        post = NewsPage.objects.get(title="Sport")
+        found = client.get(f"/api/v2/pages/find/?html_path=/news/{post.slug}/")
+        assert found.status_code == 302
+        assert found["Location"].endswith(f"/api/v2/pages/{post.pk}/?")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("&fields=nope", "unknown"),
+        ("&nope=1", "nope"),
+        ("&published_after=2017-13-01", "published_after"),
+        ("&published_before=yesterday", "published_before"),
+        ("&limit=-1", "limit"),
+        ("&limit=abc", "limit"),
+        ("&limit=100000", "limit"),
+        ("&offset=-5", "offset"),
+        ("&tags=climate,|politics", "tags"),
+        ("&tags=climate,,politics", "tags"),
+        ("&tags=|", "tags"),
+        ("&author=me", "author"),
+        ("&breaking=maybe", "breaking"),
+        ("&order=nope", "nope"),
+    ],
+)
+def test_bad_parameters_are_400_with_a_message(client, news_index, query, message):
+    NewsPageFactory(parent=news_index)
+    data = get_json(client, LISTING + query, status=400)
+    assert message in data["message"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/v2/pages/?type=nope.Nope", 400),
+        ("/api/v2/pages/?tags=climate", 400),  # news filters need type=news.NewsPage
+        ("/api/v2/pages/999999/", 404),
+        ("/api/v2/page_preview/", 400),
+        ("/api/v2/page_preview/?content_type=news.newspage&token=garbage", 400),
+        ("/api/v2/page_preview/?content_type=nope&token=x", 400),
+        ("/api/v2/page_preview/?content_type=auth.user&token=x", 400),
+        ("/api/v3/pages/?limit=-1", 422),
+        ("/api/v3/pages/999999/", 404),
+    ],
+)
+def test_other_bad_requests_are_4xx_json(client, news_index, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.json()["message"]
+
+
+class TestVisibility:
+    @pytest.fixture
+    def hidden(self, news_index):
+        NewsPageFactory(parent=news_index, title="Visible post")
+        draft = NewsPageFactory(parent=news_index, title="Draft post", live=False)
+        private = NewsPageFactory(parent=news_index, title="Private post")
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+        expired = NewsPageFactory(
+            parent=news_index,
+            title="Expired post",
+            expire_at=timezone.now() - datetime.timedelta(minutes=5),
+        )
+        return [draft, private, expired]
+
+    def test_absent_from_listings_detail_and_find(self, client, hidden):
+        for url in [
+            LISTING,
+            "/api/v2/pages/",
+            "/api/v3/pages/",
+            "/api/v3/pages/?type=news.NewsPage",
+        ]:
+            content = client.get(url).content
+            assert b"Visible post" in content or url.startswith("/api/v2/pages/?") is False
+            for page in hidden:
+                assert page.title.encode() not in content, (url, page.title)
+        for page in hidden:
+            assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 404
+            assert client.get(f"/api/v3/pages/{page.pk}/").status_code == 404
+            find = client.get(f"/api/v2/pages/find/?html_path=/news/{page.slug}/")
+            assert find.status_code == 404
+
+    def test_related_article_to_private_page_is_left_out(self, client, news_index, hidden):
+        private = hidden[1]
+        body = [
+            {
+                "type": "related_articles",
+                "value": {"heading": "More", "items": [{"type": "article", "value": private.pk}]},
+            }
+        ]
+        post = NewsPageFactory(parent=news_index, body=body)
+        data = get_json(client, f"/api/v2/pages/{post.pk}/")
+        assert data["body"][0]["value"]["items"] == []
+
+
+@pytest.mark.parametrize("limit", [1, 20])
+def test_listing_with_every_field_costs_a_fixed_number_of_queries(client, news_index, limit):
+    full_posts(news_index, 20)
+    url = f"{LISTING}&fields=*&limit={limit}"
+    client.get(f"{LISTING}&fields=*&limit=20")  # creates every rendition once
+    with CaptureQueriesContext(connection) as queries:
+        data = get_json(client, url)
+    assert len(data["items"]) == limit
+    assert len(queries) <= 12, [q["sql"][:120] for q in queries.captured_queries]
+    # The same count whatever the page size:
+    with CaptureQueriesContext(connection) as other:
+        get_json(client, f"{LISTING}&fields=*&limit={21 - limit}")
+    assert len(other) == len(queries)
+
+
+class TestPreview:
+    @pytest.fixture
+    def previewing(self, client, news_index, admin_client):
+        post = NewsPageFactory(parent=news_index, title="Published title")
+        return post
+
+    @override_settings(
+        WAGTAIL_HEADLESS_PREVIEW={
+            "CLIENT_URLS": {"default": "https://frontend.example/preview"},
+            "ENFORCE_TRAILING_SLASH": False,
+        }
+    )
+    def test_preview_shows_the_draft_with_a_valid_token(self, admin_client, client, previewing):
+        post = previewing
+        edit = admin_client.get(f"/admin/pages/{post.pk}/edit/")
+        assert edit.status_code == 200
+        form_data = {
+            "title": "Draft title in preview",
+            "slug": post.slug,
+            "publication_date": post.publication_date.isoformat(),
+            "summary": "",
+            "show_default_disclaimer": "on",
+            "tags": "",
+            "news_authors-TOTAL_FORMS": "0",
+            "news_authors-INITIAL_FORMS": "0",
+            "news_authors-MIN_NUM_FORMS": "0",
+            "news_authors-MAX_NUM_FORMS": "1000",
+            "body-count": "0",
+            "comments-TOTAL_FORMS": "0",
+            "comments-INITIAL_FORMS": "0",
+            "comments-MIN_NUM_FORMS": "0",
+            "comments-MAX_NUM_FORMS": "1000",
+        }
+        preview_url = f"/admin/pages/{post.pk}/edit/preview/"
+        assert admin_client.post(preview_url, form_data).json()["is_valid"] is True
+        response = admin_client.get(preview_url)
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "https://frontend.example/preview?content_type=news.newspage&amp;token=" in content
+        token = content.split("token=")[1].split('"')[0]
+
+        data = get_json(client, f"/api/v2/page_preview/?content_type=news.newspage&token={token}")
+        assert data["title"] == "Draft title in preview"
+        # The live page and the public API still show the published version.
+        assert get_json(client, f"/api/v2/pages/{post.pk}/")["title"] == "Published title"
+
+        forged = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
+        response = client.get(f"/api/v2/page_preview/?content_type=news.newspage&token={forged}")
+        assert response.status_code == 400
+        assert "token" in response.json()["message"]
+
+        with override_settings(NEWSDESK_PREVIEW_TOKEN_MAX_AGE=-1):
+            response = client.get(
+                f"/api/v2/page_preview/?content_type=news.newspage&token={token}"
+            )
+        assert response.status_code == 400
+        assert "expired" in response.json()["message"]
+
+    def test_token_signed_for_no_stored_preview_is_refused(self, client, previewing):
+        token = TimestampSigner(salt="headlesspreview.token").sign("id=12345")
+        response = client.get(f"/api/v2/page_preview/?content_type=news.newspage&token={token}")
+        assert response.status_code == 400
+        assert "no preview" in response.json()["message"]
+
+    def test_without_a_frontend_preview_is_server_rendered(self, admin_client, previewing):
+        response = admin_client.get(f"/admin/pages/{previewing.pk}/view_draft/")
+        assert response.status_code == 200
+        assert b'class="article' in response.content
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=["https://frontend.example"])
+def test_cors_for_configured_frontends_on_the_api_only(client, news_index):
+    allowed = client.get(LISTING, headers={"Origin": "https://frontend.example"})
+    assert allowed["Access-Control-Allow-Origin"] == "https://frontend.example"
+    other = client.get(LISTING, headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other
+    page = client.get("/", headers={"Origin": "https://frontend.example"})
+    assert "Access-Control-Allow-Origin" not in page
+
+
+def test_openapi_document_is_valid_and_types_each_block(client):
+    from openapi_spec_validator import validate
+
+    document = get_json(client, "/api/v3/openapi.json")
+    validate(document)
+    assert document["openapi"].startswith("3.")
+    schemas = document["components"]["schemas"]
+    body = schemas["NewsPageSchema"]["properties"]["body"]
+    assert "items" in json.dumps(body)
+    expected_fields = {
+        "ParagraphBlock": {"type", "id", "value"},
+        "QuoteValue": {"text", "attribution", "source_name", "source_url"},
+        "ImageBlockValue": {"image", "caption", "credit", "alt"},
+        "RelatedArticlesValue": {"heading", "items"},
+        "RelatedArticle": {
+            "type",
+            "id",
+            "title",
+            "api_url",
+            "html_url",
+            "publication_date",
+            "summary",
+            "thumbnail",
+        },
+        "RelatedLink": {"type", "url", "title"},
+        "DisclaimerValue": {"source", "disclaimer_id", "html"},
+        "EmbedValue": {"url", "title", "caption", "embed"},
+        "ImageObject": {"id", "title", "alt", "width", "height", "renditions"},
+    }
+    for name, fields in expected_fields.items():
+        assert set(schemas[name]["properties"]) == fields, name
+    block_refs = json.dumps(body)
+    for block in [
+        "ParagraphBlock",
+        "QuoteBlock",
+        "ImageBlock",
+        "RelatedArticlesBlock",
+        "DisclaimerBlock",
+        "EmbedBlock",
+    ]:
+        assert block in block_refs or block in json.dumps(schemas), block

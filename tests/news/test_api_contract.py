@@ -1,0 +1,104 @@
+"""Contract tests: the JSON shapes frontends depend on, pinned in tests/news/contracts/.
+
+Each file holds the shape of a response (keys and value types; lists by their first
+item). A change to the API that changes a shape fails here; if the change is intended,
+regenerate with ``UPDATE_CONTRACTS=1 pytest tests/news/test_api_contract.py``, review the
+diff of the JSON files, and mention it in the changelog for frontend developers.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
+
+from news.models import NewsSettings
+from tests.news.api_helpers import shape
+from tests.news.factories import (
+    AuthorFactory,
+    DisclaimerFactory,
+    ImageFactory,
+    NewsPageFactory,
+    every_block_body,
+)
+
+pytestmark = pytest.mark.django_db
+
+CONTRACTS = Path(__file__).parent / "contracts"
+EMBED_URL = "https://video.example/v/contract"
+
+
+@pytest.fixture
+def post(news_index, home_page):
+    """A post with every field and block filled in, so every shape is complete."""
+    Embed.objects.create(
+        url=EMBED_URL,
+        hash=get_embed_hash(EMBED_URL),
+        html="<iframe></iframe>",
+        type="video",
+        provider_name="VideoSite",
+        thumbnail_url="https://video.example/thumb.jpg",
+        width=640,
+        height=360,
+    )
+    settings_row = NewsSettings.for_site(home_page.get_site())
+    settings_row.default_disclaimer = DisclaimerFactory()
+    settings_row.save()
+    related = NewsPageFactory(parent=news_index, title="Related", lead_image=ImageFactory())
+    return NewsPageFactory(
+        parent=news_index,
+        title="Contract post",
+        lead_image=ImageFactory(),
+        source_name="AFP",
+        source_url="https://wire.example/afp",
+        body=every_block_body(
+            image=ImageFactory(),
+            related_page=related,
+            disclaimer=DisclaimerFactory(),
+            embed_url=EMBED_URL,
+        ),
+        authors=[AuthorFactory(photo=ImageFactory())],
+        tags=["Climate"],
+    )
+
+
+def check(name, document):
+    path = CONTRACTS / f"{name}.json"
+    actual = shape(document)
+    if os.environ.get("UPDATE_CONTRACTS"):
+        path.write_text(json.dumps(actual, indent=2, sort_keys=True) + "\n")
+    expected = json.loads(path.read_text())
+    assert actual == expected, f"{name}: the API shape changed (see {path})"
+
+
+def test_v2_listing_contract(client, post):
+    data = client.get("/api/v2/pages/?type=news.NewsPage&fields=*&limit=1").json()
+    check("v2_news_listing", data)
+
+
+def test_v2_detail_contract(client, post):
+    check("v2_news_detail", client.get(f"/api/v2/pages/{post.pk}/").json())
+
+
+def test_v3_detail_contract(client, post):
+    check("v3_news_detail", client.get(f"/api/v3/pages/{post.pk}/").json())
+
+
+@pytest.mark.parametrize(
+    "block_type", ["paragraph", "quote", "image", "related_articles", "disclaimer", "embed"]
+)
+def test_block_contracts(client, post, block_type):
+    body = client.get(f"/api/v2/pages/{post.pk}/").json()["body"]
+    block = next(block for block in body if block["type"] == block_type)
+    check(f"block_{block_type}", block)
+    # v3 carries the identical block shape.
+    v3_body = client.get(f"/api/v3/pages/{post.pk}/").json()["body"]
+    v3_block = next(block for block in v3_body if block["type"] == block_type)
+    assert shape(v3_block) == shape(block)
+
+
+def test_error_contract(client, post):
+    check("v2_error", client.get("/api/v2/pages/?type=news.NewsPage&limit=-1").json())
+    check("v3_error", client.get("/api/v3/pages/999999/").json())
