@@ -8,7 +8,7 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev migrate demo run worker browser test test-postgres lint format migrations-check clean
+.PHONY: help install install-dev migrate demo run worker browser bench-search test test-postgres lint format migrations-check clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -52,6 +52,10 @@ browser: ## Install Debian's Chromium for the browser tests (uses apt-get; sudo 
 	@if command -v chromium >/dev/null 2>&1; then echo "chromium is installed: $$(command -v chromium)"; else \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; fi
+
+bench-search: install ## Time search over 5,000 generated posts on SQLite and PostgreSQL; writes docs/performance.md
+	$(PY) bench/search_bench.py
+	$(PY) bench/search_bench.py --database postgres
 
 lint: install-dev ## Run ruff (lint and format check)
 	$(BIN)/ruff check .

@@ -1,38 +1,147 @@
-"""Reader search over published news."""
+"""Reader search over published news, at /search/.
+
+    /search/?q=harbour+wall&tag=climate&date_from=2017-01-01&date_to=2017-12-31&page=2
+
+Results are ranked by the search backend (title matches first, stemmed words, pages with
+more of the words higher), limited to what readers may see (news.selectors). Editors'
+promoted results for the query come first, and every query is counted in Wagtail's
+search terms report.
+"""
 
 import re
 
+from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from taggit.models import Tag
+from wagtail.contrib.search_promotions.models import Query
 
-from news.selectors import published_news
+from news.models import NewsPage
+from news.selectors import published_news, reader_visible
+from search.query import MAX_QUERY_LENGTH, search_terms
 
-MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
+SNIPPET_WORDS = 32
 
 
-def search_terms(raw):
-    """The words of a reader's query, without search-engine syntax.
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Search the news")
+    tag = forms.SlugField(required=False, allow_unicode=True)
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
 
-    Quotes, ``*``, parentheses and other punctuation mean something to SQLite FTS5 and
-    PostgreSQL's parsers; an unbalanced quote is a database error there. Readers type
-    words, so words are what we pass on.
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+
+def highlight(text, terms, words=SNIPPET_WORDS):
+    """An excerpt of ``text`` around the first matched word, matches wrapped in <mark>.
+
+    Matching is by word start, so "strikes" also marks "strike" and "striking", close to
+    what the stemming search engine matched. Everything else is escaped.
     """
-    return " ".join(re.findall(r"\w+", raw[:MAX_QUERY_LENGTH]))
+    stems = [term.lower()[: max(4, len(term) - 2)] for term in terms.split() if term]
+    if not text or not stems:
+        return ""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.I)
+    tokens = text.split()
+    first = next((i for i, token in enumerate(tokens) if pattern.search(token)), None)
+    if first is None:
+        return ""
+    start = max(0, first - words // 3)
+    excerpt = " ".join(tokens[start : start + words])
+    marked = pattern.sub(lambda m: "\x00" + m.group(0) + "\x01", excerpt)
+    html = escape(marked).replace("\x00", "<mark>").replace("\x01", "</mark>")
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + words < len(tokens) else ""
+    return mark_safe(prefix + html + suffix)  # noqa: S308 - built from escaped text
+
+
+def promoted_results(terms):
+    """Editors' promoted results for the query that readers may see."""
+    query = Query.get(terms)
+    promotions = []
+    for promotion in query.editors_picks.select_related("page").order_by("sort_order"):
+        if promotion.page_id is not None:
+            visible = reader_visible(type(promotion.page).objects.filter(pk=promotion.page_id))
+            if not visible.exists():
+                continue
+            page = promotion.page.specific
+            promotions.append(
+                {"title": page.title, "url": page.url, "description": promotion.description}
+            )
+        elif promotion.external_link_url:
+            promotions.append(
+                {
+                    "title": promotion.external_link_text or promotion.external_link_url,
+                    "url": promotion.external_link_url,
+                    "description": promotion.description,
+                }
+            )
+    return promotions
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()
+    form = SearchForm(request.GET or None)
+    valid = form.is_valid() if request.GET else True
+    data = form.cleaned_data if request.GET else {}
+    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
     terms = search_terms(query)
-    results = published_news().search(terms) if terms else published_news().none()
+    tag = None
+    if data.get("tag"):
+        tag = Tag.objects.filter(slug=data["tag"]).first()
+
+    posts = published_news()
+    if data.get("tag"):
+        # Search backends cannot join the tags table; filter by a subquery of tagged ids
+        # (a subquery, not a list: PostgreSQL plans long id lists badly next to a search).
+        tagged = NewsPage.objects.filter(tags__slug=data["tag"]).order_by().values("pk")
+        posts = posts.filter(pk__in=tagged)
+    if data.get("date_from"):
+        posts = posts.filter(publication_date__gte=data["date_from"])
+    if data.get("date_to"):
+        posts = posts.filter(publication_date__lte=data["date_to"])
+
+    promotions = []
+    if terms:
+        # "or": pages with any of the words match, those with more of them rank higher.
+        results = posts.search(terms, operator="or")
+        Query.get(terms).add_hit()
+        promotions = promoted_results(terms)
+    else:
+        results = NewsPage.objects.none()
+
     paginator = Paginator(results, RESULTS_PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
         raise Http404("No such page of results") from None
+    for post in page.object_list:
+        post.snippet = highlight(f"{post.summary} {post.search_body_text()}", terms)
+
+    keep = request.GET.copy()
+    keep.pop("page", None)
     return TemplateResponse(
         request,
         "search/search.html",
-        {"search_query": query[:MAX_QUERY_LENGTH], "search_results": page},
+        {
+            "form": form,
+            "form_valid": valid,
+            "search_query": query,
+            "search_terms": terms,
+            "search_results": page,
+            "promotions": promotions,
+            "selected_tag": tag,
+            "tags": Tag.objects.filter(pk__in=published_news().order_by().values("tags")).order_by(
+                "name"
+            ),
+            "query_string": keep.urlencode(),
+        },
     )

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.search_promotions",
     "wagtail.api.v2",
     "wagtail.api.v3",
     "wagtail.contrib.sitemaps",
@@ -217,7 +218,17 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # The machines Newsdesk runs on may have no outside network: no update check, no Gravatar.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search: Wagtail's database backend (SQLite FTS5 with Porter stemming, see
+# search/migrations/0001, and title-weighted ranking, see search/backend.py; PostgreSQL
+# full-text search with the English configuration).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "search.backend",
+        "SEARCH_CONFIG": os.environ.get("SEARCH_CONFIG", "english"),
+        # Off only for bulk loads, which run `manage.py update_index` afterwards.
+        "AUTO_UPDATE": env_bool("SEARCH_AUTO_UPDATE", True),
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]

@@ -25,12 +25,16 @@ from django.core.signing import BadSignature, SignatureExpired
 from django.db.models import Prefetch, Q
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from news.api.representation import BodyResolver
 from news.models import NewsPage, NewsPageAuthor
+from search.query import search_terms
 
 NEWS_FILTERS = ("tags", "published_after", "published_before", "author", "breaking")
 
@@ -66,54 +70,59 @@ def tag_q(tag):
     return Q(tags__slug__iexact=tag) | Q(tags__name__iexact=tag)
 
 
-def news_filter_ids(request, queryset):
-    """Apply the news filters in ``request.GET`` to ``queryset``; None when none is given."""
+def apply_news_filters(request, queryset):
+    """Apply the news filters in ``request.GET`` to ``queryset``.
+
+    Dates and the breaking flag are fields the search index can filter on, so they stay
+    ordinary filters; tags and authors live in other tables, which search backends
+    cannot join, so they become a subquery of matching ids (a subquery rather than a
+    list of ids: PostgreSQL plans long id lists badly next to a full-text search).
+    """
     params = request.GET
     if not any(name in params for name in NEWS_FILTERS):
-        return None
+        return queryset
     if queryset.model is not NewsPage:
         used = next(name for name in NEWS_FILTERS if name in params)
         raise BadRequestError(f"{used}: this filter needs type=news.NewsPage")
-    posts = NewsPage.objects.all()
-    if "tags" in params:
-        mode, tags = parse_tags(params["tags"])
-        if mode == "any":
-            posts = posts.filter(reduce(operator.or_, (tag_q(tag) for tag in tags)))
-        else:
-            for tag in tags:
-                posts = posts.filter(pk__in=NewsPage.objects.filter(tag_q(tag)).values("pk"))
     if "published_after" in params:
-        posts = posts.filter(
+        queryset = queryset.filter(
             publication_date__gte=parse_date("published_after", params["published_after"])
         )
     if "published_before" in params:
-        posts = posts.filter(
+        queryset = queryset.filter(
             publication_date__lte=parse_date("published_before", params["published_before"])
         )
-    if "author" in params:
-        if not params["author"].isdigit():
-            raise BadRequestError(f"author: expected an author id, not {params['author']!r}")
-        posts = posts.filter(news_authors__author_id=int(params["author"]))
     if "breaking" in params:
         flag = params["breaking"].lower()
         if flag not in ("true", "false", "1", "0"):
             raise BadRequestError(f"breaking: expected true or false, not {params['breaking']!r}")
-        posts = posts.filter(breaking=flag in ("true", "1"))
-    return posts.values("pk")
+        queryset = queryset.filter(breaking=flag in ("true", "1"))
+
+    related = None
+    if "tags" in params:
+        mode, tags = parse_tags(params["tags"])
+        related = NewsPage.objects.all()
+        if mode == "any":
+            related = related.filter(reduce(operator.or_, (tag_q(tag) for tag in tags)))
+        else:
+            for tag in tags:
+                related = related.filter(pk__in=NewsPage.objects.filter(tag_q(tag)).values("pk"))
+    if "author" in params:
+        if not params["author"].isdigit():
+            raise BadRequestError(f"author: expected an author id, not {params['author']!r}")
+        related = (related if related is not None else NewsPage.objects.all()).filter(
+            news_authors__author_id=int(params["author"])
+        )
+    if related is not None:
+        queryset = queryset.filter(pk__in=related.order_by().values("pk"))
+    return queryset
 
 
 class NewsFilter(BaseFilterBackend):
-    """The news filters, applied before search so the two combine.
-
-    Search backends cannot filter on related tables (tags, authors), so the filters are
-    resolved to a list of ids first, which every backend can filter on.
-    """
+    """The news filters, applied before search so the two combine."""
 
     def filter_queryset(self, request, queryset, view):
-        ids = news_filter_ids(request, queryset)
-        if ids is None:
-            return queryset
-        return queryset.filter(pk__in=list(ids.distinct().values_list("pk", flat=True)))
+        return apply_news_filters(request, queryset)
 
 
 def with_listing_prefetches(queryset):
@@ -128,9 +137,50 @@ def with_listing_prefetches(queryset):
     )
 
 
+class NewsSearchFilter(BaseFilterBackend):
+    """``search=`` with the reader search page's rules (replaces Wagtail's SearchFilter).
+
+    The query is reduced to its words (search.query.search_terms), so search syntax and
+    stray quotes can never reach the database; ``search_operator`` is ``or`` by default
+    (pages with more of the words rank higher; ``and`` requires all of them); results are
+    ranked by relevance unless ``order`` is given. Nothing to search for gives no results.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
+            raise BadRequestError("search is disabled")
+        operator = request.GET.get("search_operator") or "or"
+        if operator not in ("and", "or"):
+            raise BadRequestError(f"search_operator: expected 'and' or 'or', not {operator!r}")
+        terms = search_terms(request.GET["search"])
+        if not terms:
+            return queryset.none()
+        try:
+            return get_search_backend().search(
+                terms,
+                queryset,
+                operator=operator,
+                order_by_relevance="order" not in request.GET,
+            )
+        except FilterFieldError as error:
+            raise BadRequestError(
+                f"cannot filter by '{error.field_name}' while searching"
+            ) from None
+        except OrderByFieldError as error:
+            raise BadRequestError(
+                f"cannot order by '{error.field_name}' while searching"
+            ) from None
+
+
 class NewsPagesAPIViewSet(PagesAPIViewSet):
-    # The news filters first; Wagtail's search stays last (its results cannot be filtered).
-    filter_backends = [NewsFilter, *PagesAPIViewSet.filter_backends]
+    # The news filters first; search stays last (its results cannot be filtered further).
+    filter_backends = [
+        NewsFilter,
+        *[f for f in PagesAPIViewSet.filter_backends if f is not SearchFilter],
+        NewsSearchFilter,
+    ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(NEWS_FILTERS)
     detail_only_fields = [*PagesAPIViewSet.detail_only_fields, "body_html"]
 

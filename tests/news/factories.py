@@ -5,11 +5,16 @@ import datetime
 import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
+from wagtail.models import Collection
 
 from home.models import StandardPage
 from news.models import Author, Disclaimer, NewsIndexPage, NewsPage, NewsPageAuthor
 
-ImageFactory = wagtail_factories.ImageFactory
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    """Images in the root collection, where Editors and Moderators may choose them."""
+
+    collection = factory.LazyFunction(Collection.get_first_root_node)
 
 
 class AuthorFactory(DjangoModelFactory):

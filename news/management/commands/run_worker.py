@@ -18,7 +18,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,14 @@ def run_scheduled_publishing():
 
 
 JOBS = [("scheduled publishing", run_scheduled_publishing)]
+
+
+def refresh_connections():
+    """Drop database connections that are past CONN_MAX_AGE or broken, as Django does
+    between requests, so a long-running worker survives database restarts. Never inside
+    a transaction (e.g. when the worker is called from a test)."""
+    if not any(connection.in_atomic_block for connection in connections.all()):
+        close_old_connections()
 
 
 class Command(BaseCommand):
@@ -72,11 +80,11 @@ class Command(BaseCommand):
         """Run every job once; a failing job is logged and does not stop the others."""
         failures = 0
         for name, job in JOBS:
-            close_old_connections()
+            refresh_connections()
             try:
                 job()
             except Exception:
                 failures += 1
                 logger.exception("Worker job %r failed", name)
-        close_old_connections()
+        refresh_connections()
         return failures

@@ -1,0 +1,86 @@
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright (sync API)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# How long actions and assertions wait for the page, in milliseconds.
+BROWSER_TIMEOUT_MS = 15_000
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+
+
+def chromium_path():
+    """The Chromium to drive: $CHROMIUM_PATH if set, else Debian's /usr/bin/chromium."""
+    return os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def chromium_executable():
+    """The Chromium executable; without it the browser tests skip, saying how to install it.
+
+    On CI (CI=true) a missing browser is a failure instead, so CI cannot pass without
+    running the browser tests.
+    """
+    executable = chromium_path()
+    if not (os.path.isfile(executable) and os.access(executable, os.X_OK)):
+        problem = f"no Chromium executable at {executable} (set CHROMIUM_PATH to use another)"
+        how = "Install it with `sudo apt-get install chromium` (or `make browser`)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Browser test cannot run on CI: {problem}. {how}", pytrace=False)
+        pytest.skip(f"Browser test skipped: {problem}. {how}")
+    return executable
+
+
+@pytest.fixture
+def browser(chromium_executable, transactional_db, monkeypatch):
+    """A headless Chromium, started after the test database is ready and closed before it
+    is flushed.
+
+    Playwright's sync API keeps an asyncio event loop current in the test's thread while
+    it runs, and Django then refuses ORM calls from that thread ("You cannot call this
+    from an async context"). The test's ORM calls are plain synchronous code between
+    browser steps, so they are allowed for as long as the browser runs, and no longer:
+    the variable is restored afterwards and never leaks into other tests or their
+    subprocesses.
+    """
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do (the admin can be slow on a busy machine).
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_executable, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    """test-output/browser/ in the repository root (git-ignored), without stale failures."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in SCREENSHOT_DIR.glob("failed-*"):
+        stale.unlink()
+    return SCREENSHOT_DIR
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell a test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
