@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from news.models import NewsPage
 from tests.news.factories import AuthorFactory, NewsPageFactory, StandardPageFactory
 from tests.news.test_workflow import api_for
 from tests.news.workflow_helpers import make_user
@@ -69,8 +70,14 @@ PUBLIC_URLS = [
     "/news/tags/hidden/",
     "/news/2025/06/",
     "/search/?q=story",
+    "/api/v2/pages/",
+    "/api/v2/pages/?type=news.NewsPage&fields=*",
     "/api/v3/pages/",
     "/api/v3/pages/?type=news.NewsPage",
+    "/feeds/news/rss/",
+    "/feeds/news/atom/",
+    "/feeds/tags/hidden/rss/",
+    "/sitemap.xml",
 ]
 
 
@@ -79,9 +86,18 @@ def test_hidden_posts_are_absent_from_public_listings(client, hidden_pages, url)
     client.logout()
     response = client.get(url)
     assert response.status_code == 200
-    assert b"Visible story" in response.content or url == "/api/v3/pages/"
+    content = response.content
+    if url == "/sitemap.xml":
+        # The sitemap lists URLs, not titles.
+        visible = NewsPage.objects.get(title="Visible story")
+        assert f"/{visible.slug}/</loc>".encode() in content
+        for state, page in hidden_pages.items():
+            assert f"/{page.slug}/</loc>".encode() not in content, (state, url)
+        return
+    if url not in ("/api/v2/pages/", "/api/v3/pages/"):  # paginated before the post
+        assert b"Visible story" in content
     for state in HIDDEN_STATES:
-        assert f"Hidden {state}".encode() not in response.content, (state, url)
+        assert f"Hidden {state}".encode() not in content, (state, url)
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)
