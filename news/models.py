@@ -2,6 +2,7 @@
 
 import datetime
 import math
+import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -120,7 +121,9 @@ class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePage
         """The requested page of ``posts``; a bad or out-of-range ``?page=`` is a 404."""
         paginator = Paginator(posts, settings.NEWSDESK_PAGE_SIZE)
         raw = request.GET.get("page", "1")
-        if not raw.isdigit() or not 1 <= int(raw) <= max(paginator.num_pages, 1):
+        if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= max(
+            paginator.num_pages, 1
+        ):
             raise Http404("No such page of news")
         return paginator.page(int(raw))
 
@@ -304,10 +307,14 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
             return None
         return NewsSettings.for_request(request).default_disclaimer
 
-    def search_body_text(self):
+    def search_body_text(self, related_titles=True):
         """The words of every block, for the search index: paragraph text, quotes with
         their attribution and source, captions and credits, related-article titles,
-        video titles and captions, custom disclaimers."""
+        video titles and captions, custom disclaimers.
+
+        Titles of linked articles are included only while readers may see those
+        articles; news/signals.py re-indexes the linking posts when that changes.
+        ``related_titles=False`` leaves them out (and costs no query), for snippets."""
         parts = []
         article_ids = []
         for child in self.body.raw_data:
@@ -320,7 +327,9 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
                     for item in value.get("items") or []:
                         if item.get("type") == "link":
                             parts.append((item.get("value") or {}).get("title") or "")
-                        elif item.get("type") == "article" and item.get("value"):
+                        elif (
+                            item.get("type") == "article" and item.get("value") and related_titles
+                        ):
                             article_ids.append(item["value"])
                 else:
                     for key in (
@@ -333,9 +342,10 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
                     ):
                         parts.append(strip_tags(str(value.get(key) or "")))
         if article_ids:
-            parts += Page.objects.filter(pk__in=article_ids, live=True).values_list(
-                "title", flat=True
-            )
+            from news.selectors import reader_visible
+
+            visible = reader_visible(Page.objects.filter(pk__in=article_ids))
+            parts += visible.values_list("title", flat=True)
         return " ".join(part for part in parts if part)
 
     def search_tag_names(self):

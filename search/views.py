@@ -113,8 +113,10 @@ def search(request):
     if terms:
         # "or": pages with any of the words match, those with more of them rank higher.
         results = posts.search(terms, operator="or")
-        Query.get(terms).add_hit()
         promotions = promoted_results(terms)
+        if request.GET.get("page", "1") == "1":
+            # Count a search once, not once per page of its results.
+            Query.get(terms).add_hit()
     else:
         results = NewsPage.objects.none()
 
@@ -124,7 +126,8 @@ def search(request):
     except (PageNotAnInteger, EmptyPage):
         raise Http404("No such page of results") from None
     for post in page.object_list:
-        post.snippet = highlight(f"{post.summary} {post.search_body_text()}", terms)
+        text = post.search_body_text(related_titles=False)
+        post.snippet = highlight(f"{post.summary} {text}", terms)
 
     keep = request.GET.copy()
     keep.pop("page", None)

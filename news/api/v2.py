@@ -108,7 +108,7 @@ def apply_news_filters(request, queryset):
             for tag in tags:
                 related = related.filter(pk__in=NewsPage.objects.filter(tag_q(tag)).values("pk"))
     if "author" in params:
-        if not params["author"].isdigit():
+        if not re.fullmatch(r"[0-9]{1,18}", params["author"]):
             raise BadRequestError(f"author: expected an author id, not {params['author']!r}")
         related = (related if related is not None else NewsPage.objects.all()).filter(
             news_authors__author_id=int(params["author"])
@@ -250,8 +250,14 @@ class PagePreviewAPIViewSet(NewsPagesAPIViewSet):
 
     def listing_view(self, request):
         page = self.get_object()
-        serializer = self.get_serializer(page)
-        response = Response(serializer.data)
+        # Serialise as a detail (every field of the page's own type), not as a listing.
+        self.action = "detail_view"
+        data = self.get_serializer(page).data
+        if not page.pk:
+            # A page that has never been saved has no id or detail URL yet.
+            data["id"] = None
+            data.get("meta", {})["detail_url"] = None
+        response = Response(data)
         response["Cache-Control"] = "private, no-store"
         return response
 
@@ -259,6 +265,11 @@ class PagePreviewAPIViewSet(NewsPagesAPIViewSet):
         raise BadRequestError("page_preview: use ?content_type=...&token=..., not an id")
 
     def get_object(self):
+        if getattr(self, "_preview_page", None) is None:
+            self._preview_page = self.find_preview_page()
+        return self._preview_page
+
+    def find_preview_page(self):
         from wagtail_headless_preview.models import PagePreview
 
         params = self.request.GET
@@ -289,7 +300,4 @@ class PagePreviewAPIViewSet(NewsPagesAPIViewSet):
         preview = PagePreview.objects.filter(content_type=content_type, token=token).first()
         if preview is None:
             raise BadRequestError("token: no preview for this token (it may have expired)")
-        page = preview.as_page()
-        if not page.pk:
-            page.pk = 0
-        return page
+        return preview.as_page()

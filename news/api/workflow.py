@@ -21,6 +21,7 @@ with a JSON ``message`` (see cms/middleware.py).
 from datetime import datetime
 
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -87,10 +88,11 @@ def get_page(page_id):
 
 
 def require_can_view(page, user):
-    """Users without edit or publish rights on the page may not see its workflow."""
+    """A page the user may neither edit nor publish is, for this API, not there (404), so
+    a token cannot discover which draft pages exist."""
     permissions = page.permissions_for_user(user)
     if not (permissions.can_edit() or permissions.can_publish()):
-        raise HttpError(403, "You do not have permission to moderate or edit this page.")
+        raise Http404("No Page matches the given query.")
     return permissions
 
 

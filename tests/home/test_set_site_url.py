@@ -31,3 +31,16 @@ def test_refuses_bad_urls(home_page, url):
     with pytest.raises(CommandError):
         call_command("set_site_url", url, stdout=StringIO())
     assert Site.objects.get(is_default_site=True).hostname == "localhost"
+
+
+def test_refuses_a_bad_port(home_page):
+    with pytest.raises(CommandError, match="not a valid port"):
+        call_command("set_site_url", "https://news.example.com:99999", stdout=StringIO())
+
+
+def test_refuses_an_address_another_site_uses(home_page):
+    other_root = home_page.add_child(instance=type(home_page)(title="Other", slug="other"))
+    Site.objects.create(hostname="news.example.com", port=443, root_page=other_root)
+    with pytest.raises(CommandError, match="cannot use"):
+        call_command("set_site_url", "https://news.example.com", stdout=StringIO())
+    assert Site.objects.get(is_default_site=True).hostname == "localhost"

@@ -284,6 +284,8 @@ class TestFilters:
         ("&tags=climate,,politics", "tags"),
         ("&tags=|", "tags"),
         ("&author=me", "author"),
+        ("&author=%C2%B2", "author"),
+        ("&author=99999999999999999999999", "author"),
         ("&breaking=maybe", "breaking"),
         ("&order=nope", "nope"),
     ],
@@ -416,6 +418,11 @@ class TestPreview:
 
         data = get_json(client, f"/api/v2/page_preview/?content_type=news.newspage&token={token}")
         assert data["title"] == "Draft title in preview"
+        # A full detail, shaped like the published post's, so a frontend renders it alike.
+        detail = get_json(client, f"/api/v2/pages/{post.pk}/")
+        assert set(data) == set(detail)
+        assert data["id"] == post.pk
+        assert isinstance(data["body"], list)
         # The live page and the public API still show the published version.
         assert get_json(client, f"/api/v2/pages/{post.pk}/")["title"] == "Published title"
 

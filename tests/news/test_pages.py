@@ -320,7 +320,8 @@ class TestNewsIndex:
         assert last.select_one('a[rel="next"]') is None
 
     @pytest.mark.parametrize(
-        "query", ["?page=abc", "?page=0", "?page=-1", "?page=99999", "?page=1.5", "?page="]
+        "query",
+        ["?page=abc", "?page=0", "?page=-1", "?page=99999", "?page=1.5", "?page=", "?page=%C2%B2"],
     )
     def test_bad_page_numbers_are_404(self, client, news_index, query):
         NewsPageFactory(parent=news_index)

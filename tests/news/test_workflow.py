@@ -564,3 +564,16 @@ def test_admin_create_through_form_then_submit_keeps_revisions(client, newsroom,
     client.post(f"/admin/pages/{page.pk}/edit/", data)
     assert Revision.page_revisions.filter(object_id=str(page.pk)).count() == 2
     assert reload(page).workflow_in_progress
+
+
+def test_pages_a_token_may_not_edit_are_not_found(client, newsroom, django_user_model):
+    """A token whose user has no rights on a page cannot tell it exists."""
+    outsider = make_user(django_user_model, "outsider")
+    page = newsroom.draft()
+    api = api_for(client, outsider)
+    for path in ["", "submit/", "approve/", "cancel/"]:
+        method = api.get if not path else api.post
+        response = method(f"/api/v3/pages/{page.pk}/workflow/{path}")
+        assert response.status_code == 404, path
+        assert response.json()["message"]
+    assert not reload(page).workflow_in_progress

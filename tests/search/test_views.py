@@ -326,3 +326,56 @@ def test_query_log_report_for_administrators(client, django_user_model):
     response = client.get("/admin/searchpicks/reports/search-terms/")
     assert response.status_code == 200
     assert b"harbour" in response.content
+
+
+class TestLinkedArticleTitles:
+    """A post is found by the titles of the articles it links to, but only while readers
+    may see those articles."""
+
+    @pytest.fixture
+    def linking(self, news_index, reindex):
+        target = NewsPageFactory(parent=news_index, title="Zanzibar merger agreed")
+        body = [
+            {
+                "type": "related_articles",
+                "value": {"heading": "More", "items": [{"type": "article", "value": target.pk}]},
+            }
+        ]
+        NewsPageFactory(parent=news_index, title="Linking post", body=body)
+        reindex()
+        return target
+
+    def test_visible_title_is_searchable(self, client, linking):
+        assert set(result_titles(client, q="zanzibar")) == {
+            "Zanzibar merger agreed",
+            "Linking post",
+        }
+
+    def test_private_title_leaves_the_index(self, client, linking):
+        PageViewRestriction.objects.create(page=linking, restriction_type="login")
+        assert result_titles(client, q="zanzibar") == []
+        assert api_titles(client, search="zanzibar") == []
+        response = client.get("/search/", {"q": "merger"})
+        assert b"Zanzibar" not in response.content
+
+    def test_unpublished_title_leaves_the_index_and_comes_back(self, client, linking):
+        linking.unpublish()
+        assert result_titles(client, q="zanzibar") == []
+        linking.save_revision().publish()
+        assert set(result_titles(client, q="zanzibar")) == {
+            "Zanzibar merger agreed",
+            "Linking post",
+        }
+
+    def test_deleted_title_leaves_the_index(self, client, linking):
+        linking.delete()
+        assert result_titles(client, q="zanzibar") == []
+
+
+def test_only_first_result_page_counts_as_a_search(client, news_index, reindex):
+    for number in range(12):
+        NewsPageFactory(parent=news_index, title=f"Tide report {number}")
+    reindex()
+    client.get("/search/", {"q": "tide"})
+    client.get("/search/", {"q": "tide", "page": 2})
+    assert Query.get("tide").hits == 1

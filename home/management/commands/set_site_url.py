@@ -9,6 +9,7 @@ real address once:
 
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
@@ -31,10 +32,21 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             raise CommandError("there is no default site: run 'manage.py migrate' first")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise CommandError(f"the port in {url!r} is not a valid port number") from None
         site.hostname = parts.hostname
-        site.port = parts.port or (443 if parts.scheme == "https" else 80)
+        site.port = port
         if name:
             site.site_name = name
+        try:
+            site.full_clean()
+        except ValidationError as error:
+            problems = "; ".join(
+                message for messages in error.message_dict.values() for message in messages
+            )
+            raise CommandError(f"cannot use {url!r}: {problems}") from None
         site.save()
         Site.clear_site_root_paths_cache()
         self.stdout.write(f"Default site is now {site.root_url} ({site.site_name or 'no name'})")
