@@ -217,14 +217,13 @@ def submit(request, page_id: int):
 def task_action(request, page_id, action_name, comment):
     with transaction.atomic():
         page = get_page(page_id)
+        require_can_view(page, request.user)
         state = page.current_workflow_state
         if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-            require_can_view(page, request.user)
             raise HttpError(
                 409, "Changes were requested on this page; it must be resubmitted first."
             )
         if state is None or state.current_task_state is None:
-            require_can_view(page, request.user)
             raise HttpError(409, "This page is not in moderation.")
         task_state = state.current_task_state
         task = task_state.task.specific
@@ -270,9 +269,9 @@ def reject(request, page_id: int, body: CommentIn):
 def cancel(request, page_id: int):
     with transaction.atomic():
         page = get_page(page_id)
+        require_can_view(page, request.user)
         state = page.current_workflow_state
         if state is None:
-            require_can_view(page, request.user)
             raise HttpError(409, "This page is not in moderation.")
         if not state.user_can_cancel(request.user):
             raise HttpError(403, "You cannot cancel this page's moderation.")

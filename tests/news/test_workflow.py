@@ -569,11 +569,13 @@ def test_admin_create_through_form_then_submit_keeps_revisions(client, newsroom,
 def test_pages_a_token_may_not_edit_are_not_found(client, newsroom, django_user_model):
     """A token whose user has no rights on a page cannot tell it exists."""
     outsider = make_user(django_user_model, "outsider")
-    page = newsroom.draft()
     api = api_for(client, outsider)
-    for path in ["", "submit/", "approve/", "cancel/"]:
-        method = api.get if not path else api.post
-        response = method(f"/api/v3/pages/{page.pk}/workflow/{path}")
-        assert response.status_code == 404, path
-        assert response.json()["message"]
-    assert not reload(page).workflow_in_progress
+    for page in (newsroom.draft(), newsroom.submitted()):
+        for path in ["", "submit/", "approve/", "reject/", "cancel/"]:
+            method = api.get if not path else api.post
+            response = method(
+                f"/api/v3/pages/{page.pk}/workflow/{path}", *([{"comment": "x"}] if path else [])
+            )
+            assert response.status_code == 404, (page.title, path)
+            assert response.json()["message"]
+    assert not reload(page).live
