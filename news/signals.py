@@ -59,7 +59,9 @@ def affected_pages(page):
 @receiver(page_published)
 @receiver(page_unpublished)
 def reindex_after_visibility_change(sender, instance, **kwargs):
-    reindex_posts_linking_to(affected_pages(instance))
+    # Publishing or unpublishing changes only this page's visibility (a view restriction,
+    # below, also covers the pages under it).
+    reindex_posts_linking_to([instance.pk])
 
 
 @receiver(post_save, sender=PageViewRestriction)
