@@ -150,7 +150,8 @@ def related_article_items(value):
     (in one query for the whole block); external links are kept. Each item is a dict with
     ``type`` ("article" or "link"), ``title`` and ``url``, plus ``page`` for articles.
     """
-    from news.selectors import published_news
+    from news.models import NewsPage
+    from news.selectors import reader_visible
 
     children = list(value["items"])
     page_ids = [
@@ -159,7 +160,9 @@ def related_article_items(value):
         if child.block_type == "article" and child.value is not None
     ]
     visible = (
-        {page.pk: page for page in published_news().filter(pk__in=page_ids)} if page_ids else {}
+        {page.pk: page for page in reader_visible(NewsPage.objects.filter(pk__in=page_ids))}
+        if page_ids
+        else {}
     )
     items = []
     for child in children:

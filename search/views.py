@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 from wagtail.contrib.search_promotions.models import Query
+from wagtail.models import Page
 
 from news.models import NewsPage
 from news.selectors import published_news, reader_visible
@@ -66,14 +67,17 @@ def highlight(text, terms, words=SNIPPET_WORDS):
 
 def promoted_results(terms):
     """Editors' promoted results for the query that readers may see."""
-    query = Query.get(terms)
+    picks = list(Query.get(terms).editors_picks.select_related("page").order_by("sort_order"))
+    page_ids = [pick.page_id for pick in picks if pick.page_id is not None]
+    visible = set(
+        reader_visible(Page.objects.filter(pk__in=page_ids)).values_list("pk", flat=True)
+    )
     promotions = []
-    for promotion in query.editors_picks.select_related("page").order_by("sort_order"):
+    for promotion in picks:
         if promotion.page_id is not None:
-            visible = reader_visible(type(promotion.page).objects.filter(pk=promotion.page_id))
-            if not visible.exists():
+            if promotion.page_id not in visible:
                 continue
-            page = promotion.page.specific
+            page = promotion.page
             promotions.append(
                 {"title": page.title, "url": page.url, "description": promotion.description}
             )

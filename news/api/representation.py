@@ -114,15 +114,18 @@ class BodyResolver:
 
     # Collecting and loading -----------------------------------------------------------
 
+    def _nothing_wanted(self):
+        return {kind: set() for kind in self.KINDS}
+
     def prepare(self, stream_values, image_ids=()):
-        wanted = {kind: set() for kind in self.KINDS}
+        wanted = self._nothing_wanted()
         wanted["images"].update(image_id for image_id in image_ids if image_id)
         for stream_value in stream_values:
             self._collect_stream(stream_value.stream_block, stream_value.raw_data, wanted)
         self._load(wanted)
 
     def prepare_block(self, block, raw):
-        wanted = {kind: set() for kind in self.KINDS}
+        wanted = self._nothing_wanted()
         self._collect_block(block, raw, wanted)
         self._load(wanted)
 
@@ -179,13 +182,10 @@ class BodyResolver:
 
     def stream(self, stream_value):
         """The resolved list of blocks for a StreamField value."""
+        self.prepare([stream_value])  # loads only what earlier calls have not
         stream_block = stream_value.stream_block
-        raw_children = list(stream_value.raw_data)
-        wanted = {kind: set() for kind in self.KINDS}
-        self._collect_stream(stream_block, raw_children, wanted)
-        self._load(wanted)
         result = []
-        for child in raw_children:
+        for child in stream_value.raw_data:
             block = stream_block.child_blocks.get(child["type"])
             if block is None:
                 continue  # a block type that no longer exists in the code
@@ -209,7 +209,7 @@ class BodyResolver:
         if not image_id:
             return None
         if image_id not in self._loaded["images"]:
-            self._load({**{kind: set() for kind in self.KINDS}, "images": {image_id}})
+            self._load({**self._nothing_wanted(), "images": {image_id}})
         return image_object(self.images.get(image_id), self.request)
 
     def related_article(self, page_id):

@@ -83,17 +83,15 @@ def user_out(user):
     return {"id": user.pk, "username": user.get_username(), "name": user.get_full_name()}
 
 
-def get_page(page_id):
-    return get_object_or_404(Page, pk=page_id).specific
-
-
-def require_can_view(page, user):
-    """A page the user may neither edit nor publish is, for this API, not there (404), so
-    a token cannot discover which draft pages exist."""
+def get_visible_page(page_id, user):
+    """The page and the user's permissions on it. A page the user may neither edit nor
+    publish is, for this API, not there (404), so a token cannot discover which draft
+    pages exist."""
+    page = get_object_or_404(Page, pk=page_id).specific
     permissions = page.permissions_for_user(user)
     if not (permissions.can_edit() or permissions.can_publish()):
         raise Http404("No Page matches the given query.")
-    return permissions
+    return page, permissions
 
 
 def available_actions(page, user):
@@ -177,8 +175,7 @@ def state_out(page, user):
     summary="A page's moderation state, the actions open to you, and its history",
 )
 def workflow_state(request, page_id: int):
-    page = get_page(page_id)
-    require_can_view(page, request.user)
+    page, _permissions = get_visible_page(page_id, request.user)
     return state_out(page, request.user)
 
 
@@ -190,8 +187,7 @@ def workflow_state(request, page_id: int):
 )
 def submit(request, page_id: int):
     with transaction.atomic():
-        page = get_page(page_id)
-        permissions = require_can_view(page, request.user)
+        page, permissions = get_visible_page(page_id, request.user)
         if not permissions.can_edit():
             raise HttpError(403, "You do not have permission to edit this page.")
         workflow = page.get_workflow()
@@ -216,8 +212,7 @@ def submit(request, page_id: int):
 
 def task_action(request, page_id, action_name, comment):
     with transaction.atomic():
-        page = get_page(page_id)
-        require_can_view(page, request.user)
+        page, _permissions = get_visible_page(page_id, request.user)
         state = page.current_workflow_state
         if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
             raise HttpError(
@@ -268,8 +263,7 @@ def reject(request, page_id: int, body: CommentIn):
 )
 def cancel(request, page_id: int):
     with transaction.atomic():
-        page = get_page(page_id)
-        require_can_view(page, request.user)
+        page, _permissions = get_visible_page(page_id, request.user)
         state = page.current_workflow_state
         if state is None:
             raise HttpError(409, "This page is not in moderation.")
