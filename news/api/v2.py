@@ -22,7 +22,7 @@ from functools import reduce
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature, SignatureExpired
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
@@ -125,16 +125,21 @@ class NewsFilter(BaseFilterBackend):
         return apply_news_filters(request, queryset)
 
 
-def with_listing_prefetches(queryset):
-    """What the API shows of each post, in a fixed number of queries. Images (lead images,
-    author photos, body images) are loaded separately, all at once, by BodyResolver."""
-    return queryset.select_related("locale").prefetch_related(
+def post_prefetches():
+    """What the API shows of each post besides images (which BodyResolver loads, all at
+    once): tags and the byline."""
+    return [
         "tags",
         Prefetch(
             "news_authors",
             queryset=NewsPageAuthor.objects.select_related("author").order_by("sort_order"),
         ),
-    )
+    ]
+
+
+def with_listing_prefetches(queryset):
+    """A listing of posts in a fixed number of queries, whatever its length."""
+    return queryset.select_related("locale").prefetch_related(*post_prefetches())
 
 
 class NewsSearchFilter(BaseFilterBackend):
@@ -204,7 +209,7 @@ class NewsPagesAPIViewSet(PagesAPIViewSet):
     def get_object(self):
         page = super().get_object()
         if isinstance(page, NewsPage):
-            page = with_listing_prefetches(NewsPage.objects.filter(pk=page.pk)).get()
+            prefetch_related_objects([page], *post_prefetches())
         return page
 
     def wants_body(self):
