@@ -1,6 +1,10 @@
 """Project middleware."""
 
 import json
+import re
+
+# An API detail response shows one page: /api/v2/pages/42/ or /api/v3/pages/42/.
+API_DETAIL_PATH = re.compile(r"^/api/v[23]/pages/(?P<id>[0-9]+)/$")
 
 
 class APIErrorMessageMiddleware:
@@ -36,4 +40,202 @@ class APIErrorMessageMiddleware:
         document["message"] = message
         response.content = json.dumps(document).encode()
         response["Content-Length"] = str(len(response.content))
+        return response
+
+
+class ResponseCacheMiddleware:
+    """HTTP caching and the shared server-side cache for what anonymous readers get.
+
+    For a *public* request (GET or HEAD, no session cookie, no ``Authorization`` header,
+    not the admin, documents or previews):
+
+    - a stored copy is served when every cache tag it depends on still has the version it
+      was stored with (see ``news/freshness.py``); a hit touches no database;
+    - otherwise the response is rendered and, when it is a 200 that sets no cookie and
+      did not opt out, stored in Django's cache (Redis shared by every instance in
+      production) for ``NEWSDESK_CACHE_TIMEOUT`` seconds, never past the next page
+      expiry;
+    - it gets ``Cache-Control: public, max-age=..., stale-while-revalidate=...`` and a
+      strong ``ETag``; ``If-None-Match`` with the current ETag gets 304.
+
+    Everything else (editors, API tokens, previews) is marked
+    ``Cache-Control: private, no-store`` unless the view already decided. ``X-Cache``
+    says HIT, MISS or BYPASS, for people checking a deployment.
+
+    Views and hooks opt out with ``request.newsdesk_no_cache = "<reason>"`` (pages behind
+    a password or login, see news/wagtail_hooks.py) or by sending their own
+    ``Cache-Control: private/no-store/no-cache``. They declare what a response shows with
+    ``news.freshness.depends_on_page(request, page)``.
+    """
+
+    #: Paths never served from or stored in the shared cache.
+    PRIVATE_PREFIXES = ("/admin/", "/documents/", "/api/v2/page_preview/", "/django-admin/")
+    #: Paths that get HTTP caching headers but are not stored server-side (their results
+    #: depend on free-form input, and /search/ logs queries for the search terms report).
+    UNSTORED_PREFIXES = ("/search/",)
+    HOP_BY_HOP = {"set-cookie", "connection", "keep-alive", "transfer-encoding", "x-cache"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        if not self.is_public(request):
+            response = self.get_response(request)
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "private, no-store"
+            response["X-Cache"] = "BYPASS"
+            return response
+
+        store = settings.NEWSDESK_RESPONSE_CACHE and not request.path.startswith(
+            self.UNSTORED_PREFIXES
+        )
+        key = self.cache_key(request) if store else None
+        if store:
+            hit = self.cached_response(request, key)
+            if hit is not None:
+                return hit
+
+        from news import freshness
+
+        request.newsdesk_cache_tags = {freshness.TREE}
+        versions_before = freshness.current_versions([freshness.TREE, freshness.LISTINGS])
+        response = self.get_response(request)
+        if not self.is_storable(request, response):
+            personal = response.cookies or getattr(request, "newsdesk_no_cache", None)
+            if (
+                personal
+                and response.status_code == 200
+                and not self.has_private_cache_control(response)
+            ):
+                # Sets a cookie or opted out: browsers may keep it, shared caches not.
+                response["Cache-Control"] = "private, no-cache"
+            return response
+
+        tags = self.tags_for(request)
+        versions = {tag: versions_before[tag] for tag in tags if tag in versions_before}
+        missing = [tag for tag in tags if tag not in versions]
+        if missing:
+            versions.update(freshness.current_versions(missing))
+        timeout = settings.NEWSDESK_CACHE_TIMEOUT
+        until_expiry = freshness.seconds_until_next_expiry(versions[freshness.TREE])
+        if until_expiry is not None:
+            timeout = min(timeout, until_expiry)
+        self.add_http_caching_headers(response, max_age_limit=until_expiry)
+        response["X-Cache"] = "MISS" if store else "PASS"
+        if store and timeout > 0:
+            self.store(key, response, versions, timeout)
+        return self.conditional(request, response)
+
+    # Deciding -------------------------------------------------------------------------
+
+    def is_public(self, request):
+        from django.conf import settings
+
+        if request.path.startswith(self.PRIVATE_PREFIXES):
+            return False
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return False  # possibly a signed-in editor: never shared
+        if "HTTP_AUTHORIZATION" in request.META:
+            return False  # an API token: answers depend on who asks
+        # Preview tokens on the API: drafts are for the editor who asked.
+        return not (request.GET.get("token") and request.path.startswith("/api/"))
+
+    @staticmethod
+    def has_private_cache_control(response):
+        value = response.get("Cache-Control", "").lower()
+        return any(word in value for word in ("private", "no-store", "no-cache"))
+
+    def is_storable(self, request, response):
+        if response.status_code != 200 or getattr(response, "streaming", False):
+            return False
+        if response.cookies or getattr(request, "newsdesk_no_cache", None):
+            return False
+        return not self.has_private_cache_control(response)
+
+    def tags_for(self, request):
+        from news import freshness
+
+        tags = set(getattr(request, "newsdesk_cache_tags", ()) or ()) | {freshness.TREE}
+        detail = API_DETAIL_PATH.match(request.path)
+        if detail:
+            tags.add(freshness.page_tag(int(detail["id"])))
+        if not any(tag.startswith("page:") for tag in tags):
+            tags.add(freshness.LISTINGS)
+        return tags
+
+    def cache_key(self, request):
+        import hashlib
+
+        query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+        accept = request.META.get("HTTP_ACCEPT", "")
+        # API v2 negotiates between JSON and the browsable HTML renderer.
+        flavour = "html" if "text/html" in accept and request.path.startswith("/api/") else ""
+        raw = "\n".join([request.get_host(), request.path, query, flavour])
+        return "newsdesk:response:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    # HTTP -----------------------------------------------------------------------------
+
+    def add_http_caching_headers(self, response, *, max_age_limit=None):
+        from django.conf import settings
+        from django.utils.cache import set_response_etag
+
+        max_age = settings.NEWSDESK_HTTP_MAX_AGE
+        shared_max_age = settings.NEWSDESK_HTTP_SHARED_MAX_AGE
+        if max_age_limit is not None:
+            max_age = min(max_age, max_age_limit)
+            shared_max_age = min(shared_max_age, max_age_limit)
+        directives = ["public", f"max-age={max_age}"]
+        if shared_max_age != max_age:
+            directives.append(f"s-maxage={shared_max_age}")
+        if settings.NEWSDESK_HTTP_STALE_WHILE_REVALIDATE:
+            directives.append(
+                f"stale-while-revalidate={settings.NEWSDESK_HTTP_STALE_WHILE_REVALIDATE}"
+            )
+        response["Cache-Control"] = ", ".join(directives)
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+
+    def conditional(self, request, response):
+        from django.utils.cache import get_conditional_response
+
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+    # Storing and serving --------------------------------------------------------------
+
+    def store(self, key, response, versions, timeout):
+        from django.core.cache import cache
+
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in self.HOP_BY_HOP
+        ]
+        entry = {
+            "status": response.status_code,
+            "headers": headers,
+            "content": response.content,
+            "versions": versions,
+        }
+        cache.set(key, entry, timeout=timeout)
+
+    def cached_response(self, request, key):
+        from django.core.cache import cache
+        from django.http import HttpResponse
+
+        from news import freshness
+
+        entry = cache.get(key)
+        if not entry or not freshness.versions_match(entry["versions"]):
+            return None
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        response["X-Cache"] = "HIT"
+        response = self.conditional(request, response)
+        if request.method == "HEAD":
+            response.content = b""
         return response

@@ -362,3 +362,7 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
         context["default_disclaimer"] = self.default_disclaimer(request)
         context["index_page"] = self.get_parent().specific
         return context
+
+
+# Models kept in their own modules; imported here so Django registers them with the news app.
+from news.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

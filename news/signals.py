@@ -1,16 +1,29 @@
-"""Signal handlers: every news index gets the News review workflow, and the search index
-never keeps the title of an article readers may no longer see."""
+"""Signal handlers: every news index gets the News review workflow, the search index
+never keeps the title of an article readers may no longer see, and cached responses,
+frontend caches and webhook receivers hear about every change readers can see."""
 
 import logging
+import threading
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Workflow, WorkflowPage
+from wagtail.images import get_image_model
+from wagtail.models import (
+    Page,
+    PageViewRestriction,
+    ReferenceIndex,
+    Site,
+    Workflow,
+    WorkflowPage,
+)
 from wagtail.search import index
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from news.models import NewsIndexPage, NewsPage
+from news import freshness
+from news.models import Author, Disclaimer, NewsIndexPage, NewsPage, NewsSettings
+from news.webhooks.events import queue_event
+from news.webhooks.models import WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -84,3 +97,110 @@ def reindex_after_delete(sender, instance, **kwargs):
     if linking:
         for post in NewsPage.objects.filter(pk__in=linking):
             index.insert_or_update_object(post)
+
+
+# Freshness: cached responses, frontend caches and webhooks --------------------------
+#
+# See news/freshness.py for the cache tags and news/webhooks/ for deliveries. Handlers
+# only bump cache versions and write delivery rows; nothing here waits on the network.
+
+# Page bookkeeping fields Wagtail saves when an editor saves a draft: readers see none
+# of them, so such saves leave the cache alone.
+DRAFT_BOOKKEEPING_FIELDS = {
+    "wagtail_admin_comments",
+    "latest_revision_created_at",
+    "draft_title",
+    "latest_revision",
+    "has_unpublished_changes",
+    "locked",
+    "locked_at",
+    "locked_by",
+}
+
+_deleting = threading.local()
+
+
+def pages_being_deleted():
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    return _deleting.ids
+
+
+@receiver(page_published)
+def page_published_fresh(sender, instance, **kwargs):
+    freshness.content_changed([instance])
+    queue_event(WebhookEvent.PAGE_PUBLISHED, instance)
+
+
+@receiver(page_unpublished)
+def page_unpublished_fresh(sender, instance, **kwargs):
+    if instance.pk in pages_being_deleted():
+        return  # the page.deleted handler below covers it
+    freshness.content_changed([instance])
+    queue_event(WebhookEvent.PAGE_UNPUBLISHED, instance)
+
+
+@receiver(post_page_move)
+def page_moved_fresh(sender, instance, parent_page_before=None, **kwargs):
+    # The old parent's listing and the old URL change too.
+    freshness.content_changed([instance, parent_page_before])
+
+
+@receiver(post_save)
+def live_page_saved_fresh(
+    sender, instance, created=False, update_fields=None, raw=False, **kwargs
+):
+    """A live page saved outside publishing (a script, a bulk edit): readers see it."""
+    if raw or not isinstance(instance, Page) or not instance.live:
+        return
+    if update_fields is not None and set(update_fields) <= DRAFT_BOOKKEEPING_FIELDS:
+        return
+    freshness.content_changed(purge=False)
+
+
+@receiver(pre_delete)
+def live_page_deleted_fresh(sender, instance, **kwargs):
+    # Runs before Wagtail's own pre_delete handler, which unpublishes live pages.
+    if not isinstance(instance, Page) or not instance.live:
+        return
+    pages_being_deleted().add(instance.pk)
+    freshness.content_changed([instance])
+    queue_event(WebhookEvent.PAGE_DELETED, instance.specific_deferred)
+
+
+@receiver(post_delete)
+def page_deleted_forget(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        pages_being_deleted().discard(instance.pk)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def privacy_changed_fresh(sender, instance, **kwargs):
+    freshness.content_changed([Page.objects.filter(pk=instance.page_id).first()])
+
+
+def pages_referring_to(instance):
+    """Live pages that show ``instance`` (a snippet or image), from the reference index."""
+    page_ids = (
+        ReferenceIndex.get_references_to(instance)
+        .filter(
+            base_content_type__app_label=Page._meta.app_label,
+            base_content_type__model=Page._meta.model_name,
+        )
+        .values_list("object_id", flat=True)
+    )
+    return list(Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]))
+
+
+def shown_object_changed(sender, instance, created=False, raw=False, **kwargs):
+    """An author, disclaimer, image or site setting changed: pages show it. A new one is
+    shown nowhere yet."""
+    if raw or created:
+        return
+    freshness.content_changed(pages_referring_to(instance))
+
+
+for shown_model in (Author, Disclaimer, NewsSettings, get_image_model(), Site):
+    post_save.connect(shown_object_changed, sender=shown_model, weak=False)
+    post_delete.connect(shown_object_changed, sender=shown_model, weak=False)

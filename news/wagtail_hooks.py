@@ -40,3 +40,22 @@ def refuse_expired_pages(page, request, serve_args, serve_kwargs):
     """
     if page.expire_at is not None and page.expire_at <= timezone.now():
         raise Http404("This page has expired")
+
+
+@hooks.register("before_serve_page")
+def declare_cache_dependencies(page, request, serve_args, serve_kwargs):
+    """Tell the response cache (cms/middleware.py) what this page view shows.
+
+    Pages behind a password or login are never stored in the shared cache. An article or
+    standard page is one page's detail; indexes and the home page list posts, so they
+    stay tagged as listings.
+    """
+    from home.models import HomePage
+    from news import freshness
+    from news.models import NewsIndexPage
+
+    if page.get_view_restrictions().exists():
+        request.newsdesk_no_cache = "view restriction"
+        return
+    if not isinstance(page, (HomePage, NewsIndexPage)):
+        freshness.depends_on_page(request, page)

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.middleware.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -167,6 +168,50 @@ else:
             "LOCATION": "newsdesk",
         }
     }
+
+# Response caching (cms/middleware.py, news/freshness.py). Public GETs of reader pages
+# and the API are stored in the cache above and invalidated when content changes;
+# browsers and CDNs get Cache-Control and ETag headers.
+NEWSDESK_RESPONSE_CACHE = env_bool("NEWSDESK_RESPONSE_CACHE", True)
+NEWSDESK_CACHE_TIMEOUT = env_int("NEWSDESK_CACHE_TIMEOUT", 3600)
+NEWSDESK_HTTP_MAX_AGE = env_int("NEWSDESK_HTTP_MAX_AGE", 60)
+NEWSDESK_HTTP_SHARED_MAX_AGE = env_int("NEWSDESK_HTTP_SHARED_MAX_AGE", NEWSDESK_HTTP_MAX_AGE)
+NEWSDESK_HTTP_STALE_WHILE_REVALIDATE = env_int("NEWSDESK_HTTP_STALE_WHILE_REVALIDATE", 30)
+
+# Frontend cache / CDN purging (optional): the URLs that show a changed page are purged
+# through Wagtail's frontend-cache backends. FRONTEND_CACHE_URL points at a cache that
+# accepts HTTP PURGE (Varnish, nginx, Fastly-style); CLOUDFLARE_* and CLOUDFRONT_* use
+# those services' APIs. FRONTEND_CACHE_HOSTNAMES limits purges to some hosts.
+WAGTAILFRONTENDCACHE = {}
+_frontend_hostnames = env_list("FRONTEND_CACHE_HOSTNAMES", ["*"])
+if os.environ.get("FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+        "HOSTNAMES": _frontend_hostnames,
+    }
+if os.environ.get("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": os.environ.get("CLOUDFLARE_BEARER_TOKEN", ""),
+        "ZONEID": os.environ["CLOUDFLARE_ZONE_ID"],
+        "HOSTNAMES": _frontend_hostnames,
+    }
+if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+    # Needs boto3 (pip install boto3) and AWS credentials in the usual environment.
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
+        "HOSTNAMES": _frontend_hostnames,
+    }
+
+# Webhooks (news/webhooks/): deliveries are sent by the worker (manage.py run_worker).
+NEWSDESK_WEBHOOK_TIMEOUT = env_int("NEWSDESK_WEBHOOK_TIMEOUT", 10)
+NEWSDESK_WEBHOOK_MAX_ATTEMPTS = env_int("NEWSDESK_WEBHOOK_MAX_ATTEMPTS", 8)
+# Retry n waits NEWSDESK_WEBHOOK_RETRY_BASE * 2**(n-1) seconds (30 s, 1 min, 2 min, ...),
+# at most NEWSDESK_WEBHOOK_RETRY_MAX.
+NEWSDESK_WEBHOOK_RETRY_BASE = env_int("NEWSDESK_WEBHOOK_RETRY_BASE", 30)
+NEWSDESK_WEBHOOK_RETRY_MAX = env_int("NEWSDESK_WEBHOOK_RETRY_MAX", 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -361,7 +361,10 @@ class TestVisibility:
 
 
 @pytest.mark.parametrize("limit", [1, 20])
-def test_listing_with_every_field_costs_a_fixed_number_of_queries(client, news_index, limit):
+def test_listing_with_every_field_costs_a_fixed_number_of_queries(
+    client, news_index, limit, settings
+):
+    settings.NEWSDESK_RESPONSE_CACHE = False  # measure rendering, not the response cache
     full_posts(news_index, 20)
     url = f"{LISTING}&fields=*&limit={limit}"
     client.get(f"{LISTING}&fields=*&limit=20")  # creates every rendition once
