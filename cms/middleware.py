@@ -113,6 +113,7 @@ class ResponseCacheMiddleware:
             ):
                 # Sets a cookie or opted out: browsers may keep it, shared caches not.
                 response["Cache-Control"] = "private, no-cache"
+            response["X-Cache"] = "PASS"
             return response
 
         tags = self.tags_for(request)

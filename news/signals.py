@@ -161,7 +161,9 @@ def live_page_saved_fresh(
 @receiver(pre_delete)
 def live_page_deleted_fresh(sender, instance, **kwargs):
     # Runs before Wagtail's own pre_delete handler, which unpublishes live pages.
-    if not isinstance(instance, Page) or not instance.live:
+    # Multi-table inheritance: deleting a NewsPage also deletes its Page row, and each
+    # sends pre_delete. One event per page.
+    if not isinstance(instance, Page) or not instance.live or instance.pk in pages_being_deleted():
         return
     pages_being_deleted().add(instance.pk)
     freshness.content_changed([instance])

@@ -31,6 +31,13 @@ register_snippet(AuthorViewSet)
 register_snippet(DisclaimerViewSet)
 
 
+@hooks.register("register_admin_viewset")
+def register_webhooks_admin():
+    from news.webhooks.admin import WebhooksViewSetGroup
+
+    return WebhooksViewSetGroup()
+
+
 @hooks.register("before_serve_page")
 def refuse_expired_pages(page, request, serve_args, serve_kwargs):
     """A page past its expiry time is gone for readers at once, not when the worker runs.

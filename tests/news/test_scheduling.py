@@ -86,13 +86,17 @@ def test_post_expires_at_its_time(client, news_index):
 def test_worker_rejects_a_bad_interval():
     with pytest.raises(CommandError, match="--interval must be at least 1 second"):
         call_command("run_worker", "--interval", "0")
+    with pytest.raises(CommandError, match=r"--delivery-interval must be at least 0\.1"):
+        call_command("run_worker", "--delivery-interval", "0")
 
 
 def test_worker_once_reports_a_failing_job(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("news.management.commands.run_worker.JOBS", [("broken", broken)])
+    monkeypatch.setattr(
+        "news.management.commands.run_worker.JOBS", [("broken", broken, "interval")]
+    )
     with pytest.raises(CommandError, match="1 job"):
         run_worker_once()
 
@@ -109,11 +113,11 @@ def test_worker_loop_runs_rounds_until_stopped(monkeypatch):
             command.stopping = True
 
     command = run_worker.Command(stdout=StringIO())
-    monkeypatch.setattr(run_worker, "JOBS", [("count", job)])
+    monkeypatch.setattr(run_worker, "JOBS", [("count", job, "interval")])
     monkeypatch.setattr(run_worker.time, "sleep", lambda seconds: None)
     monkeypatch.setattr(run_worker.signal, "signal", lambda *args: None)
     clock = iter(range(0, 10_000, 5))
     monkeypatch.setattr(run_worker.time, "monotonic", lambda: next(clock))
-    command.handle(interval=1.0, once=False)
+    command.handle(interval=1.0, delivery_interval=1.0, once=False)
     assert len(rounds) == 2
     assert "Worker stopped." in command.stdout.getvalue()

@@ -1,15 +1,18 @@
 """The Newsdesk background worker.
 
-Runs the jobs that must happen without a person pressing a button, every ``--interval``
-seconds until stopped (SIGINT/SIGTERM finish the current round, then exit):
+Runs the jobs that must happen without a person pressing a button, until stopped
+(SIGINT/SIGTERM finish the current round, then exit):
 
 - publish posts whose go-live time has come and unpublish posts past their expiry time
-  (Wagtail's ``publish_scheduled``).
+  (Wagtail's ``publish_scheduled``), every ``--interval`` seconds (default 30);
+- send webhook deliveries that are due, and retry failed ones with backoff
+  (news/webhooks/delivery.py), every ``--delivery-interval`` seconds (default 1).
 
-    python manage.py run_worker              # loop, every 30 seconds
-    python manage.py run_worker --once       # one round, e.g. from cron
+    python manage.py run_worker              # loop
+    python manage.py run_worker --once       # one round of every job, e.g. from cron
 
-Run exactly one worker per deployment (more do no harm, just no good).
+One worker per deployment is enough. More do no harm: a webhook delivery is claimed by
+one worker before it is sent, so none is sent twice at the same time.
 """
 
 import logging
@@ -28,7 +31,19 @@ def run_scheduled_publishing():
     call_command("publish_scheduled", verbosity=0)
 
 
-JOBS = [("scheduled publishing", run_scheduled_publishing)]
+def run_webhook_deliveries():
+    """Send the webhook deliveries that are due."""
+    from news.webhooks.delivery import deliver_due
+
+    while deliver_due():  # a full batch may mean more are waiting
+        pass
+
+
+# (name, function, option holding its interval in seconds)
+JOBS = [
+    ("scheduled publishing", run_scheduled_publishing, "interval"),
+    ("webhook deliveries", run_webhook_deliveries, "delivery_interval"),
+]
 
 
 def refresh_connections():
@@ -40,22 +55,33 @@ def refresh_connections():
 
 
 class Command(BaseCommand):
-    help = "Run Newsdesk's background jobs (scheduled publishing and expiry) in a loop."
+    help = "Run Newsdesk's background jobs (scheduled publishing, webhooks) in a loop."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--interval",
             type=float,
             default=30.0,
-            help="Seconds between rounds (default 30; at least 1)",
+            help="Seconds between scheduled-publishing rounds (default 30; at least 1)",
+        )
+        parser.add_argument(
+            "--delivery-interval",
+            type=float,
+            default=1.0,
+            help="Seconds between webhook delivery rounds (default 1; at least 0.1)",
         )
         parser.add_argument("--once", action="store_true", help="Run one round and exit")
 
-    def handle(self, *args, interval, once, **options):
+    def handle(self, *args, interval, delivery_interval, once, **options):
         if interval < 1:
             raise CommandError(f"--interval must be at least 1 second, not {interval:g}")
+        if delivery_interval < 0.1:
+            raise CommandError(
+                f"--delivery-interval must be at least 0.1 seconds, not {delivery_interval:g}"
+            )
+        intervals = {"interval": interval, "delivery_interval": delivery_interval}
         if once:
-            failures = self.run_round()
+            failures = self.run_round(JOBS)
             if failures:
                 raise CommandError(f"{failures} job(s) failed; see the log above")
             return
@@ -68,18 +94,25 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        self.stdout.write(f"Newsdesk worker running every {interval:g}s. Ctrl+C to stop.")
+        self.stdout.write(
+            f"Newsdesk worker running: scheduled publishing every {interval:g}s, "
+            f"webhook deliveries every {delivery_interval:g}s. Ctrl+C to stop."
+        )
+        next_run = dict.fromkeys([name for name, _job, _option in JOBS], 0.0)
         while not self.stopping:
-            self.run_round()
-            deadline = time.monotonic() + interval
-            while not self.stopping and time.monotonic() < deadline:
-                time.sleep(min(0.5, interval))
+            now = time.monotonic()
+            due = [job for job in JOBS if next_run[job[0]] <= now]
+            self.run_round(due)
+            for name, _job, option in due:
+                next_run[name] = now + intervals[option]
+            while not self.stopping and time.monotonic() < min(next_run.values()):
+                time.sleep(0.1)
         self.stdout.write("Worker stopped.")
 
-    def run_round(self):
-        """Run every job once; a failing job is logged and does not stop the others."""
+    def run_round(self, jobs):
+        """Run ``jobs`` once; a failing job is logged and does not stop the others."""
         failures = 0
-        for name, job in JOBS:
+        for name, job, _option in jobs:
             refresh_connections()
             try:
                 job()

@@ -1,0 +1,342 @@
+"""Keeping frontends fresh: HTTP caching headers, conditional requests, the server-side
+response cache and its invalidation, and frontend-cache (CDN) purges."""
+
+import datetime
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from tests.news.factories import AuthorFactory, ImageFactory, NewsPageFactory
+from tests.news.workflow_helpers import news_form_data
+
+LISTING = "/api/v2/pages/?type=news.NewsPage&fields=*"
+
+
+@pytest.fixture
+def reader():
+    """An anonymous reader with a browser of their own (``admin_client`` is ``client``
+    signed in, so tests with an editor use this for the reader)."""
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def post(news_index):
+    author = AuthorFactory(name="Ada Reporter")
+    return NewsPageFactory(
+        parent=news_index,
+        title="Harbour reopens",
+        slug="harbour-reopens",
+        authors=[author],
+        tags=["harbour"],
+    )
+
+
+def reader_urls(post):
+    """The responses that show ``post``: detail, listings, feeds, tag page, home."""
+    return [
+        "/",
+        "/news/",
+        "/news/harbour-reopens/",
+        "/news/tags/harbour/",
+        "/feeds/news/rss/",
+        "/feeds/news/atom/",
+        f"/api/v2/pages/{post.pk}/",
+        LISTING,
+        f"/api/v3/pages/{post.pk}/",
+    ]
+
+
+def publish_title_change(admin_client, page, title, capture):
+    data = news_form_data(title=title, slug=page.slug, author=page.authors[0])
+    data["tags"] = "harbour"
+    data["action-publish"] = "Publish"
+    with capture(execute=True):
+        response = admin_client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+    assert response.status_code == 302, response.content[:3000]
+
+
+class TestHTTPCaching:
+    @pytest.mark.parametrize("index", range(9))
+    def test_public_responses_are_cacheable_with_an_etag(self, client, post, index):
+        url = reader_urls(post)[index]
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=30"
+        assert response["ETag"].startswith('"')
+
+    def test_max_age_and_stale_while_revalidate_come_from_settings(self, client, post, settings):
+        settings.NEWSDESK_HTTP_MAX_AGE = 5
+        settings.NEWSDESK_HTTP_SHARED_MAX_AGE = 600
+        settings.NEWSDESK_HTTP_STALE_WHILE_REVALIDATE = 0
+        response = client.get("/news/harbour-reopens/")
+        assert response["Cache-Control"] == "public, max-age=5, s-maxage=600"
+
+    @pytest.mark.parametrize("url", ["/news/harbour-reopens/", "/api/v2/pages/{pk}/", "/"])
+    def test_conditional_get_is_304_until_a_change_is_published(
+        self, client, admin_user, post, url, django_capture_on_commit_callbacks
+    ):
+        url = url.format(pk=post.pk)
+        first = client.get(url)
+        etag = first["ETag"]
+        # Served from the cache or rendered: the same validator gives 304 either way.
+        for _ in range(2):
+            again = client.get(url, headers={"if-none-match": etag})
+            assert again.status_code == 304
+            assert again.content == b""
+            assert again["ETag"] == etag
+
+        from django.test import Client
+
+        editor = Client()
+        editor.force_login(admin_user)
+        publish_title_change(
+            editor, post, "Harbour reopens after storm", django_capture_on_commit_callbacks
+        )
+
+        changed = client.get(url, headers={"if-none-match": etag})
+        assert changed.status_code == 200
+        assert "Harbour reopens after storm" in changed.content.decode()
+        assert changed["ETag"] != etag
+
+    def test_head_requests_get_headers_only(self, client, post):
+        client.get("/news/harbour-reopens/")
+        response = client.head("/news/harbour-reopens/")
+        assert response.status_code == 200
+        assert response.content == b""
+        assert response["X-Cache"] == "HIT"
+
+    def test_signed_in_editors_get_private_uncached_responses(self, admin_client, reader, post):
+        response = admin_client.get("/news/harbour-reopens/")
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+        assert response["X-Cache"] == "BYPASS"
+        # ...and what they saw (with the userbar) is never shown to readers.
+        reader = reader.get("/news/harbour-reopens/")
+        assert reader["X-Cache"] == "MISS"
+        assert b"wagtail-userbar" not in reader.content
+
+    def test_api_token_and_preview_requests_are_never_cached(self, client, post):
+        response = client.get(f"/api/v2/pages/{post.pk}/", headers={"authorization": "Bearer x"})
+        assert response["X-Cache"] == "BYPASS"
+        preview = client.get("/api/v2/page_preview/1/?content_type=news.newspage&token=bad")
+        assert "no-store" in preview["Cache-Control"]
+        assert preview["X-Cache"] == "BYPASS"
+
+    def test_admin_is_never_cached(self, admin_client, post):
+        response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[post.pk]))
+        assert "private" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+class TestServerSideCache:
+    def test_a_repeat_request_is_served_from_the_cache_without_the_database(
+        self, client, post, django_assert_num_queries
+    ):
+        for url in reader_urls(post):
+            first = client.get(url)
+            assert first["X-Cache"] == "MISS", url
+            with django_assert_num_queries(0):
+                second = client.get(url)
+            assert second["X-Cache"] == "HIT", url
+            assert second.content == first.content
+            assert second["Content-Type"] == first["Content-Type"]
+
+    def test_publishing_a_change_refreshes_every_response_that_shows_the_post(
+        self, reader, admin_client, post, django_capture_on_commit_callbacks
+    ):
+        for url in reader_urls(post):
+            assert "Harbour reopens" in reader.get(url).content.decode()
+        publish_title_change(
+            admin_client, post, "Harbour closed again", django_capture_on_commit_callbacks
+        )
+        for url in reader_urls(post):
+            response = reader.get(url)
+            assert response["X-Cache"] == "MISS", url
+            assert "Harbour closed again" in response.content.decode(), url
+
+    def test_unpublishing_and_deleting_remove_the_post_everywhere(
+        self, reader, admin_client, post, news_index, django_capture_on_commit_callbacks
+    ):
+        other = NewsPageFactory(parent=news_index, title="Ferry timetable", slug="ferry")
+        urls = ["/", "/news/", "/feeds/news/rss/", LISTING]
+        for url in urls:
+            assert "Harbour reopens" in reader.get(url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(reverse("wagtailadmin_pages:unpublish", args=[post.pk]))
+        for url in urls:
+            assert "Harbour reopens" not in reader.get(url).content.decode(), url
+        assert reader.get("/news/harbour-reopens/").status_code == 404
+
+        for url in urls:
+            assert "Ferry timetable" in reader.get(url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(reverse("wagtailadmin_pages:delete", args=[other.pk]))
+        for url in urls:
+            assert "Ferry timetable" not in reader.get(url).content.decode(), url
+
+    def test_moving_a_post_refreshes_both_places(
+        self, reader, admin_client, post, home_page, django_capture_on_commit_callbacks
+    ):
+        from tests.news.factories import NewsIndexPageFactory
+
+        sport = NewsIndexPageFactory(parent=home_page, title="Sport", slug="sport")
+        assert "Harbour reopens" in reader.get("/news/").content.decode()
+        assert "Harbour reopens" not in reader.get("/sport/").content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(
+                reverse("wagtailadmin_pages:move_confirm", args=[post.pk, sport.pk])
+            )
+        assert response.status_code == 302
+        assert "Harbour reopens" not in reader.get("/news/").content.decode()
+        assert "Harbour reopens" in reader.get("/sport/").content.decode()
+        assert reader.get("/sport/harbour-reopens/").status_code == 200
+        # Wagtail leaves a redirect at the old address.
+        assert reader.get("/news/harbour-reopens/")["Location"] == "/sport/harbour-reopens/"
+
+    def test_reaching_the_expiry_time_drops_cached_copies(self, client, post):
+        expiry = timezone.now() + datetime.timedelta(minutes=10)
+        post.expire_at = expiry
+        post.save_revision().publish()
+        post.refresh_from_db()
+        for url in ("/news/", "/news/harbour-reopens/", LISTING):
+            client.get(url)
+            assert client.get(url)["X-Cache"] == "HIT"
+        # No worker has run: the cached copies simply end at the expiry time.
+        with time_machine.travel(expiry + datetime.timedelta(seconds=1)):
+            assert "Harbour reopens" not in client.get("/news/").content.decode()
+            assert "Harbour reopens" not in client.get(LISTING).content.decode()
+            assert client.get("/news/harbour-reopens/").status_code == 404
+        response = client.get("/")
+        assert int(response["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 600
+
+    def test_renaming_an_author_refreshes_the_posts_that_credit_them(self, client, post):
+        assert "Ada Reporter" in client.get("/news/harbour-reopens/").content.decode()
+        assert "Ada Reporter" in client.get(f"/api/v2/pages/{post.pk}/").content.decode()
+        author = post.authors[0]
+        author.name = "Ada Lovelace-Reporter"
+        author.save()
+        assert "Ada Lovelace-Reporter" in client.get("/news/harbour-reopens/").content.decode()
+        assert "Ada Lovelace-Reporter" in client.get(f"/api/v2/pages/{post.pk}/").content.decode()
+
+    def test_changing_an_image_refreshes_the_posts_that_show_it(self, client, news_index):
+        image = ImageFactory(title="Old caption title")
+        NewsPageFactory(parent=news_index, slug="pictured", lead_image=image)
+        client.get("/api/v2/pages/?type=news.NewsPage&fields=lead_image")
+        image.title = "New image title"
+        image.save()
+        response = client.get("/api/v2/pages/?type=news.NewsPage&fields=lead_image")
+        assert response["X-Cache"] == "MISS"
+        assert "New image title" in response.content.decode()
+
+    def test_a_new_unused_image_or_a_draft_leaves_the_cache_alone(self, client, post):
+        client.get("/news/")
+        ImageFactory()
+        post.title = "A draft title"
+        post.save_revision()
+        response = client.get("/news/")
+        assert response["X-Cache"] == "HIT"
+        assert "A draft title" not in response.content.decode()
+
+    def test_a_comment_level_change_refreshes_only_that_post_and_listings(
+        self, client, post, news_index
+    ):
+        from news.freshness import page_content_changed
+
+        other = NewsPageFactory(parent=news_index, slug="other-story")
+        for url in ("/news/harbour-reopens/", "/news/other-story/", "/news/"):
+            client.get(url)
+        page_content_changed(post)
+        assert client.get("/news/harbour-reopens/")["X-Cache"] == "MISS"
+        assert client.get("/news/")["X-Cache"] == "MISS"
+        assert client.get(f"/news/{other.slug}/")["X-Cache"] == "HIT"
+
+    def test_private_pages_are_never_stored(self, client, post):
+        PageViewRestriction.objects.create(
+            page=post, restriction_type=PageViewRestriction.PASSWORD, password="letmein"
+        )
+        first = client.get("/news/harbour-reopens/")
+        assert first.status_code == 200  # the password form
+        assert "Harbour reopens" not in first.content.decode("utf-8").split("<main")[-1]
+        second = client.get("/news/harbour-reopens/")
+        assert second["X-Cache"] != "HIT"
+        assert "public" not in first.get("Cache-Control", "")
+
+    def test_making_a_page_private_drops_its_cached_copies(self, client, post):
+        client.get("/news/harbour-reopens/")
+        client.get(LISTING)
+        PageViewRestriction.objects.create(page=post, restriction_type=PageViewRestriction.LOGIN)
+        assert client.get("/news/harbour-reopens/").status_code == 302
+        assert "Harbour reopens" not in client.get(LISTING).content.decode()
+
+    def test_cache_can_be_switched_off(self, client, post, settings):
+        settings.NEWSDESK_RESPONSE_CACHE = False
+        client.get("/news/")
+        response = client.get("/news/")
+        assert response["X-Cache"] == "PASS"
+        assert response["Cache-Control"].startswith("public")
+
+
+class PurgeRecorder:
+    """A stand-in for Varnish/nginx: records the PURGE requests it gets."""
+
+    def __init__(self):
+        self.purged = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_PURGE(self):
+                recorder.purged.append((self.headers["Host"], self.path))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count, timeout=5):
+        deadline = time.monotonic() + timeout
+        while len(self.purged) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return {path for _host, path in self.purged}
+
+
+def test_publishing_purges_the_frontend_cache(
+    admin_client, post, settings, django_capture_on_commit_callbacks
+):
+    recorder = PurgeRecorder()
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": recorder.url,
+        }
+    }
+    try:
+        publish_title_change(
+            admin_client, post, "Harbour reopens fully", django_capture_on_commit_callbacks
+        )
+        purged = recorder.wait_for(10)
+    finally:
+        recorder.server.shutdown()
+    expected = {
+        "/",
+        "/news/",
+        "/news/harbour-reopens/",
+        "/news/tags/harbour/",
+        "/feeds/news/rss/",
+        "/feeds/news/atom/",
+        "/feeds/tags/harbour/rss/",
+        "/sitemap.xml",
+        f"/api/v2/pages/{post.pk}/",
+        "/api/v2/pages/",
+    }
+    assert expected <= purged, expected - purged
