@@ -8,7 +8,7 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev migrate demo run worker browser bench-search test test-postgres lint format migrations-check clean
+.PHONY: help install install-dev migrate demo run worker browser bench-search bench-freshness test test-postgres lint format migrations-check clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -45,7 +45,7 @@ run: demo ## Set everything up and serve the site on http://127.0.0.1:8000 (HOST
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-worker: migrate ## Run the background worker (scheduled publishing and expiry) until Ctrl+C
+worker: migrate ## Run the background worker (scheduled publishing, expiry, webhooks) until Ctrl+C
 	$(PY) manage.py run_worker
 
 browser: ## Install Debian's Chromium for the browser tests (uses apt-get; sudo when not root)
@@ -56,6 +56,9 @@ browser: ## Install Debian's Chromium for the browser tests (uses apt-get; sudo 
 bench-search: install ## Time search over 5,000 generated posts on SQLite and PostgreSQL; writes docs/performance.md
 	$(PY) bench/search_bench.py
 	$(PY) bench/search_bench.py --database postgres
+
+bench-freshness: install ## Time publishing with and without (dead) webhook receivers; writes docs/performance.md
+	$(PY) bench/freshness_bench.py
 
 lint: install-dev ## Run ruff (lint and format check)
 	$(BIN)/ruff check .
