@@ -8,7 +8,7 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev migrate demo run worker browser bench-search bench-freshness test test-postgres lint format migrations-check clean
+.PHONY: help install install-dev migrate demo run worker browser bench bench-scale wrk bench-search bench-freshness bench-import test test-postgres lint format migrations-check clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -52,6 +52,21 @@ browser: ## Install Debian's Chromium for the browser tests (uses apt-get; sudo 
 	@if command -v chromium >/dev/null 2>&1; then echo "chromium is installed: $$(command -v chromium)"; else \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; fi
+
+bench-import: install ## Time importing 2,000 generated Blogger and WordPress posts (SQLite); writes docs/performance.md
+	$(PY) bench/import_bench.py
+
+wrk: ## Install the wrk load generator from Debian (apt-get; sudo when not root)
+	@if command -v wrk >/dev/null 2>&1; then echo "wrk is installed: $$(command -v wrk)"; else \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; fi
+
+bench: install wrk ## Load-test 1,000 posts under gunicorn vs a bare Django view (SQLite, then PostgreSQL); writes docs/performance.md
+	$(PY) bench/load_bench.py
+	$(PY) bench/load_bench.py --database postgres
+
+bench-scale: install wrk ## The scale run: 100,000 posts on PostgreSQL (about 10 minutes the first time); writes docs/performance.md
+	$(PY) bench/load_bench.py --database postgres --posts 100000
 
 bench-search: install ## Time search over 5,000 generated posts on SQLite and PostgreSQL; writes docs/performance.md
 	$(PY) bench/search_bench.py

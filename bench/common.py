@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark scripts: the machine line and docs/performance.md."""
 
+import contextlib
 import datetime
 import os
 import platform
@@ -12,16 +13,14 @@ PERFORMANCE_MD = ROOT / "docs" / "performance.md"
 
 
 def machine():
-    """"2026-11-24; 2 cores, AMD EPYC 7B13; Python 3.11.7" for the report headers."""
+    """ "2026-11-24; 2 cores, AMD EPYC 7B13; Python 3.11.7" for the report headers."""
     cpu = platform.processor() or platform.machine()
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         cpu = next(
             line.split(":", 1)[1].strip()
             for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         )
-    except (OSError, StopIteration):
-        pass
     return (
         f"{datetime.date.today().isoformat()}; {os.cpu_count()} cores, {cpu}; "
         f"Python {platform.python_version()}"

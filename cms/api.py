@@ -14,14 +14,18 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from news.api.v2 import NewsPagesAPIViewSet, PagePreviewAPIViewSet
 from news.api.workflow import router as workflow_router
+from news.comments.api import CommentsAPIViewSet
+from news.comments.api_v3 import router as comments_v3_router
 
 api_v2 = WagtailAPIRouter("wagtailapi")
 api_v2.register_endpoint("pages", NewsPagesAPIViewSet)
 api_v2.register_endpoint("page_preview", PagePreviewAPIViewSet)
 api_v2.register_endpoint("images", ImagesAPIViewSet)
 api_v2.register_endpoint("documents", DocumentsAPIViewSet)
+api_v2.register_endpoint("comments", CommentsAPIViewSet)
 
 api_v3.add_router("/pages/", workflow_router)
+api_v3.add_router("/", comments_v3_router)
 
 _wagtail_openapi_schema = api_v3.get_openapi_schema
 

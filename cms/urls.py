@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_v2, api_v3
+from news.comments.views import post_comment
 from news.feeds import NewsAtomFeedView, NewsFeed
 from news.seo import robots_txt
 from news.sitemaps import sitemaps
@@ -17,6 +18,8 @@ urlpatterns = [
     path("api/v2/", api_v2.urls),
     path("api/v3/", api_v3.urls),
     path("search/", search_views.search, name="search"),
+    # The comment form under each article posts here (news/comments/views.py).
+    path("comments/<int:page_id>/", post_comment, name="news_comment_post"),
 ]
 
 if settings.DEBUG:
@@ -35,6 +38,11 @@ urlpatterns += [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
 ]
+
+if settings.NEWSDESK_BENCH:
+    from cms.bench import urlpatterns as bench_urlpatterns
+
+    urlpatterns += bench_urlpatterns
 
 urlpatterns += [
     # Everything else is a Wagtail page.

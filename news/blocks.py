@@ -267,6 +267,16 @@ class DisclaimerBlock(APIBlockMixin, blocks.StructBlock):
         template = "news/blocks/disclaimer.html"
 
 
+def embed_miss_key(url):
+    return "newsdesk:embed-miss:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def recently_failed_embeds(urls):
+    """Those of ``urls`` whose lookup failed recently (one cache round trip for all)."""
+    keys = {embed_miss_key(url): url for url in urls}
+    return {keys[key] for key, failed in cache.get_many(list(keys)).items() if failed}
+
+
 def find_embed(url):
     """The oEmbed result for ``url``, or None when no embed can be had.
 
@@ -274,7 +284,7 @@ def find_embed(url):
     asked. A failure is remembered in the cache for NEWSDESK_EMBED_FAILURE_TTL seconds so
     an unreachable provider does not slow down every page view.
     """
-    miss_key = "newsdesk:embed-miss:" + hashlib.sha256(url.encode()).hexdigest()
+    miss_key = embed_miss_key(url)
     if cache.get(miss_key):
         return None
     try:

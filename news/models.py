@@ -235,6 +235,12 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
     )
     body = StreamField(NewsBodyBlock(), blank=True)
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True)
+    comments_enabled = models.BooleanField(
+        "allow reader comments",
+        default=True,
+        help_text="Readers may comment under the post; a comment appears once a moderator "
+        "approves it. Comments may also close a set number of days after the post's date.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -251,6 +257,10 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
             heading="Source credit",
         ),
         FieldPanel("show_default_disclaimer"),
+    ]
+    settings_panels = [
+        *Page.settings_panels,
+        MultiFieldPanel([FieldPanel("comments_enabled")], heading="Reader comments"),
     ]
 
     # Page.search_fields has the title (boosted 2); the rest counts once.
@@ -281,6 +291,7 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
         APIField("body", serializer=fields.BodyField()),
         APIField("body_html", serializer=fields.BodyHTMLField(source="*")),
         APIField("reading_minutes"),
+        APIField("comment_count", serializer=fields.CommentCountField(source="*")),
     ]
 
     class Meta:
@@ -301,6 +312,15 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
             elif child["type"] == "quote":
                 words += len(((child["value"] or {}).get("text") or "").split())
         return max(1, math.ceil(words / 230))
+
+    @property
+    def comment_count(self):
+        """How many comments readers see on the post (API listings annotate it as
+        ``visible_comment_count``; otherwise one query)."""
+        annotated = self.__dict__.get("visible_comment_count")
+        if annotated is not None:
+            return annotated
+        return Comment.objects.visible().filter(page=self).count()
 
     def default_disclaimer(self, request):
         if not self.show_default_disclaimer:
@@ -342,11 +362,20 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
                     ):
                         parts.append(strip_tags(str(value.get(key) or "")))
         if article_ids:
-            from news.selectors import reader_visible
-
-            visible = reader_visible(Page.objects.filter(pk__in=article_ids))
-            parts += visible.values_list("title", flat=True)
+            parts += self.visible_titles(article_ids)
         return " ".join(part for part in parts if part)
+
+    def visible_titles(self, page_ids):
+        """Titles of the pages among ``page_ids`` that readers may see. Remembered on this
+        instance: the search backends read the indexed text once per index column."""
+        from news.selectors import reader_visible
+
+        remembered = self.__dict__.setdefault("_visible_titles", {})
+        key = tuple(page_ids)
+        if key not in remembered:
+            visible = reader_visible(Page.objects.filter(pk__in=page_ids))
+            remembered[key] = list(visible.values_list("title", flat=True))
+        return remembered[key]
 
     def search_tag_names(self):
         return " ".join(tag.name for tag in self.tags.all())
@@ -354,15 +383,23 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
     def search_author_names(self):
         return " ".join(author.name for author in self.authors)
 
-    def get_context(self, request, *args, **kwargs):
-        from news.selectors import adjacent_news
+    def get_context(self, request, *args, comment_form=None, **kwargs):
+        from news.comments.views import comments_context
+        from news.selectors import adjacent_news, prefetch_post_details
 
+        # The byline, tag list and SEO metadata all read the authors and tags: load once
+        # (not in a preview, which shows the draft's own, unsaved authors and tags).
+        if self.pk and not getattr(request, "is_preview", False):
+            prefetch_post_details([self])
         context = super().get_context(request, *args, **kwargs)
-        context["newer"], context["older"] = adjacent_news(self)
+        index_page = self.get_parent().specific
+        context["newer"], context["older"] = adjacent_news(self, index_page)
         context["default_disclaimer"] = self.default_disclaimer(request)
-        context["index_page"] = self.get_parent().specific
+        context["index_page"] = index_page
+        context.update(comments_context(self, request, form=comment_form))
         return context
 
 
 # Models kept in their own modules; imported here so Django registers them with the news app.
+from news.comments.models import Comment  # noqa: E402
 from news.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

@@ -6,7 +6,7 @@ the home page and related-article blocks all call it, so a draft, a private post
 expired post cannot leak through one of them and not the others.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from news.models import NewsPage, NewsPageAuthor
@@ -16,6 +16,18 @@ def reader_visible(pages):
     """Narrow a page queryset to what a reader may see: live, public and not expired."""
     return (
         pages.live().public().filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+    )
+
+
+def prefetch_post_details(posts):
+    """Load the authors (in byline order) and tags of ``posts`` in two queries."""
+    prefetch_related_objects(
+        posts,
+        "tags",
+        Prefetch(
+            "news_authors",
+            queryset=NewsPageAuthor.objects.select_related("author").order_by("sort_order"),
+        ),
     )
 
 
@@ -45,16 +57,23 @@ def published_news(*, index=None, tag=None):
     return posts
 
 
-def adjacent_news(page):
-    """(newer, older): the published posts either side of ``page`` in its own index."""
-    siblings = published_news().child_of(page.get_parent()).exclude(pk=page.pk)
+def adjacent_news(page, parent=None):
+    """(newer, older): the published posts either side of ``page`` in its own index
+    (``parent``, when the caller has it). Only titles and URLs are shown, so nothing is
+    prefetched."""
+    if page.pk is None:  # previewing a post that was never saved
+        return None, None
+    parent = parent or page.get_parent()
+    siblings = reader_visible(NewsPage.objects.child_of(parent)).exclude(pk=page.pk)
     date = page.publication_date
     newer = (
         siblings.filter(Q(publication_date__gt=date) | Q(publication_date=date, pk__gt=page.pk))
         .order_by("publication_date", "pk")
         .first()
     )
-    older = siblings.filter(
-        Q(publication_date__lt=date) | Q(publication_date=date, pk__lt=page.pk)
-    ).first()
+    older = (
+        siblings.filter(Q(publication_date__lt=date) | Q(publication_date=date, pk__lt=page.pk))
+        .order_by("-publication_date", "-pk")
+        .first()
+    )
     return newer, older

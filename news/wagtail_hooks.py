@@ -53,16 +53,21 @@ def refuse_expired_pages(page, request, serve_args, serve_kwargs):
 def declare_cache_dependencies(page, request, serve_args, serve_kwargs):
     """Tell the response cache (cms/middleware.py) what this page view shows.
 
-    Pages behind a password or login are never stored in the shared cache. An article or
-    standard page is one page's detail; indexes and the home page list posts, so they
-    stay tagged as listings.
+    An article or standard page is one page's detail; indexes and the home page list
+    posts, so they stay tagged as listings.
+
+    Pages behind a password or login need nothing here: Wagtail answers a reader who has
+    not unlocked them with a login redirect or a password form marked ``private,
+    no-cache``, neither of which is stored, and a reader who has unlocked them carries a
+    session cookie, which bypasses the shared cache (tests/news/test_freshness.py).
     """
     from home.models import HomePage
     from news import freshness
     from news.models import NewsIndexPage
 
-    if page.get_view_restrictions().exists():
-        request.newsdesk_no_cache = "view restriction"
-        return
     if not isinstance(page, (HomePage, NewsIndexPage)):
         freshness.depends_on_page(request, page)
+
+
+# Comment moderation lives with the comments; Wagtail only discovers this module.
+from news.comments import wagtail_hooks as comment_hooks  # noqa: E402, F401

@@ -178,6 +178,11 @@ NEWSDESK_HTTP_MAX_AGE = env_int("NEWSDESK_HTTP_MAX_AGE", 60)
 NEWSDESK_HTTP_SHARED_MAX_AGE = env_int("NEWSDESK_HTTP_SHARED_MAX_AGE", NEWSDESK_HTTP_MAX_AGE)
 NEWSDESK_HTTP_STALE_WHILE_REVALIDATE = env_int("NEWSDESK_HTTP_STALE_WHILE_REVALIDATE", 30)
 
+# Benchmarks only (bench/load_bench.py): a bare JSON view and a query counter header.
+NEWSDESK_BENCH = env_bool("NEWSDESK_BENCH", False)
+if NEWSDESK_BENCH:
+    MIDDLEWARE.insert(0, "cms.bench.QueryCountMiddleware")
+
 # Frontend cache / CDN purging (optional): the URLs that show a changed page are purged
 # through Wagtail's frontend-cache backends. FRONTEND_CACHE_URL points at a cache that
 # accepts HTTP PURGE (Varnish, nginx, Fastly-style); CLOUDFLARE_* and CLOUDFRONT_* use
@@ -241,6 +246,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Uploaded images and documents in S3-compatible object storage instead of MEDIA_ROOT
+# (AWS S3, MinIO, Cloudflare R2, ...), so app instances on different machines share them.
+# Needs `pip install -e ".[s3]"` (django-storages and boto3). Credentials come from the
+# usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables (or the instance's role).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME is set but django-storages is not installed: "
+            'pip install -e ".[s3]"'
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # e.g. a CDN in front of the bucket: media URLs use this host.
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Public-read media: plain URLs that caches can share (no signed query strings).
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "file_overwrite": False,
+        },
+    }
 
 # Complex page forms exceed Django's default of 1,000 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -316,3 +348,24 @@ WAGTAIL_HEADLESS_PREVIEW = {
     "ENFORCE_TRAILING_SLASH": False,
 }
 NEWSDESK_PREVIEW_TOKEN_MAX_AGE = env_int("NEWSDESK_PREVIEW_TOKEN_MAX_AGE", 3600)
+
+# Reader comments (news/comments/, docs/comments.md). Comments are held for moderation;
+# the spam defences below need no outside service. Counts use the cache above (shared by
+# every instance when REDIS_URL is set). A limit of 0 turns that limit off.
+NEWSDESK_COMMENTS_CLOSE_AFTER_DAYS = env_int("NEWSDESK_COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
+NEWSDESK_COMMENTS_MAX_LENGTH = env_int("NEWSDESK_COMMENTS_MAX_LENGTH", 5000)  # characters
+NEWSDESK_COMMENTS_MAX_LINKS = env_int("NEWSDESK_COMMENTS_MAX_LINKS", 2)
+# A form sent sooner than this after it was shown is refused (robots fill forms at once);
+# a form older than the token age must be reloaded.
+NEWSDESK_COMMENTS_MIN_FILL_SECONDS = env_int("NEWSDESK_COMMENTS_MIN_FILL_SECONDS", 3)
+NEWSDESK_COMMENTS_TOKEN_MAX_AGE_DAYS = env_int("NEWSDESK_COMMENTS_TOKEN_MAX_AGE_DAYS", 7)
+# At most PER_IP comments from one address and PER_EMAIL from one e-mail address in WINDOW
+# seconds.
+NEWSDESK_COMMENTS_RATE_LIMIT_WINDOW = env_int("NEWSDESK_COMMENTS_RATE_LIMIT_WINDOW", 600)
+NEWSDESK_COMMENTS_RATE_LIMIT_PER_IP = env_int("NEWSDESK_COMMENTS_RATE_LIMIT_PER_IP", 5)
+NEWSDESK_COMMENTS_RATE_LIMIT_PER_EMAIL = env_int("NEWSDESK_COMMENTS_RATE_LIMIT_PER_EMAIL", 3)
+# Behind N trusted proxies that append to X-Forwarded-For, the reader's address is the Nth
+# entry from the right; 0 uses REMOTE_ADDR.
+NEWSDESK_COMMENTS_PROXY_COUNT = env_int("NEWSDESK_COMMENTS_PROXY_COUNT", 0)
+# Comments per page of the API listing unless ?limit= says otherwise.
+NEWSDESK_COMMENTS_API_PAGE_SIZE = env_int("NEWSDESK_COMMENTS_API_PAGE_SIZE", 20)

@@ -88,3 +88,10 @@ class BodyHTMLField(ContextMixin, Field):
         return render_to_string(
             "news/includes/body.html", {"page": value, "request": self.request}
         ).strip()
+
+
+class CommentCountField(Field):
+    """How many comments readers see on the post (approved, replies included)."""
+
+    def to_representation(self, value) -> int:
+        return value.comment_count

@@ -15,6 +15,7 @@ from wagtail.api.rich_text import APIRichText
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 
 # Named renditions every image object carries: name -> Wagtail filter spec.
 RENDITIONS = {
@@ -23,6 +24,9 @@ RENDITIONS = {
     "large": "width-1600",
 }
 RENDITION_SPECS = tuple(RENDITIONS.values())
+# Wagtail parses a filter spec (with inspect) each time a new Filter is made from a
+# string; these are parsed once per process.
+RENDITION_FILTERS = tuple(Filter(spec=spec) for spec in RENDITION_SPECS)
 
 
 def absolute_url(url, request=None):
@@ -51,7 +55,7 @@ def image_object(image, request=None):
     """An image with its title, alt text, size and the named renditions."""
     if image is None:
         return None
-    renditions = image.get_renditions(*RENDITION_SPECS)
+    renditions = image.get_renditions(*RENDITION_FILTERS)
     return {
         "id": image.pk,
         "title": image.title,
@@ -67,7 +71,7 @@ def image_object(image, request=None):
 def thumbnail(image, request=None):
     if image is None:
         return None
-    renditions = image.get_renditions(*RENDITION_SPECS)
+    renditions = image.get_renditions(*RENDITION_FILTERS)
     return rendition_object(renditions[RENDITIONS["thumbnail"]], request)
 
 
@@ -110,6 +114,7 @@ class BodyResolver:
         self.pages = {}
         self.disclaimers = {}
         self.embeds = {}
+        self._image_objects = {}
         self._loaded = {kind: set() for kind in self.KINDS}
 
     # Collecting and loading -----------------------------------------------------------
@@ -175,6 +180,10 @@ class BodyResolver:
             hashes = {get_embed_hash(url): url for url in todo["embeds"]}
             for embed in Embed.objects.filter(hash__in=hashes):
                 self.embeds[hashes[embed.hash]] = embed
+            from news.blocks import recently_failed_embeds
+
+            missing = set(todo["embeds"]) - set(self.embeds)
+            self.embeds.update(dict.fromkeys(recently_failed_embeds(missing) if missing else ()))
         for kind in self.KINDS:
             self._loaded[kind] |= todo[kind]
 
@@ -210,7 +219,11 @@ class BodyResolver:
             return None
         if image_id not in self._loaded["images"]:
             self._load({**self._nothing_wanted(), "images": {image_id}})
-        return image_object(self.images.get(image_id), self.request)
+        # The same image often appears several times in one response (lead image,
+        # image blocks, related-article thumbnails): build its object once.
+        if image_id not in self._image_objects:
+            self._image_objects[image_id] = image_object(self.images.get(image_id), self.request)
+        return self._image_objects[image_id]
 
     def related_article(self, page_id):
         page = self.pages.get(page_id)

@@ -115,3 +115,53 @@ def test_env_helpers(monkeypatch):
 def test_update_check_and_gravatar_are_off(settings):
     assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
     assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
+
+
+def settings_value(expression, env):
+    """Evaluate ``expression`` in a fresh process with production settings and ``env``."""
+    return manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        env={
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": REAL_LOOKING_KEY,
+            "ALLOWED_HOSTS": "news.example.com",
+            **env,
+        },
+    )
+
+
+def test_media_goes_to_s3_compatible_storage_when_a_bucket_is_configured():
+    import importlib.util
+
+    env = {
+        "AWS_STORAGE_BUCKET_NAME": "newsdesk-media",
+        "AWS_S3_ENDPOINT_URL": "https://minio.internal:9000",
+    }
+    result = settings_value("settings.STORAGES['default']", env)
+    if importlib.util.find_spec("storages") is None:
+        # Not installed here: the process refuses to start and says what to install.
+        assert result.returncode != 0
+        assert 'django-storages is not installed: pip install -e ".[s3]"' in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert "storages.backends.s3.S3Storage" in result.stdout
+        assert "'bucket_name': 'newsdesk-media'" in result.stdout
+        assert "https://minio.internal:9000" in result.stdout
+
+
+def test_media_stays_on_the_file_system_without_a_bucket():
+    result = settings_value("settings.STORAGES['default']['BACKEND']", {})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage"
+
+
+def test_frontend_cache_backends_come_from_the_environment():
+    result = settings_value(
+        "sorted(settings.WAGTAILFRONTENDCACHE)",
+        {"FRONTEND_CACHE_URL": "http://127.0.0.1:6081", "CLOUDFLARE_ZONE_ID": "zone"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['cloudflare', 'http']"

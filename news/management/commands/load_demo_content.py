@@ -24,6 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from home.models import HomePage, StandardPage
+from news.comments.models import Comment
 from news.models import Author, Disclaimer, NewsIndexPage, NewsPage, NewsPageAuthor, NewsSettings
 
 DEFAULT_PASSWORD = "newsdesk-demo"  # noqa: S105 - printed for the demo logins
@@ -140,6 +141,57 @@ QUOTES = [
 ]
 
 
+# Reader comments on the newest posts: (key, post number in POSTS, reply to key, name,
+# website, body, status). Found again by source_id "demo:<key>", so reruns add nothing.
+DEMO_COMMENTS = [
+    (
+        "wall-1",
+        0,
+        None,
+        "Ines Kalda",
+        "",
+        "About time. The old wall has been patched every winter since I was a child.",
+        Comment.Status.APPROVED,
+    ),
+    (
+        "wall-2",
+        0,
+        "wall-1",
+        "Tomas Berg",
+        "https://tomas.example/",
+        "Agreed, but who pays for the upkeep once the grants run out?",
+        Comment.Status.APPROVED,
+    ),
+    (
+        "wall-3",
+        0,
+        None,
+        "Harbour watcher",
+        "",
+        "Will the fishing boats still be able to use the north slip during the works?",
+        Comment.Status.APPROVED,
+    ),
+    (
+        "tram-1",
+        1,
+        None,
+        "Sara Lind",
+        "",
+        "Took it this morning: twelve minutes from the station to the library.",
+        Comment.Status.APPROVED,
+    ),
+    (
+        "tram-2",
+        1,
+        None,
+        "A. Reader",
+        "",
+        "Is there a timetable for weekends yet? I could not find one.",
+        Comment.Status.PENDING,
+    ),
+]
+
+
 def draw_image(title, background, accent, size=(1600, 900)):
     """A simple generated picture: a two-colour gradient, shapes and the title."""
     width, height = size
@@ -161,6 +213,12 @@ def draw_image(title, background, accent, size=(1600, 900)):
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG", quality=82)
     return buffer
+
+
+def post_slug(headline):
+    slug = textwrap.shorten(headline, 60, placeholder="").lower()
+    slug = "".join(ch if ch.isalnum() else "-" for ch in slug).strip("-")
+    return "-".join(part for part in slug.split("-") if part)
 
 
 def paragraph_html(rng, count):
@@ -216,8 +274,13 @@ class Command(BaseCommand):
                 disclaimers,
                 post_count,
             )
+            comments = self.create_comments(index, users["moderator"][0])
 
-        self.stdout.write(self.style.SUCCESS(f"Demo content ready: {created} new posts."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready: {created} new posts, {comments} new reader comments."
+            )
+        )
         self.stdout.write("Logins (admin at /admin/):")
         for username, (_user, password) in users.items():
             shown = password if password else "(existing account; password not changed)"
@@ -350,9 +413,7 @@ class Command(BaseCommand):
         published = []
         # Oldest first, so that related-article links can point at earlier posts.
         for number, (headline, tags, breaking) in reversed(list(enumerate(POSTS[:post_count]))):
-            slug = textwrap.shorten(headline, 60, placeholder="").lower()
-            slug = "".join(ch if ch.isalnum() else "-" for ch in slug).strip("-")
-            slug = "-".join(part for part in slug.split("-") if part)
+            slug = post_slug(headline)
             if slug in existing:
                 published.append(existing[slug])
                 continue
@@ -380,6 +441,32 @@ class Command(BaseCommand):
             published.append(post)
             created += 1
         return created
+
+    def create_comments(self, index, moderator):
+        """Add the demo comments whose posts exist; returns how many were new."""
+        posts = {page.slug: page for page in NewsPage.objects.child_of(index)}
+        created = {}
+        new = 0
+        for key, number, reply_to, name, website, body, status in DEMO_COMMENTS:
+            post = posts.get(post_slug(POSTS[number][0]))
+            if post is None:
+                continue
+            comment = Comment.objects.filter(source_id=f"demo:{key}").first()
+            if comment is None:
+                comment = Comment.objects.create(
+                    source_id=f"demo:{key}",
+                    page=post,
+                    parent=created.get(reply_to),
+                    author_name=name,
+                    author_email=f"{key}@readers.invalid",
+                    author_url=website,
+                    body=body,
+                    status=status,
+                    moderated_by=moderator if status == Comment.Status.APPROVED else None,
+                )
+                new += 1
+            created[key] = comment
+        return new
 
     def post_body(self, rng, number, images, earlier, disclaimers):
         quote, attribution, source = QUOTES[number % len(QUOTES)]

@@ -1,0 +1,180 @@
+"""Comments over API v3, typed in /api/v3/openapi.json (added to ``api_v3`` in cms/api.py).
+
+    GET  /api/v3/pages/{id}/comments/?limit=20&offset=0   approved comments, threaded
+    POST /api/v3/pages/{id}/comments/                     submit a comment (JSON)
+    GET  /api/v3/comments/form-token/                     a token for the POST
+
+The same data and rules as API v2 (news/comments/api.py): one code path for the checks
+(news/comments/submission.py). Anonymous by design: no session, hence no CSRF check.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from news import freshness
+from news.comments import spam
+from news.comments.api import error_document, thread_object
+from news.comments.forms import HONEYPOT
+from news.comments.submission import (
+    RECEIVED_MESSAGE,
+    closed_reason,
+    commentable_pages,
+    submit_comment,
+)
+from news.comments.views import visible_threads_queryset
+
+router = Router(tags=["comments"])
+
+
+class CommentOut(Schema):
+    id: int
+    parent_id: int | None
+    author_name: str
+    author_url: str = Field(description="The author's website (http or https), or empty")
+    submitted_at: datetime
+    body: str = Field(description="Plain text as the reader wrote it; escape it to show it")
+    body_html: str = Field(description="The body escaped, with line breaks and nofollow links")
+
+
+class CommentThreadOut(CommentOut):
+    replies: list[CommentOut] = Field(description="Approved replies, oldest first")
+
+
+class CommentListMeta(Schema):
+    total_count: int = Field(description="Top-level comments (what limit/offset count)")
+    comment_count: int = Field(description="Every comment readers see, replies included")
+    comments_open: bool
+    closed_reason: str | None
+
+
+class CommentListOut(Schema):
+    meta: CommentListMeta
+    items: list[CommentThreadOut]
+
+
+class CommentListParams(Schema):
+    limit: int = Field(settings.NEWSDESK_COMMENTS_API_PAGE_SIZE, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
+
+
+class CommentIn(Schema):
+    author_name: str = ""
+    author_email: str = Field("", description="Required; never shown anywhere public")
+    author_url: str = ""
+    body: str = ""
+    parent: int | None = Field(None, description="The id of the comment replied to")
+    token: str = Field("", description="From GET /api/v3/comments/form-token/")
+    homepage: str = Field("", description="Honeypot: leave empty (render it hidden)")
+
+
+class CreatedComment(Schema):
+    id: int
+    page: int
+    parent_id: int | None
+    status: str
+    submitted_at: datetime
+
+
+class CommentCreatedOut(Schema):
+    message: str
+    comment: CreatedComment
+
+
+class CommentErrorOut(Schema):
+    message: str
+    errors: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class FormTokenOut(Schema):
+    token: str
+    min_fill_seconds: int
+    max_age_days: int
+    honeypot_field: str
+
+
+def visible_post(page_id):
+    page = commentable_pages().filter(pk=page_id).first()
+    if page is None:
+        raise Http404(f"page: no published news post with id {page_id}")
+    return page
+
+
+@router.get(
+    "/pages/{page_id}/comments/",
+    response=CommentListOut,
+    url_name="page_comments",
+    summary="Approved comments on a news post, threaded, oldest first",
+)
+def list_comments(request, page_id: int, params: Query[CommentListParams]):
+    page = visible_post(page_id)
+    limit = min(params.limit, settings.WAGTAILAPI_LIMIT_MAX)
+    freshness.depends_on_page(request, page)
+    threads = visible_threads_queryset(page)
+    reason = closed_reason(page)
+    return {
+        "meta": {
+            "total_count": threads.count(),
+            "comment_count": page.comment_count,
+            "comments_open": reason is None,
+            "closed_reason": reason,
+        },
+        "items": [
+            thread_object(comment) for comment in threads[params.offset : params.offset + limit]
+        ],
+    }
+
+
+@router.post(
+    "/pages/{page_id}/comments/",
+    response={
+        201: CommentCreatedOut,
+        400: CommentErrorOut,
+        403: CommentErrorOut,
+        429: CommentErrorOut,
+    },
+    url_name="page_comments_create",
+    summary="Submit a comment; it appears once a moderator approves it",
+)
+def create_comment(request, page_id: int, body: CommentIn, response: HttpResponse):
+    page = visible_post(page_id)
+    reason = closed_reason(page)
+    if reason:
+        return Status(403, {"message": reason, "errors": {"page": [reason]}})
+    values = {key: str(value) for key, value in body.dict().items() if value not in (None, "")}
+    result = submit_comment(request, page, values)
+    if result.comment is None:
+        if result.status == 429:
+            response["Retry-After"] = str(settings.NEWSDESK_COMMENTS_RATE_LIMIT_WINDOW)
+        return Status(result.status, error_document(result.form))
+    comment = result.comment
+    created = {
+        "message": RECEIVED_MESSAGE,
+        "comment": {
+            "id": comment.pk,
+            "page": page.pk,
+            "parent_id": comment.parent_id,
+            "status": comment.status,
+            "submitted_at": comment.submitted_at,
+        },
+    }
+    return Status(201, created)
+
+
+@router.get(
+    "/comments/form-token/",
+    response=FormTokenOut,
+    url_name="comments_form_token",
+    summary="A form token for submitting a comment (see docs/comments.md)",
+)
+def form_token(request, response: HttpResponse):
+    # Each client gets a fresh token: its time starts the minimum fill time.
+    response["Cache-Control"] = "no-store"
+    return {
+        "token": spam.make_token(),
+        "min_fill_seconds": settings.NEWSDESK_COMMENTS_MIN_FILL_SECONDS,
+        "max_age_days": settings.NEWSDESK_COMMENTS_TOKEN_MAX_AGE_DAYS,
+        "honeypot_field": HONEYPOT,
+    }

@@ -1,0 +1,122 @@
+"""What follows a change to comments: fresh cached pages, webhooks, and e-mail to moderators.
+
+``status_changed`` is the one place a change of status has effects. It is called by
+``Comment.save()`` and ``CommentQuerySet.moderate()`` (single and bulk moderation, admin
+edits); ``visible_comments_removed`` by their ``delete()``, and
+``visible_comment_edited`` when an approved comment is saved again:
+
+- a comment that becomes approved, or stops being approved, changes what readers see on
+  its article and in the API, so the page's cached responses are dropped
+  (``news.freshness.page_content_changed``);
+- a comment that becomes approved queues a ``comment.approved`` webhook (without the
+  author's e-mail address, which is never public).
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.admin.utils import quote
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from news import freshness
+from news.webhooks import events
+
+logger = logging.getLogger(__name__)
+
+# The admin URL names of the comment viewset (news/comments/wagtail_hooks.py).
+ADMIN_URL_NAMESPACE = "newsdesk_comments"
+
+
+def comment_event_payload(comment):
+    """What webhook receivers learn about an approved comment: never the e-mail address."""
+    return {
+        "id": comment.pk,
+        "author_name": comment.author_name,
+        "submitted_at": comment.submitted_at.isoformat(),
+        "parent_id": comment.parent_id,
+    }
+
+
+def refresh_pages(pages):
+    """Drop the cached responses that show ``pages`` (news.freshness invalidates at once
+    and again when the current transaction commits)."""
+    for page in pages:
+        freshness.page_content_changed(page)
+
+
+def status_changed(changes):
+    """``changes``: (comment, previous status or None) pairs, comments already saved."""
+    from news.comments.models import Comment
+
+    approved = Comment.Status.APPROVED
+    pages = {}
+    for comment, previous in changes:
+        was_visible, is_visible = previous == approved, comment.status == approved
+        if was_visible == is_visible:
+            continue
+        pages.setdefault(comment.page_id, comment.page)
+        if is_visible:
+            events.queue_event(
+                "comment.approved",
+                comment.page,
+                extra={"comment": comment_event_payload(comment)},
+            )
+    refresh_pages(pages.values())
+
+
+def visible_comment_edited(comment):
+    """An approved comment was saved again (its text may have changed)."""
+    refresh_pages([comment.page])
+
+
+def visible_comments_removed(page_ids):
+    """Approved comments on ``page_ids`` were deleted."""
+    from news.models import NewsPage
+
+    if page_ids:
+        refresh_pages(NewsPage.objects.filter(pk__in=page_ids))
+
+
+def admin_url(path):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def moderator_emails():
+    users = get_user_model().objects.filter(
+        is_active=True, groups__name=settings.NEWSDESK_MODERATORS_GROUP
+    )
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def notify_moderators(comment):
+    """E-mail every active Moderator about a new comment, with links to the admin.
+
+    Runs after the comment is committed; a failure is logged, never raised, so a mail
+    server problem cannot fail or undo a reader's submission.
+    """
+    try:
+        recipients = moderator_emails()
+        if not recipients:
+            return
+        page = comment.page
+        context = {
+            "comment": comment,
+            "page": page,
+            "edit_url": admin_url(
+                reverse(f"{ADMIN_URL_NAMESPACE}:edit", args=[quote(comment.pk)])
+            ),
+            "pending_url": admin_url(reverse(f"{ADMIN_URL_NAMESPACE}:list") + "?status=pending"),
+        }
+        subject = f"New comment awaiting moderation on “{page.title}”"
+        body = render_to_string("news/comments/email/new_comment.txt", context)
+        connection = get_connection()
+        messages = [
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+            for address in recipients
+        ]
+        connection.send_messages(messages)
+    except Exception:
+        logger.exception("Could not e-mail moderators about comment %s", comment.pk)

@@ -1,0 +1,68 @@
+"""Accepting a reader's comment: the same steps for the article form and the API.
+
+1. The post must be one readers may see (callers look it up with ``commentable_pages``:
+   404 otherwise) and open for comments (``closed_reason``: 403 otherwise).
+2. The form must be valid: fields, length and link limits, honeypot, form token.
+3. The rate limits must allow it (429 otherwise).
+4. The comment is saved as ``pending`` in one transaction, and the moderators are
+   e-mailed after it commits.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from news.comments import spam
+from news.comments.forms import CommentForm
+from news.comments.models import Comment
+from news.comments.moderation import notify_moderators
+
+RECEIVED_MESSAGE = "Thank you — your comment awaits moderation."
+
+
+def commentable_pages():
+    """News posts a reader may see, hence may read and write comments on."""
+    from news.models import NewsPage
+    from news.selectors import reader_visible
+
+    return reader_visible(NewsPage.objects.all())
+
+
+def closed_reason(page, today=None):
+    """Why ``page`` takes no new comments, or None when it does."""
+    if not page.comments_enabled:
+        return "Comments are closed on this post."
+    days = settings.NEWSDESK_COMMENTS_CLOSE_AFTER_DAYS
+    if days > 0:
+        today = today or timezone.localdate()
+        if today > page.publication_date + datetime.timedelta(days=days):
+            return f"Comments close {days} days after a post's date; this post is now closed."
+    return None
+
+
+@dataclass
+class Result:
+    form: CommentForm
+    status: int  # 201 saved, 400 invalid, 429 rate-limited
+    comment: Comment | None = None
+
+
+def submit_comment(request, page, data):
+    """Validate ``data`` for ``page`` and save it as a pending comment if it passes."""
+    form = CommentForm(data, page=page)
+    if not form.is_valid():
+        return Result(form, 400)
+    ip = spam.client_ip(request)
+    limited = spam.rate_limit_errors(ip=ip, email=form.cleaned_data["author_email"])
+    if limited:
+        for field, message in limited.items():
+            form.add_error(None if field == "__all__" else field, message)
+        return Result(form, 429)
+    comment = form.build_comment(ip_address=ip, user_agent=request.headers.get("user-agent", ""))
+    with transaction.atomic():
+        comment.save()
+        transaction.on_commit(lambda: notify_moderators(comment))
+    return Result(form, 201, comment)

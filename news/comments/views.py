@@ -1,0 +1,115 @@
+"""The comment section of an article page, and the reader form's POST view.
+
+Article pages are cached for every anonymous reader alike (cms/middleware.py), so the
+comment section holds nothing per visitor: no CSRF token, a form token that is fine to be
+old (news/comments/spam.py), and messages chosen by the URL (``?comment=received``,
+``?reply_to=<id>``), which are the same for everyone.
+"""
+
+import re
+
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from news.comments import spam
+from news.comments.forms import CommentForm
+from news.comments.models import Comment
+from news.comments.submission import (
+    RECEIVED_MESSAGE,
+    closed_reason,
+    commentable_pages,
+    submit_comment,
+)
+
+
+def visible_threads_queryset(page):
+    """The approved top-level comments of ``page``, oldest first, each with its approved
+    replies in ``visible_replies``: two queries whatever the number of comments."""
+    replies = Comment.objects.filter(status=Comment.Status.APPROVED).order_by("submitted_at", "pk")
+    return (
+        Comment.objects.filter(page=page, parent__isnull=True, status=Comment.Status.APPROVED)
+        .order_by("submitted_at", "pk")
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+    )
+
+
+def visible_threads(page):
+    return list(visible_threads_queryset(page))
+
+
+def parse_id(value):
+    return int(value) if value and re.fullmatch(r"[0-9]{1,18}", value) else None
+
+
+def comments_context(page, request, form=None):
+    """Template context for the comment section of ``page`` (see news_page.html)."""
+    # A post being previewed before its first save has no comments and no form yet.
+    threads = visible_threads(page) if page.pk else []
+    by_id = {}
+    for comment in threads:
+        by_id[comment.pk] = comment
+        by_id.update((reply.pk, reply) for reply in comment.visible_replies)
+    replying_to = by_id.get(parse_id(request.GET.get("reply_to")))
+    if form is None:
+        token = spam.make_token()
+        initial = {"parent": replying_to.pk} if replying_to is not None else {}
+        form = CommentForm(page=page, initial=initial)
+    else:
+        # A submitted form keeps the reader's token while it is valid, so correcting a
+        # typo does not restart the minimum fill time.
+        token = form.data.get("token", "")
+        if not spam.token_still_usable(token):
+            token = spam.make_token()
+        parent = getattr(form, "cleaned_data", {}).get("parent")
+        replying_to = parent if isinstance(parent, Comment) else None
+    return {
+        "comment_threads": threads,
+        "comment_count": len(by_id),
+        "comments_closed": closed_reason(page),
+        "comment_form": form,
+        "comment_token": token,
+        "replying_to": replying_to,
+        "comment_received": request.GET.get("comment") == "received",
+        "comment_received_message": RECEIVED_MESSAGE,
+        "comment_post_url": reverse("news_comment_post", args=[page.pk]) if page.pk else "",
+    }
+
+
+def render_article(request, page, form, status):
+    """The article with the submitted form and its errors (never cached: it is a POST)."""
+    request.is_preview = False
+    context = page.get_context(request, comment_form=form)
+    response = TemplateResponse(request, page.get_template(request), context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Comments are anonymous, so a forged cross-site POST gains an attacker nothing they could
+# not do by posting directly; and a CSRF token would make the article page differ per
+# visitor, which the shared page cache forbids. The defences are the honeypot, the
+# minimum fill time, the rate limits and, above all, moderation before anything shows.
+@csrf_exempt
+@require_POST
+def post_comment(request, page_id):
+    """Handle the comment form under an article.
+
+    Success: 303 to the article with ``?comment=received#comment-form`` (a URL the same
+    for everyone, so it can be cached) showing "your comment awaits moderation".
+    Invalid input: the article again with the errors, HTTP 400 (429 when rate-limited,
+    403 when comments are closed). A post readers cannot see: 404.
+    """
+    page = get_object_or_404(commentable_pages(), pk=page_id)
+    reason = closed_reason(page)
+    if reason:
+        return render_article(request, page, CommentForm(page=page), 403)
+    result = submit_comment(request, page, request.POST)
+    if result.comment is None:
+        return render_article(request, page, result.form, result.status)
+    response = HttpResponseRedirect(page.get_url(request) + "?comment=received#comment-form")
+    response.status_code = 303
+    return response
