@@ -279,7 +279,13 @@ def main():
         ("API detail", f"/api/v2/pages/{newest['id']}/"),
         ("HTML article", article),
         ("home page", "/"),
-        ("search API", "/api/v2/pages/?type=news.NewsPage&search=harbour&fields=_,title"),
+        # A place name: in about 1% of the posts, like a town or a name in real news.
+        ("search API", "/api/v2/pages/?type=news.NewsPage&search=Fenhaven&fields=_,title"),
+        # A word in nearly every post: the worst case for ranking.
+        (
+            "search API, word in ~90% of posts",
+            "/api/v2/pages/?type=news.NewsPage&search=harbour&fields=_,title",
+        ),
     ]
 
     results = {}

@@ -126,6 +126,33 @@ def seconds_until_next_expiry(tree_version):
     return max(0, int((cached - now).total_seconds()))
 
 
+def remembered(key, compute):
+    """``compute()``, remembered until what readers can see changes.
+
+    For aggregates over the whole archive that cost the same whatever page is shown
+    (a listing's total count, the month archive, the site menu): keyed by the current
+    ``tree`` version, so any publish, unpublish, move, delete or privacy change makes
+    every instance compute them afresh, and never kept past the next page expiry.
+    ``key`` must describe everything the result depends on besides that.
+    """
+    version = current_versions([TREE])[TREE]
+    full_key = f"newsdesk:remembered:{version}:{key}"
+    found = cache.get(full_key, _MISSING)
+    if found is not _MISSING:
+        return found
+    value = compute()
+    timeout = settings.NEWSDESK_CACHE_TIMEOUT
+    until_expiry = seconds_until_next_expiry(version)
+    if until_expiry is not None:
+        timeout = min(timeout, until_expiry)
+    if timeout > 0:
+        cache.set(full_key, value, timeout)
+    return value
+
+
+_MISSING = object()
+
+
 # Invalidation -------------------------------------------------------------------------
 
 

@@ -117,9 +117,16 @@ class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePage
 
         return published_news(index=self)
 
-    def paginate(self, request, posts):
-        """The requested page of ``posts``; a bad or out-of-range ``?page=`` is a 404."""
+    def paginate(self, request, posts, count_key):
+        """The requested page of ``posts``; a bad or out-of-range ``?page=`` is a 404.
+
+        Counting every post of a big archive costs more than showing ten of them, so the
+        total is remembered under ``count_key`` until published content changes
+        (news/freshness.py)."""
+        from news.freshness import remembered
+
         paginator = Paginator(posts, settings.NEWSDESK_PAGE_SIZE)
+        paginator.count = remembered(f"news-index:{self.pk}:{count_key}:count", posts.count)
         raw = request.GET.get("page", "1")
         if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= max(
             paginator.num_pages, 1
@@ -127,10 +134,10 @@ class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePage
             raise Http404("No such page of news")
         return paginator.page(int(raw))
 
-    def render_listing(self, request, posts, **extra):
+    def render_listing(self, request, posts, count_key, **extra):
         return self.render(
             request,
-            context_overrides={"posts": self.paginate(request, posts), **extra},
+            context_overrides={"posts": self.paginate(request, posts, count_key), **extra},
         )
 
     @path("")
@@ -138,7 +145,7 @@ class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePage
         tag_slug = request.GET.get("tag")
         if tag_slug is not None:
             return self.tag_route(request, tag_slug, tag_query=tag_slug)
-        return self.render_listing(request, self.news())
+        return self.render_listing(request, self.news(), "all")
 
     @path("tags/<str:tag>/", name="tag")
     def tag_route(self, request, tag, tag_query=None):
@@ -148,6 +155,7 @@ class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePage
         return self.render_listing(
             request,
             published_news(index=self, tag=tag_object.slug),
+            f"tag:{tag_object.slug}",
             tag=tag_object,
             tag_query=tag_query,
         )
@@ -161,6 +169,7 @@ class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePage
         return self.render_listing(
             request,
             posts,
+            f"month:{year}-{month}",
             archive_month=datetime.date(year, month, 1),
             archive_label=f"{MONTHS[month]} {year}",
         )
@@ -171,18 +180,24 @@ class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePage
         return context
 
     def archive_months(self):
-        """(date of the 1st, number of posts) for every month with posts, newest first."""
+        """(date of the 1st, number of posts) for every month with posts, newest first.
+        Remembered until published content changes: it reads the whole archive."""
         from django.db.models import Count
         from django.db.models.functions import TruncMonth
 
-        return list(
-            self.news()
-            .order_by()
-            .annotate(month=TruncMonth("publication_date"))
-            .values("month")
-            .annotate(count=Count("pk"))
-            .values_list("month", "count")
-            .order_by("-month")
+        from news.freshness import remembered
+
+        return remembered(
+            f"news-index:{self.pk}:months",
+            lambda: list(
+                self.news()
+                .order_by()
+                .annotate(month=TruncMonth("publication_date"))
+                .values("month")
+                .annotate(count=Count("pk"))
+                .values_list("month", "count")
+                .order_by("-month")
+            ),
         )
 
 

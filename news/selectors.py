@@ -66,13 +66,17 @@ def adjacent_news(page, parent=None):
     parent = parent or page.get_parent()
     siblings = reader_visible(NewsPage.objects.child_of(parent)).exclude(pk=page.pk)
     date = page.publication_date
+    # The plain date bound lets the database start from ``date`` in its publication_date
+    # index rather than filter the whole archive (the OR alone defeats the index).
     newer = (
-        siblings.filter(Q(publication_date__gt=date) | Q(publication_date=date, pk__gt=page.pk))
+        siblings.filter(publication_date__gte=date)
+        .filter(Q(publication_date__gt=date) | Q(publication_date=date, pk__gt=page.pk))
         .order_by("publication_date", "pk")
         .first()
     )
     older = (
-        siblings.filter(Q(publication_date__lt=date) | Q(publication_date=date, pk__lt=page.pk))
+        siblings.filter(publication_date__lte=date)
+        .filter(Q(publication_date__lt=date) | Q(publication_date=date, pk__lt=page.pk))
         .order_by("-publication_date", "-pk")
         .first()
     )

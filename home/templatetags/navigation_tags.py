@@ -16,7 +16,20 @@ def site_menu(context):
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return []
-    return list(reader_visible(site.root_page.get_children()).in_menu().specific())
+    from wagtail.models import Page
+
+    from news.freshness import remembered
+
+    # Which pages are in the menu changes only when published content does; finding them
+    # scans the site's pages, so the answer is remembered (news/freshness.py).
+    ids = remembered(
+        f"site-menu:{site.pk}",
+        lambda: list(
+            reader_visible(site.root_page.get_children()).in_menu().values_list("pk", flat=True)
+        ),
+    )
+    pages = Page.objects.filter(pk__in=ids).specific().in_bulk()
+    return [pages[pk] for pk in ids if pk in pages]
 
 
 @register.simple_tag(takes_context=True)

@@ -15,6 +15,7 @@ post's body in bulk, so the query count does not grow with ``limit``.
 """
 
 import datetime
+import hashlib
 import operator
 import re
 from functools import reduce
@@ -35,6 +36,7 @@ from django.db.models.functions import Coalesce
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
@@ -206,7 +208,45 @@ class NewsSearchFilter(BaseFilterBackend):
             ) from None
 
 
+class _NoResults:
+    """Stands in for the results while Wagtail's paginator checks offset and limit."""
+
+    def count(self):
+        return 0
+
+    def __getitem__(self, item):
+        return []
+
+
+class RememberedCountPagination(WagtailPagination):
+    """Wagtail's limit/offset pagination with ``meta.total_count`` remembered.
+
+    Counting a 100,000-post archive costs more than serialising 20 posts, and the count
+    changes only when published content does: it is remembered per filter set until
+    then (news/freshness.py). Pages of the same listing share one count.
+    """
+
+    PAGING_PARAMETERS = {"offset", "limit", "fields", "format"}
+
+    def paginate_queryset(self, queryset, request, view=None):
+        from news.freshness import remembered
+
+        super().paginate_queryset(_NoResults(), request, view)  # validates offset/limit
+        limit_max = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
+        offset = int(request.GET.get("offset", 0))
+        limit = int(request.GET.get("limit", 20 if not limit_max else min(20, limit_max)))
+        filters = sorted(
+            (key, value) for key, value in request.GET.items() if key not in self.PAGING_PARAMETERS
+        )
+        key = hashlib.sha256(
+            repr((request.get_host(), request.path, filters)).encode()
+        ).hexdigest()
+        self.total_count = remembered(f"api-count:{key}", queryset.count)
+        return queryset[offset : offset + limit]
+
+
 class NewsPagesAPIViewSet(PagesAPIViewSet):
+    pagination_class = RememberedCountPagination
     # The news filters first; search stays last (its results cannot be filtered further).
     filter_backends = [
         NewsFilter,

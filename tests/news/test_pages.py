@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.embeds.models import Embed
 from wagtail.models import PageViewRestriction, Site
@@ -470,3 +471,24 @@ class TestErrorPages:
         assert [h.get_text(strip=True) for h in page.select(".news-card__title")] == [
             "Match report"
         ]
+
+
+def test_previewing_a_new_post_before_its_first_save(admin_client, news_index):
+    """The editor's preview of a post that has never been saved renders (no id yet: no
+    newer/older links, no comments), with the draft's own title, byline and tags."""
+    from tests.news.factories import AuthorFactory
+    from tests.news.workflow_helpers import news_form_data
+
+    author = AuthorFactory(name="Preview Reporter")
+    data = news_form_data(title="Unsaved scoop", slug="unsaved-scoop", author=author)
+    data["tags"] = "previewed-tag"
+    url = reverse("wagtailadmin_pages:preview_on_add", args=["news", "newspage", news_index.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.json()["is_valid"] is True
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Unsaved scoop" in content
+    assert "Preview Reporter" in content
+    assert "previewed-tag" in content
