@@ -417,4 +417,5 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
 
 # Models kept in their own modules; imported here so Django registers them with the news app.
 from news.comments.models import Comment  # noqa: E402
+from news.importers.models import ImportRecord  # noqa: E402, F401
 from news.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

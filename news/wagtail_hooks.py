@@ -71,3 +71,4 @@ def declare_cache_dependencies(page, request, serve_args, serve_kwargs):
 
 # Comment moderation lives with the comments; Wagtail only discovers this module.
 from news.comments import wagtail_hooks as comment_hooks  # noqa: E402, F401
+from news.importers import wagtail_hooks as import_hooks  # noqa: E402, F401

@@ -1,0 +1,483 @@
+"""The import pipeline both commands share.
+
+A reader (``blogger.py``, ``wordpress.py``) turns an export file into a ``ParsedExport``:
+plain ``SourceEntry`` objects, with nothing written yet, so a malformed file or entry is
+reported before anything is imported. ``Importer`` then writes each entry in its own
+transaction: the page (created, or updated through a new revision), its tags and authors,
+the redirects from its old URLs, its comments and its ``ImportRecord``. A failure rolls
+back that entry only and stops the run with a message naming it; entries before it are
+complete, and a re-run carries on where it stopped (nothing is duplicated).
+"""
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from contextlib import contextmanager, nullcontext
+from urllib.parse import urlparse
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.models import Tag
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.log_actions import log
+from wagtail.models import Page, ReferenceIndex
+from wagtail.search.backends import get_search_backends
+from wagtail.search.signal_handlers import post_save_signal_handler as search_on_save
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.signals import page_published, published
+
+from home.models import StandardPage
+from news.importers.comments import import_comments
+from news.importers.entries import DRAFT, LIVE, POST, SCHEDULED
+from news.importers.html import BodyConverter
+from news.importers.markup import parse_html, plain_text, shorten
+from news.importers.media import MediaLibrary
+from news.importers.models import ImportRecord
+from news.importers.report import Progress, Report
+from news.models import Author, NewsPage, NewsPageAuthor, NewsPageTag
+
+SUMMARY_LENGTH = 300
+INDEX_BATCH = 100  # imported pages indexed together (search and reference index)
+
+
+class ImportFailed(Exception):
+    """Writing one entry failed; the entry was rolled back and the run stopped."""
+
+
+@contextmanager
+def save_time_indexing_paused():
+    """Pause the search and reference index updates that run on every save of a page.
+
+    Creating and publishing a page saves it three times, and each save would re-index
+    it. The importer indexes the pages it wrote itself instead, in batches of
+    ``INDEX_BATCH`` (``Importer.flush_index``): once per page, with its tags and authors
+    loaded for the whole batch. The search update only runs where it would have run on
+    save (a backend with ``AUTO_UPDATE`` off is left alone). Management commands run in
+    their own process, so disconnecting the handlers for the run affects nothing else.
+    """
+    paused = [
+        model for model in (NewsPage, StandardPage) if post_save.disconnect(search_on_save, model)
+    ]
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in paused:
+            post_save.connect(search_on_save, sender=model)
+
+
+def content_hash(data):
+    encoded = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def old_path(url):
+    """The path (and query) of an old URL as Wagtail's redirects store it, or ""."""
+    parsed = urlparse(url)
+    path = parsed.path or "/"
+    if parsed.query:
+        path += "?" + parsed.query
+    if path in ("", "/"):
+        return ""
+    return Redirect.normalise_path(path)
+
+
+class Importer:
+    """Writes a ``ParsedExport`` into Newsdesk. See the module docstring."""
+
+    def __init__(
+        self,
+        export,
+        *,
+        index,
+        media_dir=None,
+        publish_state="keep",
+        dry_run=False,
+        stdout=None,
+    ):
+        self.export = export
+        self.index = index
+        self.home = index.get_parent().specific
+        self.site = index.get_site()
+        self.publish_state = publish_state
+        self.dry_run = dry_run
+        self.stdout = stdout
+        self.report = Report(export)
+        self.media = MediaLibrary(media_dir, self.report)
+        self.tag_cache = {}
+        self.author_cache = {}
+        self.sibling_slugs = {}
+        self.comment_model = self.find_comment_model()
+        self.to_index = []  # (model, pk) of pages written and not indexed yet
+
+    @staticmethod
+    def find_comment_model():
+        try:
+            return apps.get_model("news", "Comment")
+        except LookupError:
+            return None
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run(self):
+        """Import every entry; returns the Report. Raises ImportFailed on a write error."""
+        entries = self.export.entries
+        progress = Progress(self.stdout, len(entries))
+        records = {
+            record.source_id: record
+            for record in ImportRecord.objects.filter(source=self.export.source).select_related(
+                "page"
+            )
+        }
+        self.records = records
+        outer = transaction.atomic() if self.dry_run else nullcontext()
+        try:
+            with outer, save_time_indexing_paused():
+                try:
+                    self.import_entries(entries, progress)
+                finally:
+                    self.flush_index()  # what was imported is indexed, even after a failure
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        finally:
+            if self.dry_run:
+                self.media.discard(uncount=False)
+        return self.report
+
+    def import_entries(self, entries, progress):
+        for number, entry in enumerate(entries, start=1):
+            checkpoint = self.media.checkpoint()
+            to_index = len(self.to_index)
+            try:
+                with transaction.atomic():
+                    self.import_entry(entry)
+            except Exception as error:
+                self.media.discard(checkpoint)
+                del self.to_index[to_index:]
+                progress.finish()
+                raise ImportFailed(
+                    f"{entry.label}: {type(error).__name__}: {error}. Nothing of this "
+                    f"entry was saved; the {number - 1} entries before it are "
+                    "complete. Fix or remove the entry and run the import again "
+                    "(entries already imported are updated, not duplicated)."
+                ) from error
+            if len(self.to_index) >= INDEX_BATCH:
+                self.flush_index()
+            progress.update(number)
+        progress.finish()
+
+    # -- one entry -------------------------------------------------------------------------
+
+    def import_entry(self, entry):
+        for note in entry.notes:
+            self.report.warn(entry.label, note)
+        record = self.records.get(entry.source_id)
+        page = record.page.specific if record is not None else None
+        if page is not None and page.latest_revision_id != record.revision_id:
+            self.report.skip(
+                entry.label,
+                f"page {page.pk} ({page.title!r}) was edited in Newsdesk after it was "
+                "imported; not overwritten",
+            )
+            self.add_redirects_and_comments(entry, page, republished=False)
+            return
+
+        model = NewsPage if entry.kind == POST else StandardPage
+        if page is not None and not isinstance(page, model):
+            self.report.skip(
+                entry.label,
+                f"imported before as a {type(page)._meta.verbose_name} (page {page.pk}); "
+                f"it is a {model._meta.verbose_name} now; not changed",
+            )
+            return
+
+        status = DRAFT if self.publish_state == "draft" else entry.status
+        now = timezone.now()
+        if status == SCHEDULED and (entry.published is None or entry.published <= now):
+            status = LIVE  # its time has come: WordPress would have published it already
+        fields = self.page_fields(entry, model)
+        authors = self.get_authors(entry) if model is NewsPage else []
+        tags = self.get_tags(entry) if model is NewsPage else []
+        digest = content_hash(
+            {
+                "fields": fields,
+                "status": status,
+                "authors": [author.pk for author in authors],
+                "tags": [tag.pk for tag in tags],
+                "published": entry.published,
+                "updated": entry.updated,
+            }
+        )
+        kind = entry.kind
+        republished = False
+        if page is not None and record.content_hash == digest:
+            self.report.add(f"{kind} unchanged")
+        else:
+            republished = status in (LIVE, SCHEDULED)
+            created = page is None
+            if created:
+                parent = self.parent_for(entry, model)
+                page = model(live=False, has_unpublished_changes=True)
+                fields = {**fields, "slug": self.unique_slug(parent, entry.slug, fields["title"])}
+            for name, value in fields.items():
+                if created or name != "slug":
+                    setattr(page, name, value)
+            if model is NewsPage:
+                page.news_authors = [
+                    NewsPageAuthor(author=author, sort_order=position)
+                    for position, author in enumerate(authors)
+                ]
+                page.tagged_items = [NewsPageTag(tag=tag) for tag in tags]
+            self.report.add(f"{kind} {'created' if created else 'updated'}")
+            revision = self.save(page, entry, status, parent=parent if created else None)
+            record = self.save_record(record, entry, page, revision, digest)
+            self.index_page(page)
+        self.report.add(f"{kind} {status}")
+        self.add_redirects_and_comments(entry, page, republished=republished)
+
+    def add_redirects_and_comments(self, entry, page, *, republished):
+        changed = self.add_redirects(entry, page) + self.add_comments(entry, page)
+        if changed and not republished and page.live and not self.dry_run:
+            # New comments or redirects on a page that was not published again: what the
+            # response cache holds for it and for listings is stale.
+            from news import freshness
+
+            freshness.page_content_changed(page)
+
+    def page_fields(self, entry, model):
+        title = entry.title
+        if not title:
+            when = entry.local_date or (entry.published.date() if entry.published else None)
+            title = f"Post of {when:%-d %B %Y}" if when else "Untitled post"
+            self.report.warn(entry.label, f"no title: imported as {title!r}")
+        converter = BodyConverter(
+            base_url=entry.base_url,
+            image_resolver=lambda urls, alt, caption: self.media.resolve(
+                urls, alt, caption, label=entry.label
+            ),
+            autop=entry.autop,
+        )
+        body = converter.convert(entry.html)
+        self.report.removed.update(converter.removed)
+        self.report.external_images += [(entry.label, url) for url in converter.external_images]
+        summary = entry.summary or self.summary_from(body)
+        fields = {"title": title[:255], "slug": entry.slug, "body": body}
+        if model is NewsPage:
+            lead_image = None
+            if entry.featured_image:
+                lead_image = self.media.resolve([entry.featured_image], "", "", label=entry.label)
+                if lead_image is None:
+                    self.report.external_images.append(
+                        (entry.label, entry.featured_image + " (featured image)")
+                    )
+            fields.update(
+                publication_date=entry.local_date
+                or (entry.published.date() if entry.published else timezone.localdate()),
+                summary=shorten(summary, 500),
+                lead_image_id=lead_image,
+            )
+        else:
+            fields["intro"] = shorten(entry.summary, 500) if entry.summary else ""
+        return fields
+
+    @staticmethod
+    def summary_from(body):
+        for block in body:
+            if block["type"] == "paragraph":
+                for paragraph in re.findall(r"<p>(.*?)</p>", block["value"], flags=re.S):
+                    text = plain_text(parse_html(paragraph))
+                    if text and not text.startswith("Image: "):
+                        return shorten(text, SUMMARY_LENGTH)
+        return ""
+
+    def parent_for(self, entry, model):
+        if model is NewsPage:
+            return self.index
+        if entry.parent_id:
+            parent_record = self.records.get(entry.parent_id)
+            if parent_record is not None:
+                parent = parent_record.page.specific
+                if isinstance(parent, StandardPage):
+                    return parent
+        return self.home
+
+    def unique_slug(self, parent, wanted, title):
+        taken = self.sibling_slugs.get(parent.pk)
+        if taken is None:
+            taken = set(parent.get_children().values_list("slug", flat=True))
+            self.sibling_slugs[parent.pk] = taken
+        base = slugify(wanted or "", allow_unicode=True)[:200] or (
+            slugify(title, allow_unicode=True)[:200] or "post"
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        return slug
+
+    def save(self, page, entry, status, parent=None):
+        """Save ``page`` (new when ``parent`` is given) with a new revision, published,
+        scheduled or left as a draft; returns the revision."""
+        page.go_live_at = entry.published if status == SCHEDULED else None
+        if status == LIVE and page.first_published_at is None:
+            page.first_published_at = entry.published or timezone.now()
+        last_published = max(filter(None, (entry.updated, entry.published)), default=None)
+        if parent is None:
+            revision = page.save_revision(log_action=True)
+            if status in (LIVE, SCHEDULED):
+                revision.publish()
+            if status == LIVE and last_published:
+                Page.objects.filter(pk=page.pk).update(last_published_at=last_published)
+            return revision
+        if status == LIVE:
+            page.live = True
+            page.has_unpublished_changes = False
+            page.last_published_at = last_published or timezone.now()
+        parent.add_child(instance=page)  # validates the page (full_clean)
+        revision = page.save_revision(
+            clean=False, changed=status != LIVE, log_action="wagtail.create"
+        )
+        if status == LIVE:
+            self.mark_published(page, revision)
+        elif status == SCHEDULED:
+            revision.publish()
+        return revision
+
+    @staticmethod
+    def mark_published(page, revision):
+        """Finish publishing a page that was created live with its first revision.
+
+        This is what ``revision.publish()`` does for such a page (nothing to unschedule,
+        no workflow, no aliases, no older revision), without loading the revision back
+        into a page object and saving and validating it a third time: the expensive part
+        of an import. The same signals are sent and the same history entry is written.
+        """
+        Page.objects.filter(pk=page.pk).update(live_revision=revision)
+        page.live_revision = revision
+        page_published.send(sender=type(page), instance=page, revision=revision)
+        published.send(sender=type(page), instance=page, revision=revision)
+        log(instance=page, action="wagtail.publish", revision=revision, content_changed=True)
+
+    def index_page(self, page):
+        """Queue ``page`` for ``flush_index`` (see save_time_indexing_paused)."""
+        self.to_index.append((type(page), page.pk))
+
+    def flush_index(self):
+        """Update the reference and search index for the queued pages, a batch at a time."""
+        queued, self.to_index = self.to_index, []
+        by_model = defaultdict(list)
+        for model, pk in queued:
+            by_model[model].append(pk)
+        backends = list(get_search_backends(with_auto_update=True))
+        for model, pks in by_model.items():
+            queryset = model.objects.filter(pk__in=pks)
+            if model is NewsPage:  # what its search fields read
+                queryset = queryset.prefetch_related("tags", "news_authors__author")
+            pages = list(queryset)
+            with transaction.atomic():
+                for page in pages:
+                    ReferenceIndex.create_or_update_for_object(page)
+                for backend in backends:
+                    backend.add_bulk(model, pages)
+
+    def save_record(self, record, entry, page, revision, digest):
+        source_url = next((url for url in entry.old_urls if url.startswith("http")), "")
+        if record is None:
+            record = ImportRecord(source=self.export.source, source_id=entry.source_id, page=page)
+        record.page = page
+        record.revision = revision
+        record.content_hash = digest
+        record.source_url = source_url[:500]
+        record.updated_at = timezone.now()
+        record.save()
+        self.records[entry.source_id] = record
+        return record
+
+    # -- authors and tags ------------------------------------------------------------------
+
+    def get_authors(self, entry):
+        names = [name.strip()[:255] for name in entry.authors if name and name.strip()]
+        if not names:
+            names = [self.export.title or "Imported"]
+            self.report.warn(entry.label, f"no author: credited to {names[0]!r}")
+        authors = []
+        for name in dict.fromkeys(names):
+            author = self.author_cache.get(name)
+            if author is None:
+                author = Author.objects.filter(name=name).order_by("pk").first()
+                if author is None:
+                    author = Author.objects.create(name=name)
+                    ReferenceIndex.create_or_update_for_object(author)
+                    self.report.add("author created")
+                self.author_cache[name] = author
+            self.report.authors.add(author.pk)
+            authors.append(author)
+        return authors
+
+    def get_tags(self, entry):
+        tags = []
+        for name in dict.fromkeys(name.strip()[:100] for name in entry.tags if name.strip()):
+            key = name.lower()
+            tag = self.tag_cache.get(key)
+            if tag is None:
+                tag = Tag.objects.filter(name__iexact=name).order_by("pk").first()
+                if tag is None:
+                    tag = Tag.objects.create(name=name)
+                    self.report.add("tag created")
+                self.tag_cache[key] = tag
+            self.report.tags.add(tag.pk)
+            if tag not in tags:
+                tags.append(tag)
+        return tags
+
+    # -- redirects -------------------------------------------------------------------------
+
+    def add_redirects(self, entry, page):
+        """Permanent redirects from the entry's old addresses to ``page``; returns how many
+        were created or changed. An old address that is the page's own new address gets
+        none (it would loop once the page is unpublished)."""
+        own_path = Redirect.normalise_path(page.url or "/")
+        paths = []
+        for url in entry.old_urls:
+            path = old_path(url)
+            if not path or path == own_path:
+                continue
+            if len(path) > Redirect._meta.get_field("old_path").max_length:
+                self.report.warn(entry.label, f"old URL too long for a redirect: {url}")
+                continue
+            if path not in paths:
+                paths.append(path)
+        if not paths:
+            return 0
+        existing = {
+            redirect.old_path: redirect
+            for redirect in Redirect.objects.filter(site=self.site, old_path__in=paths)
+        }
+        new, updated = [], 0
+        for path in paths:
+            redirect = existing.get(path)
+            if redirect is None:
+                new.append(
+                    Redirect(old_path=path, site=self.site, redirect_page=page, is_permanent=True)
+                )
+            elif redirect.redirect_page_id != page.pk or not redirect.is_permanent:
+                redirect.redirect_page = page
+                redirect.redirect_link = ""
+                redirect.is_permanent = True
+                redirect.save(update_fields=["redirect_page", "redirect_link", "is_permanent"])
+                self.report.add("redirect updated")
+                updated += 1
+            else:
+                self.report.add("redirect existing")
+        if new:
+            Redirect.objects.bulk_create(new)
+            self.report.add("redirect created", len(new))
+        return len(new) + updated
+
+    def add_comments(self, entry, page):
+        return import_comments(entry, page, self.report, self.comment_model)

@@ -1,0 +1,47 @@
+"""Which Newsdesk page each imported blog entry became.
+
+One row per source entry, keyed by (source, source_id): a second import of the same export
+updates that page instead of creating another. ``content_hash`` lets an unchanged entry be
+skipped; ``revision`` is the revision the import wrote, so a page edited in Newsdesk since
+then is not overwritten by a re-run.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class ImportRecord(models.Model):
+    class Source(models.TextChoices):
+        BLOGGER = "blogger", "Blogger"
+        WORDPRESS = "wordpress", "WordPress"
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    source_id = models.CharField(
+        max_length=255, help_text="The entry's id in the export (Blogger entry id, WP post)"
+    )
+    source_url = models.URLField("old URL", max_length=500, blank=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="import_records"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The revision written by the last import of this entry",
+    )
+    content_hash = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], name="news_importrecord_unique_source_id"
+            )
+        ]
+        verbose_name = "import record"
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.source_id}"

@@ -1,0 +1,360 @@
+"""Read a WordPress export (WXR 1.0 to 1.2, Tools → Export → All content).
+
+Items of type ``post`` become news posts and ``page`` standard pages; attachments are used
+to find featured images and gallery pictures; everything else (menus, reusable blocks,
+custom post types) is skipped with its type as the reason. Statuses: ``publish`` → live,
+``future`` → scheduled, ``draft``/``pending``/``private`` and password-protected posts →
+draft, ``trash``/``auto-draft`` → skipped. Categories (except the default
+"Uncategorized") and tags both become tags; ``dc:creator`` is credited by its
+``wp:author`` display name. Only approved comments (``wp:comment_approved`` 1) are
+imported; pending, spam and trashed comments, pingbacks and trackbacks are skipped.
+
+Classic-editor content gets WordPress's automatic paragraphs (blank line = new paragraph);
+``[caption]``, ``[embed]``, ``[youtube]`` and ``[gallery]`` shortcodes are converted.
+Block-editor (Gutenberg) content is standard HTML between ``<!-- wp:... -->`` comments, which
+the HTML converter reads as it is (paragraphs, headings, lists, quotes, images with
+captions, embeds, galleries).
+"""
+
+import html
+import re
+from urllib.parse import unquote, urlparse
+
+from news.importers.entries import (
+    DRAFT,
+    LIVE,
+    PAGE,
+    POST,
+    SCHEDULED,
+    ParsedExport,
+    SourceComment,
+    SourceEntry,
+)
+from news.importers.markup import comment_text, parse_html, plain_text
+from news.importers.parsing import (
+    ExportError,
+    parse_export,
+    parse_rfc822_datetime,
+    parse_wordpress_datetime,
+    text_of,
+)
+
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+WP_PREFIX = "{http://wordpress.org/export/"
+STATUSES = {
+    "publish": LIVE,
+    "future": SCHEDULED,
+    "draft": DRAFT,
+    "pending": DRAFT,
+    "private": DRAFT,
+}
+COMMENT_SKIP_REASONS = {
+    "0": "awaiting moderation in WordPress",
+    "spam": "marked as spam in WordPress",
+    "trash": "in WordPress's trash",
+    "post-trashed": "its post is in WordPress's trash",
+}
+TAG_DOMAINS = {"category", "post_tag", "tag"}
+
+CAPTION = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.S | re.I)
+CAPTION_IMAGE = re.compile(r"(<a\b[^>]*>\s*)?<img\b[^>]*>(\s*</a>)?", re.I)
+EMBED = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", re.S | re.I)
+YOUTUBE = re.compile(r"\[youtube[=\s]+([^\]\s]+)[^\]]*\]", re.I)
+GALLERY = re.compile(r"\[gallery\b([^\]]*)\]", re.I)
+OTHER_MEDIA = re.compile(r"\[(audio|video|playlist)\b[^\]]*\](?:.*?\[/\1\])?", re.S | re.I)
+ATTRIBUTE = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
+
+
+def attributes(text):
+    return {
+        m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+        for m in ATTRIBUTE.finditer(text)
+    }
+
+
+def embed_figure(url):
+    return f'<figure class="wp-block-embed"><div>{html.escape(url.strip())}</div></figure>'
+
+
+def read_wordpress(path):
+    """Parse a WXR file into a ParsedExport (nothing is written)."""
+    root = parse_export(path)
+    if root.tag != "rss":
+        tag = root.tag.split("}")[-1]
+        hint = " (a Blogger export? use import_blogger)" if tag == "feed" else ""
+        raise ExportError(
+            f"{path}: not a WordPress export: the document is <{tag}>, not <rss>{hint}"
+        )
+    channel = root.find("channel")
+    if channel is None:
+        raise ExportError(f"{path}: not a WordPress export: <rss> has no <channel>")
+    return WordPressReader(path, channel).read()
+
+
+class WordPressReader:
+    def __init__(self, path, channel):
+        self.path = path
+        self.channel = channel
+        self.wp = self.find_namespace()
+        version = text_of(channel, self.wp + "wxr_version") or "1.x"
+        self.format_name = f"WordPress export (WXR {version})"
+        self.site = (
+            text_of(channel, self.wp + "base_blog_url")
+            or text_of(channel, self.wp + "base_site_url")
+            or text_of(channel, "link")
+        ).rstrip("/")
+        self.site_path = urlparse(self.site).path.rstrip("/")
+        self.authors = {}
+        for author in channel.findall(self.wp + "author"):
+            login = text_of(author, self.wp + "author_login")
+            name = text_of(author, self.wp + "author_display_name") or " ".join(
+                part
+                for part in (
+                    text_of(author, self.wp + "author_first_name"),
+                    text_of(author, self.wp + "author_last_name"),
+                )
+                if part
+            )
+            if login:
+                self.authors[login] = html.unescape(name or login)
+        self.skipped = []
+        self.attachments = {}  # post id -> file URL
+        self.attachment_parents = {}  # post id -> [attachment URLs]
+
+    def find_namespace(self):
+        for element in self.channel.iter():
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if tag.startswith(WP_PREFIX):
+                return tag[: tag.index("}") + 1]
+        raise ExportError(
+            f"{self.path}: not a WordPress export (WXR): no wp: elements from "
+            "http://wordpress.org/export/; an ordinary RSS feed has no drafts, comments or "
+            "authors. In WordPress use Tools → Export → All content."
+        )
+
+    def wp_text(self, element, name):
+        return text_of(element, self.wp + name)
+
+    def read(self):
+        items = []
+        for number, item in enumerate(self.channel.findall("item"), start=1):
+            post_id = self.wp_text(item, "post_id")
+            title = plain_text(parse_html(text_of(item, "title"))).replace("\n", " ")
+            shown = f' "{title}"' if title else " (no title)"
+            label = f"item {number}{shown} [post {post_id or '?'}]"
+            if not post_id.isdigit():
+                raise ExportError(
+                    f"{self.path}: {label}: wp:post_id is "
+                    + (f"{post_id!r}, not a number" if post_id else "missing")
+                )
+            post_type = self.wp_text(item, "post_type") or "post"
+            if post_type == "attachment":
+                url = self.wp_text(item, "attachment_url") or text_of(item, "guid")
+                self.attachments[post_id] = url
+                parent = self.wp_text(item, "post_parent")
+                self.attachment_parents.setdefault(parent, []).append(url)
+                self.skipped.append(
+                    (label, "attachment (media library file; imported where a post uses it)")
+                )
+                continue
+            if post_type not in ("post", "page"):
+                self.skipped.append((label, f"WordPress {post_type} item (not a post or page)"))
+                continue
+            items.append((item, post_id, post_type, title, label))
+
+        entries, comment_count = [], 0
+        for item, post_id, post_type, title, label in items:
+            entry = self.read_item(item, post_id, post_type, title, label)
+            comment_count += len(item.findall(self.wp + "comment"))
+            if entry is not None:
+                entries.append(entry)
+        posts = [entry for entry in entries if entry.kind == POST]
+        return ParsedExport(
+            source="wordpress",
+            format_name=self.format_name,
+            title=html.unescape(text_of(self.channel, "title")),
+            entries=posts + self.parents_first([e for e in entries if e.kind == PAGE]),
+            skipped=self.skipped,
+            comment_count=comment_count,
+        )
+
+    @staticmethod
+    def parents_first(pages):
+        by_id = {page.source_id: page for page in pages}
+        ordered, seen = [], set()
+
+        def visit(page, trail):
+            if page.source_id in seen or page.source_id in trail:
+                return
+            parent = by_id.get(page.parent_id)
+            if parent is not None:
+                visit(parent, trail | {page.source_id})
+            seen.add(page.source_id)
+            ordered.append(page)
+
+        for page in pages:
+            visit(page, frozenset())
+        return ordered
+
+    def source_id(self, post_id):
+        return f"{self.site}/?p={post_id}"
+
+    def read_item(self, item, post_id, post_type, title, label):
+        status_name = self.wp_text(item, "status") or "publish"
+        status = STATUSES.get(status_name)
+        if status is None:
+            self.skipped.append((label, f"status {status_name!r} in WordPress"))
+            return None
+        notes = []
+        if status_name in ("private", "pending"):
+            notes.append(f"{status_name} in WordPress: imported as a draft")
+        if self.wp_text(item, "post_password"):
+            status = DRAFT
+            notes.append("password-protected in WordPress: imported as a draft")
+        what = f"{self.path}: {label}"
+        published, local_date = parse_wordpress_datetime(
+            self.wp_text(item, "post_date_gmt"), self.wp_text(item, "post_date"), what
+        )
+        if published is None:
+            published = parse_rfc822_datetime(text_of(item, "pubDate"))
+        updated, _ = parse_wordpress_datetime(
+            self.wp_text(item, "post_modified_gmt"), self.wp_text(item, "post_modified"), what
+        )
+        if published is None and updated is not None and status != DRAFT:
+            published = updated
+
+        link = text_of(item, "link")
+        query = "page_id" if post_type == "page" else "p"
+        old_urls = [url for url in (link, f"{self.site_path}/?{query}={post_id}") if url]
+        if post_type == "page":
+            old_urls.append(f"{self.site_path}/?p={post_id}")
+
+        tags = []
+        for category in item.findall("category"):
+            domain = category.get("domain") or "category"
+            name = html.unescape((category.text or "").strip())
+            if domain not in TAG_DOMAINS or not name:
+                continue
+            if domain == "category" and (category.get("nicename") or "") == "uncategorized":
+                continue
+            tags.append(name)
+
+        content = text_of(item, CONTENT + "encoded")
+        gutenberg = "<!-- wp:" in content
+        content = self.shortcodes(content, post_id, notes)
+        excerpt = ""
+        for child in item:
+            if isinstance(child.tag, str) and child.tag.endswith("excerpt/}encoded"):
+                excerpt = comment_text(child.text or "").replace("\n", " ")
+        featured = ""
+        for meta in item.findall(self.wp + "postmeta"):
+            if self.wp_text(meta, "meta_key") == "_thumbnail_id":
+                featured = self.attachments.get(self.wp_text(meta, "meta_value"), "")
+        creator = text_of(item, DC + "creator")
+        parent = self.wp_text(item, "post_parent")
+        entry = SourceEntry(
+            kind=POST if post_type == "post" else PAGE,
+            source_id=self.source_id(post_id),
+            label=label,
+            title=title,
+            html=content,
+            status=status,
+            published=published,
+            updated=updated,
+            local_date=local_date,
+            authors=[self.authors.get(creator, creator)] if creator else [],
+            tags=tags,
+            old_urls=old_urls,
+            slug=unquote(self.wp_text(item, "post_name")),
+            summary=excerpt,
+            base_url=link or self.site,
+            autop=not gutenberg,
+            featured_image=featured,
+            parent_id=self.source_id(parent) if parent and parent != "0" else "",
+            notes=notes,
+        )
+        entry.comments = self.read_comments(item, entry)
+        return entry
+
+    def shortcodes(self, content, post_id, notes):
+        def caption(match):
+            attrs, inner = match.group(1), match.group(2)
+            image = CAPTION_IMAGE.search(inner)
+            if image is None:
+                return inner
+            text = (inner[: image.start()] + inner[image.end() :]).strip()
+            text = text or attributes(attrs).get("caption", "")
+            return f"<figure>{image.group(0)}<figcaption>{text}</figcaption></figure>"
+
+        def gallery(match):
+            ids = [
+                part.strip()
+                for part in attributes(match.group(1)).get("ids", "").split(",")
+                if part.strip()
+            ]
+            urls = (
+                [self.attachments[i] for i in ids if i in self.attachments]
+                if ids
+                else self.attachment_parents.get(post_id, [])
+            )
+            if not urls:
+                notes.append("[gallery] shortcode with no pictures in the export: left out")
+            return "".join(f'<figure><img src="{html.escape(url)}"></figure>' for url in urls)
+
+        def other_media(match):
+            notes.append(f"[{match.group(1).lower()}] shortcode not converted: left out")
+            return ""
+
+        content = CAPTION.sub(caption, content)
+        content = EMBED.sub(lambda m: embed_figure(m.group(1)), content)
+        content = YOUTUBE.sub(lambda m: embed_figure(m.group(1)), content)
+        content = GALLERY.sub(gallery, content)
+        return OTHER_MEDIA.sub(other_media, content)
+
+    def read_comments(self, item, entry):
+        comments = []
+        for element in item.findall(self.wp + "comment"):
+            comment_id = self.wp_text(element, "comment_id")
+            label = f"comment {comment_id or '?'} on {entry.label}"
+            kind = self.wp_text(element, "comment_type")
+            if kind in ("pingback", "trackback"):
+                self.skipped.append((label, f"a {kind}, not a reader comment"))
+                continue
+            approved = self.wp_text(element, "comment_approved")
+            if approved != "1":
+                reason = COMMENT_SKIP_REASONS.get(approved, f"status {approved!r} in WordPress")
+                self.skipped.append((label, reason))
+                continue
+            if not comment_id:
+                raise ExportError(f"{self.path}: {label}: the comment has no wp:comment_id")
+            submitted, _ = parse_wordpress_datetime(
+                self.wp_text(element, "comment_date_gmt"),
+                self.wp_text(element, "comment_date"),
+                f"{self.path}: {label}",
+            )
+            parent = self.wp_text(element, "comment_parent")
+            comments.append(
+                SourceComment(
+                    source_id=f"wordpress:{self.site}#comment-{comment_id}",
+                    parent_id=(
+                        f"wordpress:{self.site}#comment-{parent}"
+                        if parent and parent != "0"
+                        else ""
+                    ),
+                    author_name=html.unescape(self.wp_text(element, "comment_author")),
+                    author_email=self.wp_text(element, "comment_author_email"),
+                    author_url=self.wp_text(element, "comment_author_url"),
+                    ip_address=self.wp_text(element, "comment_author_IP"),
+                    body_html=self.comment_html(self.wp_text(element, "comment_content")),
+                    submitted_at=submitted,
+                )
+            )
+        return comments
+
+    @staticmethod
+    def comment_html(text):
+        """WordPress comments are stored as text with newlines (wpautop on display)."""
+        if re.search(r"<(p|br|div)\b", text, re.I):
+            return text
+        return text.replace("\n", "<br>")

@@ -1,0 +1,264 @@
+"""The importers' HTML → body blocks converter (news/importers/html.py): cleaning and the
+shapes each kind of blog markup becomes. The commands' own tests check the same through
+call_command; these pin the cleaning rules case by case."""
+
+import pytest
+
+from news.importers.html import comment_text, html_to_blocks, video_url
+
+BASE = "http://oldblog.example/2017/02/post.html"
+
+
+def convert(source, *, resolver=None, autop=False):
+    blocks, converter = html_to_blocks(source, base_url=BASE, image_resolver=resolver, autop=autop)
+    return blocks, converter
+
+
+def paragraphs(source, **options):
+    blocks, _ = convert(source, **options)
+    assert [block["type"] for block in blocks] == ["paragraph"]
+    return blocks[0]["value"]
+
+
+def test_scripts_styles_forms_and_plugins_are_removed():
+    blocks, converter = convert(
+        "<p>Before</p><script>alert('x')</script><style>p{color:red}</style>"
+        "<noscript><img src='track.gif'></noscript>"
+        "<form action='/steal'><input name='card'><button>Go</button></form>"
+        "<iframe src='https://ads.example/frame'></iframe>"
+        "<object data='movie.swf'><param name='movie' value='movie.swf'></object>"
+        "<p>After</p>"
+    )
+
+    assert blocks == [{"type": "paragraph", "value": "<p>Before</p><p>After</p>"}]
+    assert dict(converter.removed) == {
+        "script": 1,
+        "style": 1,
+        "noscript": 1,
+        "form": 1,
+        "iframe": 1,
+        "object": 1,
+    }
+
+
+def test_inline_styles_event_handlers_and_unsafe_links_are_stripped():
+    value = paragraphs(
+        '<p style="color:red" onclick="steal()" class="x">A <span style="font-size:40px">'
+        'big</span> <a href="javascript:alert(1)" onmouseover="x()">trap</a>, '
+        '<a href="data:text/html;base64,PHNjcmlwdD4=">data</a> and '
+        '<a href=" https://ok.example/page " target="_blank" style="color:red">ok</a></p>'
+    )
+
+    assert value == '<p>A big trap, data and <a href="https://ok.example/page">ok</a></p>'
+
+
+def test_safe_inline_formatting_is_kept_and_normalised():
+    value = paragraphs(
+        "<p><strong>Strong</strong>, <em>emphasis</em>, <b>b</b>, <i>i</i>, <u>under</u>, "
+        "<code>code</code><br>next line &amp; &lt;escaped&gt;</p>"
+    )
+
+    assert value == (
+        "<p><b>Strong</b>, <i>emphasis</i>, <b>b</b>, <i>i</i>, under, code<br/>"
+        "next line &amp; &lt;escaped&gt;</p>"
+    )
+
+
+def test_relative_links_point_at_the_old_blog():
+    value = paragraphs('<p><a href="/2016/01/older.html">older</a> <a href="#top">top</a></p>')
+
+    assert value == '<p><a href="http://oldblog.example/2016/01/older.html">older</a> top</p>'
+
+
+def test_text_breaks_and_unclosed_tags_are_tolerated():
+    value = paragraphs("<div>One<br /><br />Two <b>bold<br><br>still bold</div><p>Three<p>Four")
+
+    assert value == (
+        "<p>One</p><p>Two <b>bold</b></p><p><b>still bold</b></p><p>Three</p><p>Four</p>"
+    )
+
+
+def test_empty_paragraphs_and_non_breaking_spaces_are_dropped():
+    blocks, _ = convert("<div>&nbsp;</div><p> </p><p><b></b></p><div><br></div>")
+
+    assert blocks == []
+
+
+def test_headings_and_lists():
+    value = paragraphs(
+        "<h1>Top</h1><h2>Second</h2><h4>Small</h4><h6>Tiny</h6>"
+        "<ol><li>One <b>bold</b></li><li>Two<ul><li>Nested</li></ul></li></ol>"
+    )
+
+    assert value == (
+        "<h2>Top</h2><h2>Second</h2><h3>Small</h3><h3>Tiny</h3>"
+        "<ol><li>One <b>bold</b></li><li>Two</li><li>Nested</li></ol>"
+    )
+
+
+def test_blockquote_becomes_a_quote_with_its_attribution():
+    blocks, _ = convert(
+        '<blockquote cite="https://wire.example/afp/1"><p>First line.</p><p>Second line.</p>'
+        "<footer>— Harbour master</footer></blockquote>"
+    )
+
+    assert blocks == [
+        {
+            "type": "quote",
+            "value": {
+                "text": "First line.\n\nSecond line.",
+                "attribution": "Harbour master",
+                "source_name": "",
+                "source_url": "https://wire.example/afp/1",
+            },
+        }
+    ]
+
+
+def test_an_inline_cite_stays_part_of_the_quote():
+    blocks, _ = convert("<blockquote>As <cite>Hamlet</cite> says, words.</blockquote>")
+
+    assert blocks[0]["value"]["text"] == "As Hamlet says, words."
+    assert blocks[0]["value"]["attribution"] == ""
+
+
+def test_blogger_caption_table_becomes_an_image_with_its_caption():
+    asked = []
+
+    def resolver(urls, alt, caption):
+        asked.append((urls, alt, caption))
+        return 42
+
+    blocks, converter = convert(
+        '<table class="tr-caption-container"><tr><td>'
+        '<a href="http://1.bp.blogspot.com/s1600/pier.jpg"><img alt="Pier" '
+        'src="http://1.bp.blogspot.com/s320/pier.jpg"></a></td></tr>'
+        '<tr><td class="tr-caption">The old pier</td></tr></table>',
+        resolver=resolver,
+    )
+
+    assert blocks == [
+        {
+            "type": "image",
+            "value": {"image": 42, "caption": "The old pier", "credit": "", "alt_text": "Pier"},
+        }
+    ]
+    # The full-size file first, then the picture shown on the page.
+    assert asked == [
+        (
+            ["http://1.bp.blogspot.com/s1600/pier.jpg", "http://1.bp.blogspot.com/s320/pier.jpg"],
+            "Pier",
+            "The old pier",
+        )
+    ]
+    assert converter.external_images == []
+
+
+def test_figure_with_figcaption_and_unfound_pictures():
+    blocks, converter = convert(
+        '<p>Look:</p><figure><img src="/uploads/boat.jpg" alt="A boat">'
+        "<figcaption>The <i>Mary</i> at sea</figcaption></figure><p>Nice.</p>"
+    )
+
+    assert blocks == [
+        {
+            "type": "paragraph",
+            "value": '<p>Look:</p><p><a href="http://oldblog.example/uploads/boat.jpg">'
+            "Image: The Mary at sea</a></p><p>Nice.</p>",
+        }
+    ]
+    assert converter.external_images == ["http://oldblog.example/uploads/boat.jpg"]
+
+
+def test_pictures_without_a_usable_address_are_dropped():
+    blocks, converter = convert('<p>x</p><img src="data:image/png;base64,AAAA"><img>')
+
+    assert blocks == [{"type": "paragraph", "value": "<p>x</p>"}]
+    assert converter.removed["img"] == 2
+
+
+@pytest.mark.parametrize(
+    ("source", "url"),
+    [
+        (
+            '<iframe src="https://www.youtube.com/embed/aqz-KE-bpKQ?rel=0" allowfullscreen>',
+            "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+        ),
+        (
+            '<iframe src="//www.youtube-nocookie.com/embed/aqz-KE-bpKQ"></iframe>',
+            "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+        ),
+        (
+            '<iframe src="https://player.vimeo.com/video/76979871?h=abc"></iframe>',
+            "https://vimeo.com/76979871",
+        ),
+        (
+            '<object><param name="movie" value="http://www.youtube.com/v/aqz-KE-bpKQ">'
+            '<embed src="http://www.youtube.com/v/aqz-KE-bpKQ" type="application/x-flash">'
+            "</object>",
+            "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+        ),
+        ("<p>https://youtu.be/aqz-KE-bpKQ</p>", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+        (
+            '<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">'
+            "https://twitter.example/status/1</div></figure>",
+            "https://twitter.example/status/1",
+        ),
+    ],
+)
+def test_videos_become_embed_blocks(source, url):
+    blocks, _ = convert(source)
+
+    assert blocks == [{"type": "embed", "value": {"url": url, "title": "", "caption": ""}}]
+
+
+@pytest.mark.parametrize(
+    ("address", "canonical"),
+    [
+        (
+            "https://www.youtube.com/watch?v=aqz-KE-bpKQ&t=10",
+            "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+        ),
+        (
+            "https://m.youtube.com/shorts/aqz-KE-bpKQ",
+            "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+        ),
+        ("https://vimeo.com/channels/staffpicks/76979871", "https://vimeo.com/76979871"),
+        ("https://www.youtube.com/embed/<script>", ""),
+        ("javascript:alert(1)", ""),
+        ("https://example.com/video.mp4", ""),
+    ],
+)
+def test_video_url(address, canonical):
+    assert video_url(address) == canonical
+
+
+def test_autop_turns_blank_lines_into_paragraphs():
+    value = paragraphs(
+        "First paragraph\nwith a break.\n\n\nSecond <b>bold\n\nstill</b> end.", autop=True
+    )
+
+    assert value == (
+        "<p>First paragraph<br/>with a break.</p><p>Second <b>bold</b></p><p><b>still</b> end.</p>"
+    )
+
+
+def test_tables_are_flattened_into_rows():
+    value = paragraphs(
+        "<table><tr><th>Ferry</th><th>Time</th></tr><tr><td>Alder</td><td><b>9:00</b></td></tr>"
+        "<tr><td></td><td></td></tr></table>"
+    )
+
+    assert value == "<p>Ferry | Time</p><p>Alder | <b>9:00</b></p>"
+
+
+def test_comment_text_keeps_line_breaks_and_link_addresses():
+    text = comment_text(
+        "<p>Great post!</p><p>See <a href='https://a.example/x'>this</a> and "
+        "<a href='https://b.example'>https://b.example</a>.<br>Bye "
+        "<script>x()</script><a href='javascript:evil()'>click</a></p>"
+    )
+
+    assert text == (
+        "Great post!\n\nSee this (https://a.example/x) and https://b.example.\nBye click"
+    )

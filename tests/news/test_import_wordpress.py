@@ -1,0 +1,591 @@
+"""import_wordpress: WXR 1.1/1.2 exports (Tools → Export → All content).
+
+Every test writes its own export file (tmp_path) and runs the command through
+call_command, then looks at the database, the report and the reader site.
+"""
+
+import datetime
+import io
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from PIL import Image as PILImage
+from taggit.models import Tag
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.images import get_image_model
+from wagtail.models import Revision
+
+from home.models import StandardPage
+from news.comments.models import Comment
+from news.importers.models import ImportRecord
+from news.models import Author, NewsPage
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://harbour.example"
+
+
+def cdata(text):
+    return f"<![CDATA[{text}]]>"
+
+
+def wp_comment(comment_id, content, *, author="A reader", parent=0, approved="1", kind=""):
+    return f"""
+    <wp:comment>
+      <wp:comment_id>{comment_id}</wp:comment_id>
+      <wp:comment_author>{cdata(author)}</wp:comment_author>
+      <wp:comment_author_email>{author.split()[0].lower()}@mail.example</wp:comment_author_email>
+      <wp:comment_author_url>https://{author.split()[0].lower()}.example</wp:comment_author_url>
+      <wp:comment_author_IP>192.0.2.{comment_id % 250}</wp:comment_author_IP>
+      <wp:comment_date>{cdata("2017-02-15 10:00:00")}</wp:comment_date>
+      <wp:comment_date_gmt>{cdata("2017-02-15 09:00:00")}</wp:comment_date_gmt>
+      <wp:comment_content>{cdata(content)}</wp:comment_content>
+      <wp:comment_approved>{cdata(approved)}</wp:comment_approved>
+      <wp:comment_type>{cdata(kind)}</wp:comment_type>
+      <wp:comment_parent>{parent}</wp:comment_parent>
+      <wp:comment_user_id>0</wp:comment_user_id>
+    </wp:comment>"""
+
+
+def item(
+    post_id,
+    title,
+    content="",
+    *,
+    status="publish",
+    post_type="post",
+    slug="",
+    creator="maren",
+    date="2017-02-14 10:00:00",
+    date_gmt="2017-02-14 09:00:00",
+    link=None,
+    categories=(),
+    tags=(),
+    parent=0,
+    extra="",
+):
+    terms = "".join(
+        f'<category domain="category" nicename="{name.lower()}">{cdata(name)}</category>'
+        for name in categories
+    ) + "".join(
+        f'<category domain="post_tag" nicename="{name.lower()}">{cdata(name)}</category>'
+        for name in tags
+    )
+    return f"""
+  <item>
+    <title>{title}</title>
+    <link>{link or f"{SITE}/?p={post_id}"}</link>
+    <pubDate>Tue, 14 Feb 2017 09:00:00 +0000</pubDate>
+    <dc:creator>{cdata(creator)}</dc:creator>
+    <guid isPermaLink="false">{SITE}/?p={post_id}</guid>
+    <description></description>
+    <content:encoded>{cdata(content)}</content:encoded>
+    <excerpt:encoded>{cdata("")}</excerpt:encoded>
+    <wp:post_id>{post_id}</wp:post_id>
+    <wp:post_date>{cdata(date)}</wp:post_date>
+    <wp:post_date_gmt>{cdata(date_gmt)}</wp:post_date_gmt>
+    <wp:post_modified>{cdata("2017-02-20 12:00:00")}</wp:post_modified>
+    <wp:post_modified_gmt>{cdata("2017-02-20 11:00:00")}</wp:post_modified_gmt>
+    <wp:comment_status>{cdata("open")}</wp:comment_status>
+    <wp:post_name>{cdata(slug)}</wp:post_name>
+    <wp:status>{cdata(status)}</wp:status>
+    <wp:post_parent>{parent}</wp:post_parent>
+    <wp:menu_order>0</wp:menu_order>
+    <wp:post_type>{cdata(post_type)}</wp:post_type>
+    <wp:post_password>{cdata("")}</wp:post_password>
+    <wp:is_sticky>0</wp:is_sticky>
+    {terms}
+    {extra}
+  </item>"""
+
+
+CLASSIC_CONTENT = """The council approved the new harbour wall on <strong>Tuesday</strong>.
+
+Work starts in March.
+Residents may comment until Friday.
+
+[caption id="attachment_301" align="aligncenter" width="300"]<a href="UPLOADS/wall.jpg">\
+<img class="size-medium wp-image-301" src="UPLOADS/wall-300x200.jpg" alt="The wall" \
+width="300" height="200" /></a> The wall at high tide[/caption]
+
+[embed]https://youtu.be/aqz-KE-bpKQ[/embed]
+
+<span style="color: red" onclick="evil()">Red text</span><script>document.write('x')</script>\
+""".replace("UPLOADS", "https://harbour.example/wp-content/uploads/2017/02")
+
+GUTENBERG_CONTENT = """<!-- wp:paragraph -->
+<p>Ferries will run <em>less often</em> this winter.</p>
+<!-- /wp:paragraph -->
+
+<!-- wp:heading {"level":3} -->
+<h3 class="wp-block-heading">What changes</h3>
+<!-- /wp:heading -->
+
+<!-- wp:list -->
+<ul class="wp-block-list"><li>Fewer night crossings</li><li>No Sunday service</li></ul>
+<!-- /wp:list -->
+
+<!-- wp:quote -->
+<blockquote class="wp-block-quote"><p>We had no choice.</p>\
+<cite>The ferry operator</cite></blockquote>
+<!-- /wp:quote -->
+
+<!-- wp:image {"id":302,"sizeSlug":"large"} -->
+<figure class="wp-block-image size-large">\
+<img src="UPLOADS/ferry-1024x683.jpg" alt="A ferry" class="wp-image-302"/>\
+<figcaption class="wp-element-caption">The last ferry of the day</figcaption></figure>
+<!-- /wp:image -->
+
+<!-- wp:embed {"url":"https://vimeo.com/76979871","type":"video","providerNameSlug":"vimeo"} -->
+<figure class="wp-block-embed is-type-video is-provider-vimeo">\
+<div class="wp-block-embed__wrapper">
+https://vimeo.com/76979871
+</div><figcaption class="wp-element-caption">The crossing</figcaption></figure>
+<!-- /wp:embed -->""".replace("UPLOADS", "https://harbour.example/wp-content/uploads/2017/02")
+
+
+def wxr(version="1.2", items=None):
+    """A WXR file: two authors, categories and tags; posts 101 (live, classic editor,
+    5 comments of which 3 approved), 102 (draft, block editor), 103 (scheduled for 2099),
+    104 (trash), 105 (live, no title, no author); pages 201 and 202 (its child); attachment
+    301; a menu item."""
+    if items is None:
+        items = [
+            item(
+                101,
+                "Harbour wall approved",
+                CLASSIC_CONTENT,
+                slug="harbour-wall-approved",
+                link=f"{SITE}/2017/02/14/harbour-wall-approved/",
+                categories=["Politics", "Uncategorized"],
+                tags=["Harbour"],
+                extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+                "<wp:meta_value>301</wp:meta_value></wp:postmeta>"
+                + wp_comment(11, "Good news.\nAbout time!")
+                + wp_comment(
+                    12,
+                    "Is it <a href='https://cost.example'>worth it</a>?",
+                    author="B reader",
+                    parent=11,
+                )
+                + wp_comment(13, "Yes.", author="A reader", parent=12)
+                + wp_comment(14, "Cheap pills", author="Spam bot", approved="spam")
+                + wp_comment(15, "Linked", author="Other blog", kind="pingback")
+                + wp_comment(16, "Pending words", author="Slow reader", approved="0"),
+            ),
+            item(
+                102,
+                "Ferry timetable cut",
+                GUTENBERG_CONTENT,
+                status="draft",
+                slug="",
+                creator="tomasz",
+                date="2017-02-18 08:00:00",
+                date_gmt="0000-00-00 00:00:00",
+                tags=["Transport", "Harbour"],
+            ),
+            item(
+                103,
+                "Embargoed budget story",
+                "<p>Embargoed.</p>",
+                status="future",
+                slug="embargoed-budget-story",
+                date="2099-01-05 07:00:00",
+                date_gmt="2099-01-05 06:00:00",
+                categories=["Politics"],
+            ),
+            item(104, "Binned", "<p>Gone.</p>", status="trash"),
+            item(
+                105,
+                "",
+                "A post with no headline.",
+                slug="105-2",
+                creator="",
+                date="2016-12-24 12:00:00",
+                date_gmt="2016-12-24 12:00:00",
+                link=f"{SITE}/2016/12/24/105-2/",
+            ),
+            item(
+                201,
+                "About us",
+                "We write about the harbour.",
+                post_type="page",
+                slug="about-us",
+                link=f"{SITE}/about-us/",
+            ),
+            item(
+                202,
+                "Our team",
+                "Four reporters.",
+                post_type="page",
+                slug="team",
+                parent=201,
+                link=f"{SITE}/about-us/team/",
+            ),
+            item(
+                301,
+                "wall",
+                post_type="attachment",
+                status="inherit",
+                extra="<wp:attachment_url>https://harbour.example/wp-content/uploads/2017/02/"
+                "wall.jpg</wp:attachment_url>",
+            ),
+            item(401, "Home", post_type="nav_menu_item"),
+        ]
+    return f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0"
+  xmlns:excerpt="http://wordpress.org/export/{version}/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:wfw="http://wellformedweb.org/CommentAPI/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:wp="http://wordpress.org/export/{version}/">
+<channel>
+  <title>Harbour News</title>
+  <link>{SITE}</link>
+  <description>News from the harbour</description>
+  <language>en-GB</language>
+  <wp:wxr_version>{version}</wp:wxr_version>
+  <wp:base_site_url>{SITE}</wp:base_site_url>
+  <wp:base_blog_url>{SITE}</wp:base_blog_url>
+  <wp:author><wp:author_id>1</wp:author_id><wp:author_login>{cdata("maren")}</wp:author_login>
+    <wp:author_email>maren@harbour.example</wp:author_email>
+    <wp:author_display_name>{cdata("Maren Holt")}</wp:author_display_name></wp:author>
+  <wp:author><wp:author_id>2</wp:author_id><wp:author_login>{cdata("tomasz")}</wp:author_login>
+    <wp:author_display_name>{cdata("Tomasz Wierzbicki")}</wp:author_display_name></wp:author>
+  <wp:category><wp:term_id>1</wp:term_id><wp:category_nicename>politics</wp:category_nicename>
+    <wp:cat_name>{cdata("Politics")}</wp:cat_name></wp:category>
+  <wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>harbour</wp:tag_slug>
+    <wp:tag_name>{cdata("Harbour")}</wp:tag_name></wp:tag>
+  {"".join(items)}
+</channel>
+</rss>
+"""
+
+
+def write(tmp_path, text, name="harbour.WordPress.xml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(path, *args):
+    out = StringIO()
+    call_command("import_wordpress", str(path), "--index", "news", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return {
+        "pages": NewsPage.objects.count(),
+        "standard": StandardPage.objects.count(),
+        "revisions": Revision.objects.count(),
+        "comments": Comment.objects.count(),
+        "tags": Tag.objects.count(),
+        "authors": Author.objects.count(),
+        "redirects": Redirect.objects.count(),
+        "records": ImportRecord.objects.count(),
+        "images": get_image_model().objects.count(),
+    }
+
+
+def post(title):
+    return NewsPage.objects.get(title=title)
+
+
+def test_wxr_imports_posts_pages_comments_and_terms(tmp_path, news_index):
+    output = run(write(tmp_path, wxr()))
+
+    posts = NewsPage.objects.child_of(news_index)
+    assert posts.count() == 4
+    assert set(posts.live().values_list("title", flat=True)) == {
+        "Harbour wall approved",
+        "Post of 24 December 2016",
+    }
+    about = StandardPage.objects.get(title="About us")
+    assert about.live and about.get_parent().specific == news_index.get_parent().specific
+    # WordPress's page hierarchy is kept.
+    assert StandardPage.objects.get(title="Our team").get_parent().pk == about.pk
+    assert "pages: 2 created" in output
+    assert Comment.objects.count() == 3
+    # Categories and tags are tags; WordPress's default category is not.
+    assert set(Tag.objects.values_list("name", flat=True)) == {"Politics", "Harbour", "Transport"}
+    assert (
+        "WordPress export (WXR 1.2): 6 entries to import (4 posts, 2 pages), "
+        "6 comments in the file"
+    ) in output
+    assert "posts: 4 created, 0 updated, 0 unchanged" in output
+    assert "live 2, drafts 1, scheduled 1" in output
+    assert "comments: 3 imported" in output
+    assert "tags: 3 used, 3 new" in output
+    for reason in (
+        r'item 4 "Binned" \[post 104\]: status \'trash\' in WordPress',
+        r"comment 14 on .*: marked as spam in WordPress",
+        r"comment 15 on .*: a pingback, not a reader comment",
+        r"comment 16 on .*: awaiting moderation in WordPress",
+        r'item 8 "wall" \[post 301\]: attachment',
+        r'item 9 "Home" \[post 401\]: WordPress nav_menu_item item',
+    ):
+        assert re.search(reason, output), reason
+
+
+def test_statuses_dates_and_authors(tmp_path, news_index):
+    run(write(tmp_path, wxr()))
+
+    harbour = post("Harbour wall approved")
+    assert harbour.live
+    assert harbour.publication_date == datetime.date(2017, 2, 14)
+    assert harbour.first_published_at == datetime.datetime(2017, 2, 14, 9, 0, tzinfo=datetime.UTC)
+    assert harbour.last_published_at == datetime.datetime(2017, 2, 20, 11, 0, tzinfo=datetime.UTC)
+    assert [author.name for author in harbour.authors] == ["Maren Holt"]
+    assert sorted(harbour.tags.names()) == ["Harbour", "Politics"]
+
+    draft = post("Ferry timetable cut")
+    assert not draft.live and draft.first_published_at is None
+    assert draft.publication_date == datetime.date(2017, 2, 18)
+    assert [author.name for author in draft.authors] == ["Tomasz Wierzbicki"]
+    assert draft.slug == "ferry-timetable-cut"
+
+    scheduled = post("Embargoed budget story")
+    go_live = datetime.datetime(2099, 1, 5, 6, 0, tzinfo=datetime.UTC)
+    assert not scheduled.live
+    assert scheduled.go_live_at == go_live
+    assert scheduled.get_latest_revision().approved_go_live_at == go_live
+    untitled = post("Post of 24 December 2016")
+    assert [author.name for author in untitled.authors] == ["Harbour News"]
+    assert Author.objects.count() == 3
+
+
+def test_post_without_an_author_is_credited_to_the_blog(tmp_path, news_index):
+    output = run(write(tmp_path, wxr()))
+
+    assert "[post 105]: no author: credited to 'Harbour News'" in output
+
+
+def test_comments_are_approved_and_threaded(tmp_path, news_index):
+    run(write(tmp_path, wxr()))
+
+    top = Comment.objects.get(parent=None)
+    assert top.body == "Good news.\nAbout time!"
+    assert top.status == Comment.Status.APPROVED
+    assert top.author_email == "a@mail.example"
+    assert top.author_url == "https://a.example"
+    assert top.ip_address == "192.0.2.11"
+    assert top.submitted_at == datetime.datetime(2017, 2, 15, 9, 0, tzinfo=datetime.UTC)
+    assert top.source_id == f"wordpress:{SITE}#comment-11"
+    replies = {reply.body: reply for reply in top.replies.all()}
+    assert set(replies) == {"Is it worth it (https://cost.example)?", "Yes."}
+
+
+def test_classic_editor_content_and_shortcodes(tmp_path, news_index):
+    output = run(write(tmp_path, wxr()))
+
+    raw = post("Harbour wall approved").body.raw_data
+    assert [block["type"] for block in raw] == ["paragraph", "embed", "paragraph"]
+    assert raw[0]["value"] == (
+        "<p>The council approved the new harbour wall on <b>Tuesday</b>.</p>"
+        "<p>Work starts in March.<br/>Residents may comment until Friday.</p>"
+        '<p><a href="https://harbour.example/wp-content/uploads/2017/02/wall.jpg">'
+        "Image: The wall at high tide</a></p>"
+    )
+    assert raw[1]["value"]["url"] == "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
+    assert raw[2]["value"] == "<p>Red text</p>"
+    assert "wall.jpg (featured image)" in output
+
+
+def test_gutenberg_blocks_become_our_blocks(tmp_path, news_index):
+    run(write(tmp_path, wxr()))
+
+    raw = post("Ferry timetable cut").body.raw_data
+    assert [block["type"] for block in raw] == ["paragraph", "quote", "paragraph", "embed"]
+    assert raw[0]["value"] == (
+        "<p>Ferries will run <i>less often</i> this winter.</p><h3>What changes</h3>"
+        "<ul><li>Fewer night crossings</li><li>No Sunday service</li></ul>"
+    )
+    assert raw[1]["value"]["text"] == "We had no choice."
+    assert raw[1]["value"]["attribution"] == "The ferry operator"
+    assert "Image: The last ferry of the day" in raw[2]["value"]
+    assert raw[3]["value"] == {
+        "url": "https://vimeo.com/76979871",
+        "title": "",
+        "caption": "The crossing",
+    }
+
+
+def test_pictures_from_the_uploads_folder(tmp_path, news_index):
+    uploads = tmp_path / "uploads" / "2017" / "02"
+    uploads.mkdir(parents=True)
+    for name, colour in (("wall.jpg", (200, 30, 30)), ("ferry.jpg", (30, 30, 200))):
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (60, 40), colour).save(buffer, format="JPEG")
+        (uploads / name).write_bytes(buffer.getvalue())
+
+    output = run(write(tmp_path, wxr()), "--media", str(tmp_path / "uploads"))
+
+    harbour = post("Harbour wall approved")
+    image_block = next(block for block in harbour.body.raw_data if block["type"] == "image")
+    assert image_block["value"]["caption"] == "The wall at high tide"
+    assert image_block["value"]["alt_text"] == "The wall"
+    # The featured image is the same file: one image, also the lead image.
+    assert harbour.lead_image_id == image_block["value"]["image"]
+    # ferry-1024x683.jpg is a size WordPress made of ferry.jpg.
+    ferry_block = next(
+        block for block in post("Ferry timetable cut").body.raw_data if block["type"] == "image"
+    )
+    assert ferry_block["value"]["caption"] == "The last ferry of the day"
+    assert get_image_model().objects.count() == 2
+    assert "images: 2 imported, 0 already in Newsdesk, 0 external" in output
+
+
+def test_old_wordpress_urls_redirect_permanently(tmp_path, news_index, client):
+    run(write(tmp_path, wxr()))
+    harbour = post("Harbour wall approved")
+    about = StandardPage.objects.get(title="About us")
+
+    for old in (
+        "/2017/02/14/harbour-wall-approved/",
+        "/2017/02/14/harbour-wall-approved",
+        "/?p=101",
+        "/?p=101&utm_source=newsletter",
+    ):
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == harbour.url, old
+    for old in ("/?page_id=201", "/?p=201"):
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == about.url, old
+    # The page kept its WordPress address: no redirect (it would loop if the page were
+    # unpublished).
+    assert about.url == "/about-us/"
+    assert client.get("/about-us/").status_code == 200
+    assert not Redirect.objects.filter(old_path="/about-us").exists()
+    assert client.get(harbour.url).status_code == 200
+    # Unknown ids are the home page as before.
+    assert client.get("/?p=999").status_code == 200
+
+
+def test_running_again_creates_nothing_new(tmp_path, news_index):
+    export = write(tmp_path, wxr())
+    run(export)
+    before = snapshot()
+
+    output = run(export)
+
+    assert snapshot() == before
+    assert "posts: 0 created, 0 updated, 4 unchanged" in output
+    assert "comments: 0 imported, 3 already there" in output
+
+
+def media_files():
+    return sorted(path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file())
+
+
+def test_dry_run_changes_nothing(tmp_path, news_index):
+    files = media_files()
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (60, 40), (1, 2, 3)).save(buffer, format="JPEG")
+    (uploads / "wall.jpg").write_bytes(buffer.getvalue())
+    before = snapshot()
+
+    output = run(write(tmp_path, wxr()), "--dry-run", "--media", str(uploads))
+
+    assert snapshot() == before
+    assert media_files() == files  # the picture's copy was removed again
+    assert "(dry run: nothing was saved)" in output
+    assert "posts: 4 created" in output
+    assert "images: 1 imported" in output
+
+
+def test_wxr_1_1_is_read_the_same_way(tmp_path, news_index):
+    output = run(write(tmp_path, wxr(version="1.1")))
+
+    assert "WordPress export (WXR 1.1)" in output
+    assert NewsPage.objects.count() == 4
+    assert Comment.objects.count() == 3
+
+
+def test_publish_state_draft(tmp_path, news_index):
+    run(write(tmp_path, wxr()), "--publish-state", "draft")
+
+    assert NewsPage.objects.count() == 4
+    assert not NewsPage.objects.live().exists()
+    assert not NewsPage.objects.exclude(go_live_at=None).exists()
+
+
+def test_undeclared_wp_prefix_is_refused(tmp_path, news_index):
+    text = wxr().replace('  xmlns:wp="http://wordpress.org/export/1.2/">', ">")
+
+    with pytest.raises(CommandError) as error:
+        run(write(tmp_path, text))
+
+    message = str(error.value)
+    assert "unbound prefix" in message
+    assert re.search(r"line \d+, column \d+", message)
+    assert "xmlns declaration" in message
+    assert NewsPage.objects.count() == 0
+
+
+def test_truncated_file_is_refused(tmp_path, news_index):
+    text = wxr()
+
+    with pytest.raises(CommandError, match="truncated"):
+        run(write(tmp_path, text[: int(len(text) * 0.7)]))
+    assert NewsPage.objects.count() == 0
+
+
+def test_plain_rss_and_bad_post_ids_are_refused(tmp_path, news_index):
+    rss = "<rss version='2.0'><channel><item><title>a</title></item></channel></rss>"
+    with pytest.raises(CommandError, match=r"not a WordPress export \(WXR\)"):
+        run(write(tmp_path, rss, "feed.rss"))
+
+    bad = wxr().replace("<wp:post_id>102</wp:post_id>", "<wp:post_id>abc</wp:post_id>")
+    with pytest.raises(CommandError, match=r"item 2 \"Ferry timetable cut\" .*post_id is 'abc'"):
+        run(write(tmp_path, bad))
+    assert NewsPage.objects.count() == 0
+
+
+def test_a_failing_entry_is_rolled_back_and_named(tmp_path, news_index, monkeypatch):
+    """A write error stops the run at that entry: the entries before it are complete,
+    nothing of it is saved, and a second run carries on without duplicates."""
+    from news.importers import base
+
+    original = base.Importer.add_comments
+
+    def failing(self, entry, page):
+        if entry.title == "Ferry timetable cut":
+            raise RuntimeError("disk full")
+        return original(self, entry, page)
+
+    monkeypatch.setattr(base.Importer, "add_comments", failing)
+    export = write(tmp_path, wxr())
+
+    with pytest.raises(CommandError) as error:
+        run(export)
+
+    message = str(error.value)
+    assert 'item 2 "Ferry timetable cut" [post 102]: RuntimeError: disk full' in message
+    assert "the 1 entries before it are complete" in message
+    assert list(NewsPage.objects.values_list("title", flat=True)) == ["Harbour wall approved"]
+    assert not ImportRecord.objects.filter(source_id=f"{SITE}/?p=102").exists()
+
+    monkeypatch.setattr(base.Importer, "add_comments", original)
+    run(export)
+    assert NewsPage.objects.count() == 4
+    assert NewsPage.objects.filter(title="Harbour wall approved").count() == 1
+
+
+def test_imported_posts_are_found_by_search(tmp_path, news_index, client):
+    run(write(tmp_path, wxr()))
+
+    response = client.get("/search/", {"q": "council"})
+
+    assert response.status_code == 200
+    assert b"Harbour wall approved" in response.content
+    # Drafts are not public, so not found.
+    assert b"Ferry timetable cut" not in client.get("/search/", {"q": "ferries"}).content
