@@ -2,6 +2,8 @@
 
 import json
 import re
+import time
+from urllib.parse import parse_qsl, urlencode
 
 # An API detail response shows one page: /api/v2/pages/42/ or /api/v3/pages/42/.
 API_DETAIL_PATH = re.compile(r"^/api/v[23]/pages/(?P<id>[0-9]+)/$")
@@ -101,8 +103,17 @@ class ResponseCacheMiddleware:
 
         from news import freshness
 
+        # Versions are read before rendering: a change committed while this response is
+        # being rendered makes it stale at once instead of being stored as fresh. An API
+        # detail's page is known from its path; a page view records its page's version
+        # when it declares it (news.freshness.depends_on_page), before reading content.
         request.newsdesk_cache_tags = {freshness.TREE}
-        versions_before = freshness.current_versions([freshness.TREE, freshness.LISTINGS])
+        before = [freshness.TREE, freshness.LISTINGS]
+        detail = API_DETAIL_PATH.match(request.path)
+        if detail:
+            before.append(freshness.page_tag(int(detail["id"])))
+        request.newsdesk_cache_versions = freshness.current_versions(before)
+        versions_before = request.newsdesk_cache_versions
         response = self.get_response(request)
         if not self.is_storable(request, response):
             personal = response.cookies or getattr(request, "newsdesk_no_cache", None)
@@ -128,7 +139,8 @@ class ResponseCacheMiddleware:
         self.add_http_caching_headers(response, max_age_limit=until_expiry)
         response["X-Cache"] = "MISS" if store else "PASS"
         if store and timeout > 0:
-            self.store(key, response, versions, timeout)
+            expires_at = time.time() + until_expiry if until_expiry is not None else None
+            self.store(key, response, versions, timeout, expires_at)
         return self.conditional(request, response)
 
     # Deciding -------------------------------------------------------------------------
@@ -171,7 +183,10 @@ class ResponseCacheMiddleware:
     def cache_key(self, request):
         import hashlib
 
-        query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+        # Parameters sorted by name; repeated ones keep their order (?page=1&page=2 is not
+        # ?page=2&page=1 to the view).
+        pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
         accept = request.META.get("HTTP_ACCEPT", "")
         # API v2 negotiates between JSON and the browsable HTML renderer.
         flavour = "html" if "text/html" in accept and request.path.startswith("/api/") else ""
@@ -207,7 +222,7 @@ class ResponseCacheMiddleware:
 
     # Storing and serving --------------------------------------------------------------
 
-    def store(self, key, response, versions, timeout):
+    def store(self, key, response, versions, timeout, expires_at=None):
         from django.core.cache import cache
 
         headers = [
@@ -220,6 +235,9 @@ class ResponseCacheMiddleware:
             "headers": headers,
             "content": response.content,
             "versions": versions,
+            # When the next live page expires: served copies never promise freshness
+            # past it (Cache-Control is worked out again on every hit).
+            "expires_at": expires_at,
         }
         cache.set(key, entry, timeout=timeout)
 
@@ -235,6 +253,10 @@ class ResponseCacheMiddleware:
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
+        expires_at = entry.get("expires_at")
+        if expires_at is not None:
+            remaining = max(0, int(expires_at - time.time()))
+            self.add_http_caching_headers(response, max_age_limit=remaining)
         response["X-Cache"] = "HIT"
         response = self.conditional(request, response)
         if request.method == "HEAD":

@@ -63,7 +63,12 @@ def depends_on_page(request, page):
     request = getattr(request, "_request", request)  # DRF wraps Django's request
     tags = getattr(request, "newsdesk_cache_tags", None)
     if tags is not None:
-        tags.add(page_tag(page.pk))
+        tag = page_tag(page.pk)
+        tags.add(tag)
+        # Read now, before the page's content is: see cms/middleware.py.
+        versions = getattr(request, "newsdesk_cache_versions", None)
+        if versions is not None and tag not in versions:
+            versions.update(current_versions([tag]))
 
 
 def current_versions(tags):
@@ -165,12 +170,15 @@ def _after_commit(function):
     transaction.on_commit(function)
 
 
-def content_changed(pages=(), *, purge=True):
+def content_changed(pages=(), *, purge=True, moved=None):
     """What readers can see changed (publish, unpublish, move, delete, privacy, snippet,
     image or setting): every cached response is stale, and the frontend cache forgets
-    the URLs that show ``pages`` (worked out now, while deleted pages still exist)."""
+    the URLs that show ``pages`` (worked out now, while deleted pages still exist).
+    ``moved=(url_path_before, url_path_after)`` also purges the pages' old addresses."""
     pages = [page for page in pages if page is not None]
     urls = frontend_urls(pages, listings=True) if purge else []
+    if urls and moved and all(moved):
+        urls += old_addresses(urls, *moved)
 
     def invalidate():
         bump(TREE)
@@ -202,6 +210,22 @@ def page_content_changed(page):
 _purge_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsdesk-purge")
 
 
+# Purging a section (made private, moved) covers at most this many pages by URL; purge
+# the CDN by hand for bigger sections (docs/caching.md).
+PURGE_SUBTREE_LIMIT = 2000
+
+
+def old_addresses(urls, url_path_before, url_path_after):
+    """The addresses ``urls`` had before a page moved from ``url_path_before`` to
+    ``url_path_after`` (Wagtail url_paths, which start with the site root's slug)."""
+
+    def relative(url_path):
+        return "/" + url_path.strip("/").split("/", 1)[-1] + "/"
+
+    before, after = relative(url_path_before), relative(url_path_after)
+    return [url.replace(after, before, 1) for url in urls if after in url]
+
+
 def frontend_cache_configured():
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
@@ -221,6 +245,9 @@ def urls_showing(pages, *, listings=True):
             base = root.rstrip("/") if root else base
         urls.add(base + reverse("wagtailapi:pages:detail", args=[page.pk]))
         urls.add(f"{base}/api/v3/pages/{page.pk}/")
+        # Its reader comments in both APIs (comments show on the page's own responses).
+        urls.add(f"{base}/api/v2/comments/?page={page.pk}")
+        urls.add(f"{base}/api/v3/pages/{page.pk}/comments/")
         if not listings:
             continue
         for ancestor in page.get_ancestors().filter(depth__gt=1).specific():

@@ -4,6 +4,7 @@ frontend caches and webhook receivers hear about every change readers can see.""
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -121,8 +122,16 @@ _deleting = threading.local()
 
 
 def pages_being_deleted():
+    """{page id: when its deletion started} for deletions under way in this thread.
+
+    Entries older than a minute are ignored, so a deletion that failed half-way cannot
+    silence later events about that page."""
     if not hasattr(_deleting, "ids"):
-        _deleting.ids = set()
+        _deleting.ids = {}
+    now = time.monotonic()
+    for pk, started in list(_deleting.ids.items()):
+        if now - started > 60:
+            del _deleting.ids[pk]
     return _deleting.ids
 
 
@@ -134,24 +143,29 @@ def page_published_fresh(sender, instance, **kwargs):
 
 @receiver(page_unpublished)
 def page_unpublished_fresh(sender, instance, **kwargs):
-    if instance.pk in pages_being_deleted():
-        return  # the page.deleted handler below covers it
+    if pages_being_deleted().pop(instance.pk, None) is not None:
+        return  # Wagtail unpublishes a live page it deletes; page.deleted covers it
     freshness.content_changed([instance])
     queue_event(WebhookEvent.PAGE_UNPUBLISHED, instance)
 
 
 @receiver(post_page_move)
-def page_moved_fresh(sender, instance, parent_page_before=None, **kwargs):
-    # The old parent's listing and the old URL change too.
-    freshness.content_changed([instance, parent_page_before])
+def page_moved_fresh(
+    sender, instance, parent_page_before=None, url_path_before=None, url_path_after=None, **kwargs
+):
+    # The page and everything under it change address; the old parent's listings change.
+    subtree = list(instance.get_descendants(inclusive=True)[: freshness.PURGE_SUBTREE_LIMIT])
+    freshness.content_changed(
+        [*subtree, parent_page_before],
+        moved=(url_path_before, url_path_after),
+    )
 
 
 @receiver(post_save)
-def live_page_saved_fresh(
-    sender, instance, created=False, update_fields=None, raw=False, **kwargs
-):
-    """A live page saved outside publishing (a script, a bulk edit): readers see it."""
-    if raw or not isinstance(instance, Page) or not instance.live:
+def page_saved_fresh(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
+    """A page saved outside publishing (a script, a bulk edit, ``live=False`` and save):
+    readers may see the difference. Draft bookkeeping saves are left alone."""
+    if raw or not isinstance(instance, Page):
         return
     if update_fields is not None and set(update_fields) <= DRAFT_BOOKKEEPING_FIELDS:
         return
@@ -165,7 +179,7 @@ def live_page_deleted_fresh(sender, instance, **kwargs):
     # sends pre_delete. One event per page.
     if not isinstance(instance, Page) or not instance.live or instance.pk in pages_being_deleted():
         return
-    pages_being_deleted().add(instance.pk)
+    pages_being_deleted()[instance.pk] = time.monotonic()
     freshness.content_changed([instance])
     queue_event(WebhookEvent.PAGE_DELETED, instance.specific_deferred)
 
@@ -173,13 +187,20 @@ def live_page_deleted_fresh(sender, instance, **kwargs):
 @receiver(post_delete)
 def page_deleted_forget(sender, instance, **kwargs):
     if isinstance(instance, Page):
-        pages_being_deleted().discard(instance.pk)
+        pages_being_deleted().pop(instance.pk, None)
 
 
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def privacy_changed_fresh(sender, instance, **kwargs):
-    freshness.content_changed([Page.objects.filter(pk=instance.page_id).first()])
+    # A restriction covers the page and everything under it: purge all their URLs.
+    page = Page.objects.filter(pk=instance.page_id).first()
+    subtree = (
+        list(page.get_descendants(inclusive=True)[: freshness.PURGE_SUBTREE_LIMIT])
+        if page is not None
+        else []
+    )
+    freshness.content_changed(subtree)
 
 
 def pages_referring_to(instance):

@@ -92,6 +92,19 @@ def promoted_results(terms):
     return promotions
 
 
+def tags_in_use():
+    """Tags of published posts, for the tag filter; remembered until published content
+    changes, because finding them reads every post's tags (news/freshness.py)."""
+    from news.freshness import remembered
+
+    return remembered(
+        "search-tags",
+        lambda: list(
+            Tag.objects.filter(pk__in=published_news().order_by().values("tags")).order_by("name")
+        ),
+    )
+
+
 def search(request):
     form = SearchForm(request.GET or None)
     valid = form.is_valid() if request.GET else True
@@ -146,9 +159,7 @@ def search(request):
             "search_results": page,
             "promotions": promotions,
             "selected_tag": tag,
-            "tags": Tag.objects.filter(pk__in=published_news().order_by().values("tags")).order_by(
-                "name"
-            ),
+            "tags": tags_in_use(),
             "query_string": keep.urlencode(),
         },
     )

@@ -273,6 +273,10 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": False,
         },
     }
+    # Documents are still served through Django, which checks their collection's
+    # privacy; with remote storage Wagtail would otherwise redirect to the plain bucket
+    # URL, which anyone could share.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Complex page forms exceed Django's default of 1,000 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -227,6 +227,7 @@ class RememberedCountPagination(WagtailPagination):
     """
 
     PAGING_PARAMETERS = {"offset", "limit", "fields", "format"}
+    MAX_OFFSET = 10**9
 
     def paginate_queryset(self, queryset, request, view=None):
         from news.freshness import remembered
@@ -234,6 +235,8 @@ class RememberedCountPagination(WagtailPagination):
         super().paginate_queryset(_NoResults(), request, view)  # validates offset/limit
         limit_max = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
         offset = int(request.GET.get("offset", 0))
+        if offset > self.MAX_OFFSET:  # larger numbers would overflow the database query
+            raise BadRequestError(f"offset cannot be higher than {self.MAX_OFFSET}")
         limit = int(request.GET.get("limit", 20 if not limit_max else min(20, limit_max)))
         filters = sorted(
             (key, value) for key, value in request.GET.items() if key not in self.PAGING_PARAMETERS

@@ -57,7 +57,7 @@ class CommentListOut(Schema):
 
 class CommentListParams(Schema):
     limit: int = Field(settings.NEWSDESK_COMMENTS_API_PAGE_SIZE, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10**9)
 
 
 class CommentIn(Schema):
@@ -96,6 +96,8 @@ class FormTokenOut(Schema):
 
 
 def visible_post(page_id):
+    if not 0 < page_id < 2**31:  # database ids; larger numbers would overflow the query
+        raise Http404(f"page: no published news post with id {page_id}")
     page = commentable_pages().filter(pk=page_id).first()
     if page is None:
         raise Http404(f"page: no published news post with id {page_id}")

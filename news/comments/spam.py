@@ -100,6 +100,18 @@ def client_ip(request):
         return None
 
 
+def ip_bucket(ip):
+    """What the per-IP limit counts: an IPv4 address, an IPv6 /64 network (one home or
+    one server gets a whole /64, so single addresses are free to rotate), or one shared
+    bucket for requests whose address is unknown (never a free pass)."""
+    if not ip:
+        return "unknown"
+    address = ipaddress.ip_address(ip)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def _key(kind, value):
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
     return f"newsdesk:comments:rate:{kind}:{digest}"
@@ -125,7 +137,7 @@ def rate_limit_errors(*, ip, email):
     minutes = max(1, round(window / 60))
     errors = {}
     per_ip = settings.NEWSDESK_COMMENTS_RATE_LIMIT_PER_IP
-    if ip and per_ip > 0 and _hit(_key("ip", ip), window) > per_ip:
+    if per_ip > 0 and _hit(_key("ip", ip_bucket(ip)), window) > per_ip:
         errors["__all__"] = (
             f"Too many comments from your network: at most {per_ip} in {minutes} minutes. "
             "Please wait a few minutes and try again."

@@ -7,9 +7,10 @@ old (news/comments/spam.py), and messages chosen by the URL (``?comment=received
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -93,6 +94,18 @@ def render_article(request, page, form, status):
 # not do by posting directly; and a CSRF token would make the article page differ per
 # visitor, which the shared page cache forbids. The defences are the honeypot, the
 # minimum fill time, the rate limits and, above all, moderation before anything shows.
+def is_cross_site(request):
+    """True when the browser says the form was sent from another site (the
+    ``Sec-Fetch-Site`` header, else ``Origin``). Requests that say neither (old browsers,
+    scripts) go on to the other checks."""
+    if request.META.get("HTTP_SEC_FETCH_SITE") == "cross-site":
+        return True
+    origin = request.META.get("HTTP_ORIGIN")
+    if not origin:
+        return False
+    return origin == "null" or urlsplit(origin).netloc != request.get_host()
+
+
 @csrf_exempt
 @require_POST
 def post_comment(request, page_id):
@@ -104,6 +117,12 @@ def post_comment(request, page_id):
     403 when comments are closed). A post readers cannot see: 404.
     """
     page = get_object_or_404(commentable_pages(), pk=page_id)
+    if is_cross_site(request):
+        # Without a CSRF token, this keeps other sites from making their visitors'
+        # browsers post comments (each from its own address, past the per-IP limit).
+        return HttpResponseForbidden(
+            "Comments can only be sent from the form on this site.", content_type="text/plain"
+        )
     reason = closed_reason(page)
     if reason:
         return render_article(request, page, CommentForm(page=page), 403)

@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,9 +43,10 @@ SIGNATURE_HEADER = "X-Newsdesk-Signature"
 EVENT_HEADER = "X-Newsdesk-Event"
 DELIVERY_HEADER = "X-Newsdesk-Delivery"
 USER_AGENT = "Newsdesk-Webhooks/1"
-# Deliveries sent per round; the rest wait for the next round (a second later).
-BATCH_SIZE = 50
-SENDERS = 8
+# Deliveries sent per round, all at once on their own threads, so a round lasts at most
+# about one timeout however many receivers are dead; the rest wait for the next round.
+BATCH_SIZE = 16
+SENDERS = BATCH_SIZE
 
 
 def sign(secret, body):
@@ -131,29 +133,27 @@ def due_deliveries(now):
 
 
 def claim(delivery, now):
-    """Take ``delivery`` for this worker for as long as a try can take. False when
-    another worker got it first."""
-    lease = datetime.timedelta(seconds=settings.NEWSDESK_WEBHOOK_TIMEOUT + 30)
+    """Take ``delivery`` for this worker for longer than a try can take (the lease).
+    False when another worker got it first. The lease's end is the claim's token:
+    only the worker holding it may record the outcome."""
+    lease = datetime.timedelta(seconds=3 * settings.NEWSDESK_WEBHOOK_TIMEOUT + 60)
+    lease_until = now + lease
     claimed = WebhookDelivery.objects.filter(
         pk=delivery.pk,
         status=delivery.status,
         next_attempt_at=delivery.next_attempt_at,
-    ).update(next_attempt_at=now + lease)
-    return claimed == 1
+    ).update(next_attempt_at=lease_until)
+    if claimed == 1:
+        delivery.next_attempt_at = lease_until
+        return True
+    return False
 
 
 def record(delivery, outcome, started_at):
-    """Store one try's outcome and decide what happens next."""
+    """Store one try's outcome and decide what happens next; nothing when the lease
+    was lost (another worker took the delivery over, or it was deleted meanwhile)."""
+    lease_until = delivery.next_attempt_at
     delivery.attempts += 1
-    WebhookAttempt.objects.create(
-        delivery=delivery,
-        # Counts every try, also those before a re-send.
-        number=WebhookAttempt.objects.filter(delivery=delivery).count() + 1,
-        started_at=started_at,
-        duration_ms=outcome.duration_ms,
-        response_code=outcome.response_code,
-        error=outcome.error,
-    )
     delivery.last_response_code = outcome.response_code
     delivery.last_error = outcome.error
     if outcome.succeeded:
@@ -175,16 +175,29 @@ def record(delivery, outcome, started_at):
         delivery.next_attempt_at = timezone.now() + datetime.timedelta(
             seconds=retry_delay(delivery.attempts)
         )
-    delivery.save(
-        update_fields=[
-            "attempts",
-            "last_response_code",
-            "last_error",
-            "status",
-            "delivered_at",
-            "next_attempt_at",
-        ]
-    )
+    with transaction.atomic():
+        updated = WebhookDelivery.objects.filter(
+            pk=delivery.pk, next_attempt_at=lease_until
+        ).update(
+            attempts=delivery.attempts,
+            last_response_code=delivery.last_response_code,
+            last_error=delivery.last_error,
+            status=delivery.status,
+            delivered_at=delivery.delivered_at,
+            next_attempt_at=delivery.next_attempt_at,
+        )
+        if not updated:
+            logger.warning("Webhook delivery %s changed hands; not recording", delivery.pk)
+            return
+        WebhookAttempt.objects.create(
+            delivery=delivery,
+            # Counts every try, also those before a re-send.
+            number=WebhookAttempt.objects.filter(delivery=delivery).count() + 1,
+            started_at=started_at,
+            duration_ms=outcome.duration_ms,
+            response_code=outcome.response_code,
+            error=outcome.error,
+        )
 
 
 def deliver_due(*, limit=BATCH_SIZE):
@@ -213,7 +226,10 @@ def deliver_due(*, limit=BATCH_SIZE):
             )
         )
     for delivery, outcome in zip(batch, outcomes, strict=True):
-        record(delivery, outcome, started_at)
+        try:
+            record(delivery, outcome, started_at)
+        except Exception:  # one bad row must not lose the others' outcomes
+            logger.exception("Could not record webhook delivery %s", delivery.pk)
     return len(batch)
 
 

@@ -49,15 +49,42 @@ def build_body(event, delivery_id, page_data=None, extra=None):
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
+# Events about something readers can see now; the others may concern pages readers never
+# saw (e.g. a post behind a password being unpublished).
+VISIBLE_ONLY = {WebhookEvent.PAGE_PUBLISHED, WebhookEvent.COMMENT_APPROVED}
+
+
 def queue_event(event, page, *, extra=None, endpoints=None):
     """Queue ``event`` about ``page`` for every active endpoint subscribed to it.
+
+    Receivers learn nothing readers may not see: ``page.published`` and
+    ``comment.approved`` are sent only for pages readers can see (live, public, not
+    expired); ``page.unpublished`` and ``page.deleted`` about a page behind a password
+    or login carry only its id and type, never its title or URLs.
 
     ``page`` may be about to disappear (``page.deleted``): its payload is built now,
     the rows are written when the transaction commits. ``extra`` adds top-level keys
     (e.g. ``{"comment": {...}}``). Returns nothing.
     """
-    page_data = page_payload(page) if page is not None else None
-    page_id = page.pk if page is not None else None
+    from wagtail.models import Page
+
+    from news.selectors import reader_visible
+
+    page_data = page_id = None
+    if page is not None:
+        page_id = page.pk
+        if event in VISIBLE_ONLY:
+            if not reader_visible(Page.objects.filter(pk=page.pk)).exists():
+                return
+            page_data = page_payload(page)
+        elif page.get_view_restrictions().exists():
+            specific_class = page.specific_class or type(page)
+            page_data = {
+                "id": page.pk,
+                "type": f"{specific_class._meta.app_label}.{specific_class.__name__}",
+            }
+        else:
+            page_data = page_payload(page)
 
     def write():
         targets = endpoints

@@ -504,3 +504,17 @@ def test_openapi_document_is_valid_and_types_each_block(client):
         "EmbedBlock",
     ]:
         assert block in block_refs or block in json.dumps(schemas), block
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v2/pages/?type=news.NewsPage&offset=99999999999999999999999",
+        "/api/v3/pages/99999999999999999999999/comments/",
+        "/api/v3/pages/1/comments/?offset=99999999999999999999999",
+    ],
+)
+def test_huge_numbers_are_clear_errors_not_crashes(client, news_index, url):
+    response = client.get(url)
+    assert response.status_code in (400, 404, 422)
+    assert response.json()["message"]

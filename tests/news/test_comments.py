@@ -63,6 +63,26 @@ def form_alert(response):
 
 
 class TestSubmitting:
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"origin": "https://elsewhere.example"},
+            {"origin": "null"},
+            {"sec-fetch-site": "cross-site"},
+        ],
+    )
+    def test_a_form_posted_from_another_site_is_refused(self, client, post, headers):
+        response = client.post(post_url(post), form_data(), headers=headers)
+        assert response.status_code == 403
+        assert b"only be sent from the form on this site" in response.content
+        assert not Comment.objects.exists()
+
+    def test_the_sites_own_form_is_accepted(self, client, post):
+        headers = {"origin": "http://testserver", "sec-fetch-site": "same-origin"}
+        response = client.post(post_url(post), form_data(), headers=headers)
+        assert response.status_code == 303
+        assert Comment.objects.count() == 1
+
     def test_a_comment_is_held_until_a_moderator_approves_it(self, client, post):
         response = client.post(post_url(post), form_data(body="First!\nSecond line."))
 
@@ -266,6 +286,30 @@ class TestSpamDefences:
             post_url(post), form_data(author_email="x@mail.example"), REMOTE_ADDR="10.0.0.8"
         )
         assert other.status_code == 303
+
+    @override_settings(NEWSDESK_COMMENTS_RATE_LIMIT_PER_IP=2)
+    def test_rotating_ipv6_addresses_or_hiding_the_address_does_not_escape_the_limit(
+        self, client, post
+    ):
+        # One home or server gets a whole /64: its addresses share one allowance.
+        for number in range(2):
+            data = form_data(author_email=f"v{number}@mail.example")
+            response = client.post(post_url(post), data, REMOTE_ADDR=f"2001:db8:1:2::{number}")
+            assert response.status_code == 303
+        rotated = client.post(
+            post_url(post),
+            form_data(author_email="v9@mail.example"),
+            REMOTE_ADDR="2001:db8:1:2::99",
+        )
+        assert rotated.status_code == 429
+        # Requests without a usable address share one allowance instead of having none.
+        for number in range(2):
+            data = form_data(author_email=f"u{number}@mail.example")
+            assert client.post(post_url(post), data, REMOTE_ADDR="").status_code == 303
+        hidden = client.post(
+            post_url(post), form_data(author_email="u9@mail.example"), REMOTE_ADDR=""
+        )
+        assert hidden.status_code == 429
 
     @override_settings(NEWSDESK_COMMENTS_RATE_LIMIT_PER_EMAIL=1)
     def test_too_many_comments_from_one_email_address(self, client, post):

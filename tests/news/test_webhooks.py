@@ -493,3 +493,39 @@ class TestAdmin:
         response = client.post(reverse("webhook_endpoints:send_test", args=[endpoint.pk]))
         assert response.status_code in (302, 403)
         assert not WebhookDelivery.objects.exists()
+
+
+class TestPrivacy:
+    """Receivers learn nothing readers may not see."""
+
+    @pytest.fixture
+    def private_index(self, news_index):
+        from wagtail.models import PageViewRestriction
+
+        PageViewRestriction.objects.create(
+            page=news_index, restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+        return news_index
+
+    def test_publishing_behind_a_password_sends_nothing(
+        self, private_index, django_capture_on_commit_callbacks
+    ):
+        endpoint_for("http://127.0.0.1:9/")
+        with django_capture_on_commit_callbacks(execute=True):
+            NewsPageFactory(parent=private_index, title="Secret merger talks", live=False)
+            from news.models import NewsPage
+
+            NewsPage.objects.get(title="Secret merger talks").save_revision().publish()
+        assert not WebhookDelivery.objects.exists()
+
+    def test_unpublishing_behind_a_password_sends_only_the_id(
+        self, private_index, django_capture_on_commit_callbacks
+    ):
+        post = NewsPageFactory(parent=private_index, title="Secret merger talks")
+        endpoint_for("http://127.0.0.1:9/")
+        with django_capture_on_commit_callbacks(execute=True):
+            post.unpublish()
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.event == "page.unpublished"
+        assert json.loads(delivery.body)["page"] == {"id": post.pk, "type": "news.NewsPage"}
+        assert "Secret" not in delivery.body

@@ -17,6 +17,7 @@ one worker before it is sent, so none is sent twice at the same time.
 
 import logging
 import signal
+import threading
 import time
 
 from django.core.management import call_command
@@ -98,16 +99,33 @@ class Command(BaseCommand):
             f"Newsdesk worker running: scheduled publishing every {interval:g}s, "
             f"webhook deliveries every {delivery_interval:g}s. Ctrl+C to stop."
         )
-        next_run = dict.fromkeys([name for name, _job, _option in JOBS], 0.0)
-        while not self.stopping:
-            now = time.monotonic()
-            due = [job for job in JOBS if next_run[job[0]] <= now]
-            self.run_round(due)
-            for name, _job, option in due:
-                next_run[name] = now + intervals[option]
-            while not self.stopping and time.monotonic() < min(next_run.values()):
-                time.sleep(0.1)
+        # Each job loops on its own thread (with its own database connection), so a
+        # round of webhook deliveries waiting on dead receivers never delays a post's
+        # scheduled publishing, and the other way round.
+        threads = [
+            threading.Thread(
+                target=self.job_loop, args=(job, intervals[job[2]]), name=job[0], daemon=True
+            )
+            for job in JOBS
+        ]
+        for thread in threads:
+            thread.start()
+        while not self.stopping and any(thread.is_alive() for thread in threads):
+            time.sleep(0.1)
+        self.stopping = True
+        for thread in threads:
+            thread.join()
         self.stdout.write("Worker stopped.")
+
+    def job_loop(self, job, interval):
+        try:
+            while not self.stopping:
+                started = time.monotonic()
+                self.run_round([job])
+                while not self.stopping and time.monotonic() < started + interval:
+                    time.sleep(0.1)
+        finally:
+            connections.close_all()  # this thread's connections
 
     def run_round(self, jobs):
         """Run ``jobs`` once; a failing job is logged and does not stop the others."""
