@@ -20,6 +20,7 @@ the same way, are the numbers to compare.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -152,6 +153,21 @@ def to_ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
+def latency(wrk_output, percent):
+    match = re.search(rf"^\s*{percent}%\s+([\d.]+(?:us|ms|s|m))\s*$", wrk_output, re.M)
+    if match is None:
+        raise SystemExit(f"No {percent}% latency in wrk's output:\n{wrk_output}")
+    return to_ms(match.group(1))
+
+
+def reset_peak_rss(pids):
+    """Start the workers' peak-RSS counters afresh (Linux: 5 > /proc/PID/clear_refs),
+    so the peak reported is the one under load, not a one-off during warm-up."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
 def run_wrk(url, duration, connections, threads):
     result = subprocess.run(
         [
@@ -176,8 +192,9 @@ def run_wrk(url, duration, connections, threads):
         raise SystemExit(f"{url}: errors under load\n{out}")
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": to_ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        "p99": to_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        # The "Latency Distribution" lines (other lines hold percentages too).
+        "p50": latency(out, 50),
+        "p99": latency(out, 99),
         "requests": requests,
     }
 
@@ -186,12 +203,17 @@ def measure(env, endpoints, args):
     process, base = start_gunicorn(env, args.workers)
     try:
         pids = worker_pids(process.pid)
-        rows = []
-        for label, path in endpoints:
+        warm = {}
+        for _label, path in endpoints:
             for _ in range(20):  # renditions, connections, and the cache when it is on
                 status, headers, _body = fetch(base, path)
                 if status != 200:
                     raise SystemExit(f"{path} answered {status}")
+            warm[path] = headers
+        reset_peak_rss(pids)
+        rows = []
+        for label, path in endpoints:
+            headers = warm[path]
             queries = int(headers.get("X-Queries", "-1"))
             before = cpu_seconds(pids)
             result = run_wrk(base + path, args.duration, args.connections, args.threads)
@@ -316,7 +338,8 @@ def main():
         f"Command: `{command}`; {machine()}.",
         f"gunicorn with production settings, {args.workers} workers on 127.0.0.1; wrk with "
         f"{args.threads} threads and {args.connections} connections for {args.duration} s "
-        "per endpoint, on the same machine. "
+        "per endpoint, on the same machine, after 20 warm-up requests per endpoint (which "
+        "also create the image renditions). Peak RSS is the largest worker's, under load. "
         f"Generating the posts this run added took {generated:.0f} s (0 when they existed).",
         "",
     ]
