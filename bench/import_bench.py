@@ -14,11 +14,9 @@ date.
 """
 
 import argparse
-import contextlib
 import datetime
 import io
 import os
-import platform
 import random
 import re
 import subprocess
@@ -29,10 +27,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import generate_posts  # bench/generate_posts.py, next to this script
+from common import machine, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
-MARK_BEGIN = "<!-- import-bench:start -->"
-MARK_END = "<!-- import-bench:end -->"
 TARGET_SECONDS = 60
 
 WORDS = generate_posts.WORDS  # the search benchmark's vocabulary
@@ -262,17 +259,6 @@ def bench(source, export, media, workdir, count):
     }
 
 
-def machine():
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError, StopIteration):
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    return f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=2000)
@@ -297,11 +283,9 @@ def main():
         f" --posts {args.posts}" if args.posts != 2000 else ""
     )
     lines = [
-        MARK_BEGIN,
         f"### Import, SQLite, {args.posts} entries per export",
         "",
-        f"Command: `{command}` (or `make bench-import`); "
-        f"{datetime.date.today().isoformat()}; {machine()}.",
+        f"Command: `{command}` (or `make bench-import`); {machine()}.",
         "",
         "| export | file MB | posts | pages | comments | first import s | second run s "
         "| per entry ms |",
@@ -320,25 +304,11 @@ def main():
         "",
         f"Target: under {TARGET_SECONDS} s for 2,000 posts; slowest here {slowest:.1f} s "
         f"({verdict} target).",
-        MARK_END,
     ]
     section = "\n".join(lines)
     print(section)
     if not args.no_write:
-        write_section(section)
-
-
-def write_section(section):
-    path = ROOT / "docs" / "performance.md"
-    text = path.read_text() if path.exists() else "# Performance\n"
-    if MARK_BEGIN in text and MARK_END in text:
-        before = text.split(MARK_BEGIN)[0]
-        after = text.split(MARK_END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n## Import\n\n" + section + "\n"
-    path.write_text(text)
-    print(f"Wrote {path}", file=sys.stderr)
+        write_section("import-bench", section)
 
 
 if __name__ == "__main__":

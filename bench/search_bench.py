@@ -11,9 +11,7 @@ Writes a table into docs/performance.md with the exact command, machine and date
 """
 
 import argparse
-import datetime
 import os
-import platform
 import statistics
 import sys
 import time
@@ -21,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import machine, write_section  # noqa: E402
 
 QUERIES = [
     ("one word", {"q": "harbour"}),
@@ -31,8 +32,6 @@ QUERIES = [
     ("word + dates", {"q": "budget", "date_from": "2020-01-01", "date_to": "2024-12-31"}),
 ]
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/newsdesk_bench"
-MARK_BEGIN = "<!-- search-bench:{db}:begin -->"
-MARK_END = "<!-- search-bench:{db}:end -->"
 
 
 def prepare_database(kind):
@@ -51,6 +50,8 @@ def prepare_database(kind):
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'bench' / 'search.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"
+    # Time the search itself: repeated identical requests would be response-cache hits.
+    os.environ["NEWSDESK_RESPONSE_CACHE"] = "false"
 
 
 def timed(client, url, params, repeat):
@@ -112,48 +113,20 @@ def main():
     )
     if args.posts != 5000:
         command += f" --posts {args.posts}"
-    cpu = platform.processor() or platform.machine()
-    try:
-        model = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-        cpu = model
-    except (OSError, StopIteration):
-        pass
     section = "\n".join(
         [
-            MARK_BEGIN.format(db=args.database),
             f"### Search, {args.database}, {total} live posts",
             "",
-            f"Command: `{command}` (repeat {args.repeat}); "
-            f"{datetime.date.today().isoformat()}; {os.cpu_count()} cores, {cpu}; "
-            f"Python {platform.python_version()}.",
+            f"Command: `{command}` (repeat {args.repeat}); {machine()}.",
             "",
             "| query | parameters | page median ms | page p95 ms | API median ms | API p95 ms |",
             "|---|---|---|---|---|---|",
             *rows,
-            MARK_END.format(db=args.database),
         ]
     )
     print(section)
     if not args.no_write:
-        write_section(args.database, section)
-
-
-def write_section(db, section):
-    path = ROOT / "docs" / "performance.md"
-    text = path.read_text() if path.exists() else "# Performance\n"
-    begin, end = MARK_BEGIN.format(db=db), MARK_END.format(db=db)
-    if begin in text and end in text:
-        before = text.split(begin)[0]
-        after = text.split(end, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-    print(f"Wrote {path}", file=sys.stderr)
+        write_section(f"search-bench:{args.database}", section)
 
 
 if __name__ == "__main__":
