@@ -154,7 +154,9 @@ def page_moved_fresh(
     sender, instance, parent_page_before=None, url_path_before=None, url_path_after=None, **kwargs
 ):
     # The page and everything under it change address; the old parent's listings change.
-    subtree = list(instance.get_descendants(inclusive=True)[: freshness.PURGE_SUBTREE_LIMIT])
+    subtree = [instance]
+    if freshness.frontend_cache_configured():  # only a CDN needs every address
+        subtree = list(instance.get_descendants(inclusive=True)[: freshness.PURGE_SUBTREE_LIMIT])
     freshness.content_changed(
         [*subtree, parent_page_before],
         moved=(url_path_before, url_path_after),
@@ -195,11 +197,9 @@ def page_deleted_forget(sender, instance, **kwargs):
 def privacy_changed_fresh(sender, instance, **kwargs):
     # A restriction covers the page and everything under it: purge all their URLs.
     page = Page.objects.filter(pk=instance.page_id).first()
-    subtree = (
-        list(page.get_descendants(inclusive=True)[: freshness.PURGE_SUBTREE_LIMIT])
-        if page is not None
-        else []
-    )
+    subtree = [page]
+    if page is not None and freshness.frontend_cache_configured():
+        subtree = list(page.get_descendants(inclusive=True)[: freshness.PURGE_SUBTREE_LIMIT])
     freshness.content_changed(subtree)
 
 
