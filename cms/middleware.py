@@ -108,11 +108,12 @@ class ResponseCacheMiddleware:
         # detail's page is known from its path; a page view records its page's version
         # when it declares it (news.freshness.depends_on_page), before reading content.
         request.newsdesk_cache_tags = {freshness.TREE}
-        before = [freshness.TREE, freshness.LISTINGS]
         detail = API_DETAIL_PATH.match(request.path)
         if detail:
-            before.append(freshness.page_tag(int(detail["id"])))
-        request.newsdesk_cache_versions = freshness.current_versions(before)
+            request.newsdesk_cache_tags.add(freshness.page_tag(int(detail["id"])))
+        request.newsdesk_cache_versions = freshness.current_versions(
+            [*request.newsdesk_cache_tags, freshness.LISTINGS]
+        )
         versions_before = request.newsdesk_cache_versions
         response = self.get_response(request)
         if not self.is_storable(request, response):
@@ -173,9 +174,6 @@ class ResponseCacheMiddleware:
         from news import freshness
 
         tags = set(getattr(request, "newsdesk_cache_tags", ()) or ()) | {freshness.TREE}
-        detail = API_DETAIL_PATH.match(request.path)
-        if detail:
-            tags.add(freshness.page_tag(int(detail["id"])))
         if not any(tag.startswith("page:") for tag in tags):
             tags.add(freshness.LISTINGS)
         return tags

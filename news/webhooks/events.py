@@ -22,14 +22,21 @@ def absolute(url):
     return settings.WAGTAILAPI_BASE_URL.rstrip("/") + url
 
 
-def page_payload(page):
-    """What a receiver needs to refresh its copy of ``page``: id, type and URLs."""
-    from django.urls import reverse
-
+def page_identity(page):
+    """The page's id and type ("news.NewsPage"): all a receiver learns of a private page."""
     specific_class = page.specific_class or type(page)
     return {
         "id": page.pk,
         "type": f"{specific_class._meta.app_label}.{specific_class.__name__}",
+    }
+
+
+def page_payload(page):
+    """What a receiver needs to refresh its copy of ``page``: id, type and URLs."""
+    from django.urls import reverse
+
+    return {
+        **page_identity(page),
         "title": page.title,
         "slug": page.slug,
         "html_url": page.full_url,
@@ -78,11 +85,7 @@ def queue_event(event, page, *, extra=None, endpoints=None):
                 return
             page_data = page_payload(page)
         elif page.get_view_restrictions().exists():
-            specific_class = page.specific_class or type(page)
-            page_data = {
-                "id": page.pk,
-                "type": f"{specific_class._meta.app_label}.{specific_class.__name__}",
-            }
+            page_data = page_identity(page)
         else:
             page_data = page_payload(page)
 
