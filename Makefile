@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address readers and API clients use: absolute URLs (API images and links, feeds,
+# canonical links) are built on it (cms/core/site_urls.py).
+SITE_URL ?= http://$(HOST):$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
@@ -36,16 +39,20 @@ migrate: install ## Apply database migrations (SQLite file db.sqlite3 unless DAT
 demo: migrate ## Load the demo newsroom (safe to run again)
 	$(PY) manage.py load_demo_content
 
-run: demo ## Set everything up and serve the site on http://127.0.0.1:8000 (HOST=, PORT= to change)
+run: demo ## Set everything up; serve the site and run the worker on http://127.0.0.1:8000 (HOST=, PORT=)
+	$(PY) manage.py set_site_url $(SITE_URL)
 	@echo ""
 	@echo "  Newsdesk is starting on http://$(HOST):$(PORT)/"
 	@echo "    Reader site:   http://$(HOST):$(PORT)/"
 	@echo "    Wagtail admin: http://$(HOST):$(PORT)/admin/  (logins above)"
-	@echo "  Press Ctrl+C to stop."
+	@echo "  The worker (search index, scheduled posts, webhooks) runs alongside."
+	@echo "  Press Ctrl+C to stop both."
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py run_worker --interval 10 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
-worker: migrate ## Run the background worker (scheduled publishing, expiry, webhooks) until Ctrl+C
+worker: migrate ## Run only the worker (tasks, scheduled publishing, webhooks) until Ctrl+C
 	$(PY) manage.py run_worker
 
 browser: ## Install Debian's Chromium for the browser tests (uses apt-get; sudo when not root)

@@ -8,8 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api import api_v2, api_v3
 from news.comments.views import post_comment
 from news.feeds import NewsAtomFeedView, NewsFeed
-from news.seo import robots_txt
 from news.sitemaps import sitemaps
+from news.views import robots_txt
 from search import views as search_views
 
 urlpatterns = [
@@ -29,7 +29,7 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Feeds, sitemap and robots.txt (news/feeds.py, news/sitemaps.py, news/seo.py).
+# Feeds, sitemap and robots.txt (news/feeds.py, news/sitemaps.py, news/views.py).
 urlpatterns += [
     path("feeds/news/rss/", NewsFeed(), name="news_feed_rss"),
     path("feeds/news/atom/", NewsAtomFeedView(), name="news_feed_atom"),

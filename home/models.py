@@ -1,18 +1,20 @@
-"""The site root and plain pages (About, Contact, ...)."""
+"""The site root and plain pages (About, Contact, ...).
 
-from django.conf import settings
+The content layer (docs/architecture.md): what these pages store. The home page's reader
+view (the latest news) is in home/views.py.
+"""
+
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from news.blocks import StandardBodyBlock
-from news.permissions import NewsdeskPermissionsMixin
-from news.preview import NewsdeskPreviewMixin
+from cms.core.pages import NewsdeskPage
+from home.blocks import StandardBodyBlock
 
 
-class HomePage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
+class HomePage(NewsdeskPage, Page):
     """The root of a site; shows the latest news from every news index below it."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -21,23 +23,13 @@ class HomePage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.NewsIndexPage", "home.StandardPage"]
+    lists_posts = True
 
     class Meta:
         verbose_name = "home page"
 
-    def get_context(self, request, *args, **kwargs):
-        from news.models import NewsIndexPage
-        from news.selectors import published_news, reader_visible
 
-        context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = published_news(index=self)[: settings.NEWSDESK_HOME_LATEST]
-        context["news_index"] = (
-            reader_visible(self.get_children()).type(NewsIndexPage).specific().first()
-        )
-        return context
-
-
-class StandardPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
+class StandardPage(NewsdeskPage, Page):
     """A plain page such as About or Contact, listed in the site navigation."""
 
     intro = models.TextField(blank=True, max_length=500)

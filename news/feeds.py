@@ -17,15 +17,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from news.models import NewsIndexPage
-from news.selectors import published_news, reader_visible
-from news.seo import (
-    modification_datetime,
-    publication_datetime,
-    site_for_request,
-    site_name,
-    social_image,
-)
+from cms.core.site_urls import site_for
+from news.selectors import news_index_under, published_news
+from news.seo import modification_datetime, publication_datetime, site_name, social_image
 
 FEED_LENGTH = 50
 
@@ -95,7 +89,7 @@ class NewsFeed(Feed):
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def get_object(self, request, slug=None):
-        site = site_for_request(request)
+        site = site_for(request)
         if site is None:
             raise Http404("No site")
         tag = get_object_or_404(Tag, slug=slug) if slug is not None else None
@@ -121,7 +115,7 @@ class NewsFeed(Feed):
         """The reader page the feed mirrors: the tag page, or the site's home page."""
         root = obj["site"].root_page
         if obj["tag"] is not None:
-            index = reader_visible(root.get_children()).type(NewsIndexPage).specific().first()
+            index = news_index_under(root)
             if index is not None:
                 return index.get_full_url(self.request) + index.reverse_subpage(
                     "tag", args=[obj["tag"].slug]

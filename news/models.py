@@ -1,16 +1,15 @@
-"""The news content model: the blog index, posts, authors, disclaimers and news settings."""
+"""The news content model: the blog index, posts, authors, disclaimers and news settings.
+
+The content layer (docs/architecture.md): what pages and snippets store and how editors
+edit them. What readers are shown with a page is worked out in news/views.py; the API
+fields' serializers are in news/api_fields.py."""
 
 import datetime
 import math
-import re
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.dates import MONTHS
-from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -27,10 +26,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from news.api import fields
+from cms.core.pages import NewsdeskPage
+from cms.core.resolvers import resolver_for
+from news import api_fields
 from news.blocks import NewsBodyBlock
-from news.permissions import NewsdeskPermissionsMixin
-from news.preview import NewsdeskPreviewMixin
 
 
 class Author(index.Indexed, models.Model):
@@ -91,7 +90,7 @@ class NewsSettings(BaseSiteSetting):
         verbose_name = "news settings"
 
 
-class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePageMixin, Page):
+class NewsIndexPage(NewsdeskPage, RoutablePageMixin, Page):
     """The blog index: paginated posts, tag pages and month archives.
 
     URLs below the index (``/news/`` here):
@@ -99,6 +98,8 @@ class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePage
     - ``/news/tags/<slug>/``
     - ``/news/<yyyy>/<mm>/``
     A non-numeric or out-of-range page, an unknown tag or an impossible month is a 404.
+    The routes work out which listing is asked for; the posts in it are the reader view's
+    (``news.views.news_index_context``).
     """
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -108,97 +109,29 @@ class NewsIndexPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, RoutablePage
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.NewsPage"]
     show_in_menus_default = True
+    lists_posts = True
 
     class Meta:
         verbose_name = "news index page"
-
-    def news(self):
-        from news.selectors import published_news
-
-        return published_news(index=self)
-
-    def paginate(self, request, posts, count_key):
-        """The requested page of ``posts``; a bad or out-of-range ``?page=`` is a 404.
-
-        Counting every post of a big archive costs more than showing ten of them, so the
-        total is remembered under ``count_key`` until published content changes
-        (news/freshness.py)."""
-        from news.freshness import remembered
-
-        paginator = Paginator(posts, settings.NEWSDESK_PAGE_SIZE)
-        paginator.count = remembered(f"news-index:{self.pk}:{count_key}:count", posts.count)
-        raw = request.GET.get("page", "1")
-        if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= max(
-            paginator.num_pages, 1
-        ):
-            raise Http404("No such page of news")
-        return paginator.page(int(raw))
-
-    def render_listing(self, request, posts, count_key, **extra):
-        return self.render(
-            request,
-            context_overrides={"posts": self.paginate(request, posts, count_key), **extra},
-        )
 
     @path("")
     def index_route(self, request):
         tag_slug = request.GET.get("tag")
         if tag_slug is not None:
             return self.tag_route(request, tag_slug, tag_query=tag_slug)
-        return self.render_listing(request, self.news(), "all")
+        return self.render(request)
 
     @path("tags/<str:tag>/", name="tag")
     def tag_route(self, request, tag, tag_query=None):
-        from news.selectors import published_news
-
         tag_object = get_object_or_404(Tag, slug=tag)
-        return self.render_listing(
-            request,
-            published_news(index=self, tag=tag_object.slug),
-            f"tag:{tag_object.slug}",
-            tag=tag_object,
-            tag_query=tag_query,
-        )
+        return self.render(request, tag=tag_object, tag_query=tag_query)
 
     @re_path(r"^(?P<year>\d{4})/(?P<month>\d{2})/$", name="month")
     def month_route(self, request, year, month):
         year, month = int(year), int(month)
         if not (1 <= month <= 12 and year >= datetime.MINYEAR):
             raise Http404("No such month")
-        posts = self.news().filter(publication_date__year=year, publication_date__month=month)
-        return self.render_listing(
-            request,
-            posts,
-            f"month:{year}-{month}",
-            archive_month=datetime.date(year, month, 1),
-            archive_label=f"{MONTHS[month]} {year}",
-        )
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["archive_months"] = self.archive_months()
-        return context
-
-    def archive_months(self):
-        """(date of the 1st, number of posts) for every month with posts, newest first.
-        Remembered until published content changes: it reads the whole archive."""
-        from django.db.models import Count
-        from django.db.models.functions import TruncMonth
-
-        from news.freshness import remembered
-
-        return remembered(
-            f"news-index:{self.pk}:months",
-            lambda: list(
-                self.news()
-                .order_by()
-                .annotate(month=TruncMonth("publication_date"))
-                .values("month")
-                .annotate(count=Count("pk"))
-                .values_list("month", "count")
-                .order_by("-month")
-            ),
-        )
+        return self.render(request, month=datetime.date(year, month, 1))
 
 
 class NewsPageTag(TaggedItemBase):
@@ -216,7 +149,7 @@ class NewsPageAuthor(Orderable):
     panels = [FieldPanel("author")]
 
 
-class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
+class NewsPage(NewsdeskPage, Page):
     """A dated, headlined news post."""
 
     publication_date = models.DateField(
@@ -297,16 +230,16 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
         APIField("publication_date"),
         APIField("summary"),
         APIField("breaking"),
-        APIField("lead_image", serializer=fields.ImageObjectField(source="lead_image_id")),
-        APIField("authors", serializer=fields.AuthorsField()),
-        APIField("tags", serializer=fields.TagsField()),
-        APIField("source", serializer=fields.SourceField(source="*")),
+        APIField("lead_image", serializer=api_fields.ImageObjectField(source="lead_image_id")),
+        APIField("authors", serializer=api_fields.AuthorsField()),
+        APIField("tags", serializer=api_fields.TagsField()),
+        APIField("source", serializer=api_fields.SourceField(source="*")),
         APIField("show_default_disclaimer"),
-        APIField("default_disclaimer", serializer=fields.DefaultDisclaimerField(source="*")),
-        APIField("body", serializer=fields.BodyField()),
-        APIField("body_html", serializer=fields.BodyHTMLField(source="*")),
+        APIField("default_disclaimer", serializer=api_fields.DefaultDisclaimerField(source="*")),
+        APIField("body", serializer=api_fields.BodyField()),
+        APIField("body_html", serializer=api_fields.BodyHTMLField(source="*")),
         APIField("reading_minutes"),
-        APIField("comment_count", serializer=fields.CommentCountField(source="*")),
+        APIField("comment_count", serializer=api_fields.CommentCountField(source="*")),
     ]
 
     class Meta:
@@ -320,102 +253,36 @@ class NewsPage(NewsdeskPermissionsMixin, NewsdeskPreviewMixin, Page):
     @property
     def reading_minutes(self):
         """Estimated reading time at 230 words a minute (reads the stored text only)."""
-        words = 0
-        for child in self.body.raw_data:
-            if child["type"] == "paragraph":
-                words += len(strip_tags(child["value"] or "").split())
-            elif child["type"] == "quote":
-                words += len(((child["value"] or {}).get("text") or "").split())
-        return max(1, math.ceil(words / 230))
+        return max(1, math.ceil(self.body.stream_block.word_count(self.body) / 230))
 
-    @property
-    def comment_count(self):
-        """How many comments readers see on the post (API listings annotate it as
-        ``visible_comment_count``; otherwise one query)."""
-        annotated = self.__dict__.get("visible_comment_count")
-        if annotated is not None:
-            return annotated
-        return Comment.objects.visible().filter(page=self).count()
-
-    def default_disclaimer(self, request):
+    def default_disclaimer(self, request=None):
+        """The site-wide disclaimer shown under the post (News settings of the site serving
+        ``request``, else of the post's own site), or None."""
         if not self.show_default_disclaimer:
             return None
-        return NewsSettings.for_request(request).default_disclaimer
+        if request is not None:
+            return NewsSettings.for_request(request).default_disclaimer  # cached per request
+        site = self.get_site()
+        return NewsSettings.for_site(site).default_disclaimer if site is not None else None
 
     def search_body_text(self, related_titles=True):
         """The words of every block, for the search index: paragraph text, quotes with
-        their attribution and source, captions and credits, related-article titles,
-        video titles and captions, custom disclaimers.
+        their attribution and source, captions and credits, related-article headings and
+        titles, video titles and captions, custom disclaimers (each block says which).
 
-        Titles of linked articles are included only while readers may see those
-        articles; news/signals.py re-indexes the linking posts when that changes.
-        ``related_titles=False`` leaves them out (and costs no query), for snippets."""
-        parts = []
-        article_ids = []
-        for child in self.body.raw_data:
-            value = child["value"]
-            if child["type"] == "paragraph":
-                parts.append(strip_tags(value or ""))
-            elif isinstance(value, dict):
-                if child["type"] == "related_articles":
-                    parts.append(value.get("heading") or "")
-                    for item in value.get("items") or []:
-                        if item.get("type") == "link":
-                            parts.append((item.get("value") or {}).get("title") or "")
-                        elif (
-                            item.get("type") == "article" and item.get("value") and related_titles
-                        ):
-                            article_ids.append(item["value"])
-                else:
-                    for key in (
-                        "text",
-                        "attribution",
-                        "source_name",
-                        "caption",
-                        "credit",
-                        "title",
-                    ):
-                        parts.append(strip_tags(str(value.get(key) or "")))
-        if article_ids:
-            parts += self.visible_titles(article_ids)
-        return " ".join(part for part in parts if part)
-
-    def visible_titles(self, page_ids):
-        """Titles of the pages among ``page_ids`` that readers may see. Remembered on this
-        instance: the search backends read the indexed text once per index column."""
-        from news.selectors import reader_visible
-
-        remembered = self.__dict__.setdefault("_visible_titles", {})
-        key = tuple(page_ids)
-        if key not in remembered:
-            visible = reader_visible(Page.objects.filter(pk__in=page_ids))
-            remembered[key] = list(visible.values_list("title", flat=True))
-        return remembered[key]
+        Titles of linked articles are included only while readers may see those articles;
+        the linking posts are re-indexed when that changes (news/signal_handlers.py).
+        ``related_titles=False`` leaves them out (and costs no query), for snippets. The
+        resolver is kept on the instance: search backends read this once per index column.
+        """
+        if not related_titles:
+            return self.body.stream_block.search_text(self.body)
+        if "_search_resolver" not in self.__dict__:
+            self._search_resolver = resolver_for()
+        return self.body.stream_block.search_text(self.body, self._search_resolver)
 
     def search_tag_names(self):
         return " ".join(tag.name for tag in self.tags.all())
 
     def search_author_names(self):
         return " ".join(author.name for author in self.authors)
-
-    def get_context(self, request, *args, comment_form=None, **kwargs):
-        from news.comments.views import comments_context
-        from news.selectors import adjacent_news, prefetch_post_details
-
-        # The byline, tag list and SEO metadata all read the authors and tags: load once
-        # (not in a preview, which shows the draft's own, unsaved authors and tags).
-        if self.pk and not getattr(request, "is_preview", False):
-            prefetch_post_details([self])
-        context = super().get_context(request, *args, **kwargs)
-        index_page = self.get_parent().specific
-        context["newer"], context["older"] = adjacent_news(self, index_page)
-        context["default_disclaimer"] = self.default_disclaimer(request)
-        context["index_page"] = index_page
-        context.update(comments_context(self, request, form=comment_form))
-        return context
-
-
-# Models kept in their own modules; imported here so Django registers them with the news app.
-from news.comments.models import Comment  # noqa: E402
-from news.importers.models import ImportRecord  # noqa: E402, F401
-from news.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

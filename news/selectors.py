@@ -1,34 +1,57 @@
-"""Queries for news a reader may see.
+"""Queries for the news a reader may see.
 
-``published_news`` is the one definition of "published news": live, public (no view
-restriction on it or an ancestor), not past its expiry date, newest first. Reader pages,
-the home page and related-article blocks all call it, so a draft, a private post or an
-expired post cannot leak through one of them and not the others.
+``published_news`` is the one definition of "published news": posts visible to readers
+(news.visibility: live, public, not expired), newest first, with what listings show
+prefetched. Reader pages, the home page, feeds and search all call it, so a draft, a
+private post or an expired post cannot leak through one of them and not the others.
+``post_detail_prefetches`` is the one definition of what a post's byline and tag list
+load (the article page, listings and the API use it).
 """
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.utils import timezone
+from wagtail.api.querysets import get_public_pages_queryset as wagtail_public_pages
+from wagtail.models import Page, ReferenceIndex
 
-from news.models import NewsPage, NewsPageAuthor
-
-
-def reader_visible(pages):
-    """Narrow a page queryset to what a reader may see: live, public and not expired."""
-    return (
-        pages.live().public().filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
-    )
+from news.models import NewsIndexPage, NewsPage, NewsPageAuthor
+from news.visibility import not_expired, reader_visible
 
 
-def prefetch_post_details(posts):
-    """Load the authors (in byline order) and tags of ``posts`` in two queries."""
-    prefetch_related_objects(
-        posts,
+def public_pages(request, model=None):
+    """The pages the public API may show for ``request``: Wagtail's public pages queryset
+    (live, no view restriction the request does not pass, on the requested site) narrowed
+    by the visibility rule, so expired pages are gone from the API as they are from reader
+    pages. news/compat.py makes Wagtail's v2 and v3 API use it.
+
+    Wagtail's version reads every view restriction from the database on each call, and an
+    API request needs it several times (base queryset, related articles), so the result
+    is kept on the request.
+    """
+    cache = request.__dict__.setdefault("_newsdesk_public_pages", {})
+    key = (model, request.GET.get("site"))
+    if key not in cache:
+        queryset = (
+            wagtail_public_pages(request)
+            if model is None
+            else wagtail_public_pages(request, model)
+        )
+        cache[key] = not_expired(queryset)
+    return cache[key]
+
+
+def post_detail_prefetches():
+    """The tags and the byline (authors in credited order) of posts, in two queries."""
+    return [
         "tags",
         Prefetch(
             "news_authors",
             queryset=NewsPageAuthor.objects.select_related("author").order_by("sort_order"),
         ),
-    )
+    ]
+
+
+def prefetch_post_details(posts):
+    """Load the byline and tags of ``posts`` (instances) in two queries."""
+    prefetch_related_objects(posts, *post_detail_prefetches())
 
 
 def published_news(*, index=None, tag=None):
@@ -40,14 +63,7 @@ def published_news(*, index=None, tag=None):
     posts = (
         reader_visible(NewsPage.objects.all())
         .select_related("lead_image")
-        .prefetch_related(
-            "lead_image__renditions",
-            "tags",
-            Prefetch(
-                "news_authors",
-                queryset=NewsPageAuthor.objects.select_related("author").order_by("sort_order"),
-            ),
-        )
+        .prefetch_related("lead_image__renditions", *post_detail_prefetches())
         .order_by("-publication_date", "-pk")
     )
     if index is not None:
@@ -55,6 +71,11 @@ def published_news(*, index=None, tag=None):
     if tag is not None:
         posts = posts.filter(tags__slug=tag)
     return posts
+
+
+def news_index_under(page):
+    """The first news index directly under ``page`` (a home page) that readers may see."""
+    return reader_visible(page.get_children()).type(NewsIndexPage).specific().first()
 
 
 def adjacent_news(page, parent=None):
@@ -81,3 +102,31 @@ def adjacent_news(page, parent=None):
         .first()
     )
     return newer, older
+
+
+def posts_linking_to(page_ids):
+    """Ids of the news posts whose blocks refer to any of ``page_ids`` (Wagtail's
+    reference index records page choosers inside StreamFields)."""
+    page_type = Page._meta
+    references = ReferenceIndex.objects.filter(
+        to_content_type__app_label=page_type.app_label,
+        to_content_type__model=page_type.model_name,
+        to_object_id__in=[str(pk) for pk in page_ids],
+        base_content_type__app_label=page_type.app_label,
+        base_content_type__model=page_type.model_name,
+    )
+    return {int(object_id) for object_id in references.values_list("object_id", flat=True)}
+
+
+def pages_referring_to(instance):
+    """Live pages that show ``instance`` (a snippet, image or setting), from Wagtail's
+    reference index."""
+    page_ids = (
+        ReferenceIndex.get_references_to(instance)
+        .filter(
+            base_content_type__app_label=Page._meta.app_label,
+            base_content_type__model=Page._meta.model_name,
+        )
+        .values_list("object_id", flat=True)
+    )
+    return list(Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]))

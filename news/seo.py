@@ -1,4 +1,4 @@
-"""Search-engine and social metadata for reader pages, and ``robots.txt``.
+"""Search-engine and social metadata for reader pages.
 
 Reader templates load ``news.templatetags.seo_tags``, which call the functions here:
 canonical URLs, OpenGraph / Twitter card values and the schema.org ``NewsArticle``
@@ -12,15 +12,13 @@ import mimetypes
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
 from wagtail.images.models import SourceImageIOError
-from wagtail.models import Page, Site
+from wagtail.models import Page
+
+from cms.core.site_urls import site_for
 
 # Social networks ask for images at least 1200 px wide for large previews.
 SOCIAL_IMAGE_FILTER = "width-1200"
@@ -34,14 +32,6 @@ _JSON_SCRIPT_ESCAPES = {
     ord("\u2028"): "\\u2028",
     ord("\u2029"): "\\u2029",
 }
-
-
-def site_for_request(request):
-    """The Wagtail site serving ``request`` (the default site when none matches)."""
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None:
-        site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
-    return site
 
 
 def site_name(site):
@@ -136,7 +126,7 @@ def page_metadata(context):
     request = context.get("request")
     if not isinstance(page, Page):
         return None
-    site = site_for_request(request)
+    site = site_for(request)
     tag = context.get("tag")
     if getattr(tag, "name", None):
         title = f"Posts tagged “{tag.name}”"
@@ -158,7 +148,7 @@ def article_metadata(context):
     request = context.get("request")
     if not isinstance(page, Page):
         return None
-    site = site_for_request(request)
+    site = site_for(request)
     name = site_name(site)
     url = canonical_url(context)
     authors = [author.name for author in page.authors]
@@ -196,14 +186,3 @@ def article_metadata(context):
         "image": image,
         "json_ld": json_ld_script(json_ld),
     }
-
-
-@require_safe
-def robots_txt(request):
-    """``/robots.txt``: crawl everything but the admin, the API and search results."""
-    content = render_to_string(
-        "robots.txt",
-        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
-        request=request,
-    )
-    return HttpResponse(content, content_type="text/plain; charset=utf-8")

@@ -2,7 +2,7 @@
 
 from wagtail.contrib.sitemaps import Sitemap
 
-from news.selectors import reader_visible
+from news.visibility import reader_visible
 
 
 class ReaderSitemap(Sitemap):

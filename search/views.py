@@ -20,8 +20,10 @@ from taggit.models import Tag
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 
+from news.freshness import remembered
 from news.models import NewsPage
-from news.selectors import published_news, reader_visible
+from news.selectors import published_news
+from news.visibility import reader_visible
 from search.query import MAX_QUERY_LENGTH, search_terms
 
 RESULTS_PER_PAGE = 10
@@ -94,9 +96,7 @@ def promoted_results(terms):
 
 def tags_in_use():
     """Tags of published posts, for the tag filter; remembered until published content
-    changes, because finding them reads every post's tags (news/freshness.py)."""
-    from news.freshness import remembered
-
+    changes, because finding them reads every post's tags (news/freshness/)."""
     return remembered(
         "search-tags",
         lambda: list(

@@ -39,3 +39,16 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def persistent_tasks(settings):
+    """Tasks kept in the database until the worker runs them (django-tasks-db), as in
+    production, instead of the test settings' immediate backend. ``run_worker --once``
+    runs what is due."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": settings.NEWSDESK_TASK_QUEUES,
+        }
+    }

@@ -55,9 +55,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Which deployment this is; load_demo_content refuses to run in "production".
 NEWSDESK_ENVIRONMENT = "base"
 
+# Newsdesk's apps come before Wagtail's: their signal receivers must be connected first
+# (news/lifecycle.py announces a page's deletion before Wagtail unpublishes it).
 INSTALLED_APPS = [
     "home",
     "news",
+    "news.comments",
+    "news.webhooks",
+    "news.importers",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -81,6 +86,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "django_tasks",
+    "django_tasks_db",
     "corsheaders",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -94,7 +101,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "cms.middleware.ResponseCacheMiddleware",
+    "news.freshness.middleware.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -169,7 +176,7 @@ else:
         }
     }
 
-# Response caching (cms/middleware.py, news/freshness.py). Public GETs of reader pages
+# Response caching (news/freshness/). Public GETs of reader pages
 # and the API are stored in the cache above and invalidated when content changes;
 # browsers and CDNs get Cache-Control and ETag headers.
 NEWSDESK_RESPONSE_CACHE = env_bool("NEWSDESK_RESPONSE_CACHE", True)
@@ -209,6 +216,23 @@ if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
         "DISTRIBUTION_ID": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
         "HOSTNAMES": _frontend_hostnames,
     }
+
+# Background work: Django's task framework (django-tasks), with the tasks kept in the
+# database (django-tasks-db) until the worker (manage.py run_worker) runs them. Wagtail's
+# own tasks (search and reference index updates, frontend-cache purges, image file
+# deletion) and Newsdesk's (webhook deliveries, re-indexing linking posts) go through it,
+# so saving, publishing and approving never wait for them. The test settings run tasks at
+# once (the immediate backend). Webhook deliveries have a queue of their own, which the
+# worker runs on a thread of its own, so a receiver that does not answer never delays
+# indexing or purges (and those never run side by side with each other: Wagtail's
+# indexing tasks are not written to run concurrently for the same page).
+NEWSDESK_TASK_QUEUES = ["default", "webhooks"]
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": NEWSDESK_TASK_QUEUES,
+    }
+}
 
 # Webhooks (news/webhooks/): deliveries are sent by the worker (manage.py run_worker).
 NEWSDESK_WEBHOOK_TIMEOUT = env_int("NEWSDESK_WEBHOOK_TIMEOUT", 10)

@@ -17,6 +17,14 @@ STORAGES = {
 # Uploaded and generated images go to a throwaway folder, never the project's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsdesk-test-media-"))  # noqa: F405
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="newsdesk-test-static-"))  # noqa: F405
+# Tasks run as soon as they are queued; tests of the worker and of what publishing
+# queues switch to the database backend (tests/conftest.py, ``persistent_tasks``).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": NEWSDESK_TASK_QUEUES,  # noqa: F405
+    }
+}
 # Tests never reach out to oEmbed providers: embeds come from the database or fall back
 # to a plain link.
 WAGTAILEMBEDS_FINDERS = []

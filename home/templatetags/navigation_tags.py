@@ -1,9 +1,10 @@
 """Site navigation: the pages editors ticked "Show in menus" for, under the site root."""
 
 from django import template
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
-from news.selectors import reader_visible
+from news.freshness import remembered
+from news.visibility import reader_visible
 
 register = template.Library()
 
@@ -16,12 +17,8 @@ def site_menu(context):
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return []
-    from wagtail.models import Page
-
-    from news.freshness import remembered
-
     # Which pages are in the menu changes only when published content does; finding them
-    # scans the site's pages, so the answer is remembered (news/freshness.py).
+    # scans the site's pages, so the answer is remembered (news/freshness/remembered.py).
     ids = remembered(
         f"site-menu:{site.pk}",
         lambda: list(

@@ -1,4 +1,4 @@
-"""The reader comment and its queryset.
+"""The reader comment and its queryset (the comments app's content layer).
 
 A comment is written by a reader (or an importer) and stays ``pending`` until a
 moderator approves, rejects or marks it as spam. Readers only ever see
@@ -6,11 +6,15 @@ moderator approves, rejects or marks it as spam. Readers only ever see
 comment. Threads are one level deep: a reply to a reply is attached to the top-level
 comment.
 
-Every change of status goes through ``Comment.save()`` or ``CommentQuerySet.moderate()``
-(and deletion through ``delete()``), which hand the change to
-``news.comments.moderation.status_changed``: the one place where cached pages are
-refreshed and the ``comment.approved`` webhook is queued. ``QuerySet.update(status=...)``
-and ``bulk_create`` bypass it; do not use them to moderate.
+A change of status is saved with ``Comment.save()`` or ``CommentQuerySet.moderate()``
+(bulk moderation, which announces the changes with ``news.comments.signals.moderated``);
+deletion with ``delete()``. The comments app's signal handlers hand every change to
+``news.comments.moderation``, the one place where cached pages are refreshed and the
+approval is announced to subscribers (webhooks). ``QuerySet.update(status=...)`` and
+``bulk_create`` bypass it; do not use them to moderate.
+
+The table keeps the name it had when comments were part of the news app
+(``news_comment``); migration 0001 moved the model without touching its rows.
 """
 
 import re
@@ -22,6 +26,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
+
+from news.comments.signals import moderated
 
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 # The admin history entry for a status change made by moderation (wagtail_hooks.py).
@@ -39,11 +45,9 @@ class CommentQuerySet(models.QuerySet):
     def moderate(self, status, *, user=None):
         """Give every comment in the queryset ``status``; returns how many changed.
 
-        Records who moderated and when, and hands the changes to
-        ``moderation.status_changed`` (cache freshness, webhooks) in the same transaction.
+        Records who moderated and when, and announces the changes (``signals.moderated``)
+        in the same transaction.
         """
-        from news.comments.moderation import status_changed
-
         status = Comment.Status(status)
         now = timezone.now()
         with transaction.atomic():
@@ -59,23 +63,8 @@ class CommentQuerySet(models.QuerySet):
                 comment.status = comment._loaded_status = status
                 comment.moderated_at, comment.moderated_by = now, user
                 log(comment, MODERATE_LOG_ACTION, user=user, data={"status": status.value})
-            status_changed(changes)
+            moderated.send(sender=Comment, changes=changes)
         return len(comments)
-
-    def delete(self):
-        """Delete, refreshing the pages that showed any of the deleted comments."""
-        from news.comments.moderation import visible_comments_removed
-
-        with transaction.atomic():
-            page_ids = set(
-                self.filter(status=Comment.Status.APPROVED).values_list("page_id", flat=True)
-            )
-            result = super().delete()
-            visible_comments_removed(page_ids)
-        return result
-
-    delete.alters_data = True
-    delete.queryset_only = True
 
 
 class Comment(models.Model):
@@ -118,10 +107,13 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
-    # The status as last read from or written to the database (None: not saved yet).
+    # The status as last read from the database, or as last saved and handled by the
+    # signal handlers (None: not saved yet). They compare it with ``status`` to tell a
+    # change of status from an edit.
     _loaded_status = None
 
     class Meta:
+        db_table = "news_comment"
         ordering = ["submitted_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
@@ -144,17 +136,9 @@ class Comment(models.Model):
         return f"{self.author_name}: {excerpt}"
 
     def save(self, *args, **kwargs):
-        from news.comments.moderation import status_changed, visible_comment_edited
-
         self.attach_to_thread()
-        previous = self._loaded_status
-        with transaction.atomic():
+        with transaction.atomic():  # the save and what follows from it (signal handlers)
             super().save(*args, **kwargs)
-            if previous != self.status:
-                status_changed([(self, previous)])
-            elif previous == self.Status.APPROVED:
-                visible_comment_edited(self)  # e.g. a moderator corrected its text
-        self._loaded_status = self.status
 
     save.alters_data = True
 
@@ -163,19 +147,6 @@ class Comment(models.Model):
         changed = Comment.objects.filter(pk=self.pk).moderate(status, user=user)
         self.refresh_from_db()
         return bool(changed)
-
-    def delete(self, *args, **kwargs):
-        from news.comments.moderation import visible_comments_removed
-
-        was_visible = self._loaded_status == self.Status.APPROVED
-        page_id = self.page_id
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            if was_visible:
-                visible_comments_removed({page_id})
-        return result
-
-    delete.alters_data = True
 
     @property
     def safe_author_url(self):

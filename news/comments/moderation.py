@@ -1,15 +1,14 @@
-"""What follows a change to comments: fresh cached pages, webhooks, and e-mail to moderators.
+"""What follows a change to comments: fresh cached pages, the approval announced, and
+e-mail to moderators.
 
-``status_changed`` is the one place a change of status has effects. It is called by
-``Comment.save()`` and ``CommentQuerySet.moderate()`` (single and bulk moderation, admin
-edits); ``visible_comments_removed`` by their ``delete()``, and
-``visible_comment_edited`` when an approved comment is saved again:
+The comments app's signal handlers (signal_handlers.py) call these for every save, bulk
+moderation and deletion of a comment:
 
 - a comment that becomes approved, or stops being approved, changes what readers see on
-  its article and in the API, so the page's cached responses are dropped
-  (``news.freshness.page_content_changed``);
-- a comment that becomes approved queues a ``comment.approved`` webhook (without the
-  author's e-mail address, which is never public).
+  its article and in the API, so the page's cached responses are dropped through the same
+  "content changed" service pages use (``news.freshness.page_content_changed``);
+- a comment that becomes approved is announced (``news.signals.comment_approved``); the
+  webhooks app subscribes and queues ``comment.approved`` deliveries.
 """
 
 import logging
@@ -20,24 +19,17 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from wagtail.admin.utils import get_admin_base_url
 
 from news import freshness
-from news.webhooks import events
+from news.comments.models import Comment
+from news.models import NewsPage
+from news.signals import comment_approved
 
 logger = logging.getLogger(__name__)
 
 # The admin URL names of the comment viewset (news/comments/wagtail_hooks.py).
 ADMIN_URL_NAMESPACE = "newsdesk_comments"
-
-
-def comment_event_payload(comment):
-    """What webhook receivers learn about an approved comment: never the e-mail address."""
-    return {
-        "id": comment.pk,
-        "author_name": comment.author_name,
-        "submitted_at": comment.submitted_at.isoformat(),
-        "parent_id": comment.parent_id,
-    }
 
 
 def refresh_pages(pages):
@@ -49,8 +41,6 @@ def refresh_pages(pages):
 
 def status_changed(changes):
     """``changes``: (comment, previous status or None) pairs, comments already saved."""
-    from news.comments.models import Comment
-
     approved = Comment.Status.APPROVED
     pages = {}
     for comment, previous in changes:
@@ -59,11 +49,7 @@ def status_changed(changes):
             continue
         pages.setdefault(comment.page_id, comment.page)
         if is_visible:
-            events.queue_event(
-                "comment.approved",
-                comment.page,
-                extra={"comment": comment_event_payload(comment)},
-            )
+            comment_approved.send(sender=Comment, comment=comment, page=comment.page)
     refresh_pages(pages.values())
 
 
@@ -74,14 +60,13 @@ def visible_comment_edited(comment):
 
 def visible_comments_removed(page_ids):
     """Approved comments on ``page_ids`` were deleted."""
-    from news.models import NewsPage
-
     if page_ids:
         refresh_pages(NewsPage.objects.filter(pk__in=page_ids))
 
 
 def admin_url(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    """An admin link for e-mails, on Wagtail's admin base URL (WAGTAILADMIN_BASE_URL)."""
+    return get_admin_base_url().rstrip("/") + path
 
 
 def moderator_emails():

@@ -1,6 +1,7 @@
 """Accepting a reader's comment: the same steps for the article form and the API.
 
-1. The post must be one readers may see (callers look it up with ``commentable_pages``:
+1. The post must be one readers may see (callers look it up in
+   ``selectors.commentable_pages``:
    404 otherwise) and open for comments (``closed_reason``: 403 otherwise).
 2. The form must be valid: fields, length and link limits, honeypot, form token.
 3. The rate limits must allow it (429 otherwise).
@@ -21,14 +22,6 @@ from news.comments.models import Comment
 from news.comments.moderation import notify_moderators
 
 RECEIVED_MESSAGE = "Thank you — your comment awaits moderation."
-
-
-def commentable_pages():
-    """News posts a reader may see, hence may read and write comments on."""
-    from news.models import NewsPage
-    from news.selectors import reader_visible
-
-    return reader_visible(NewsPage.objects.all())
 
 
 def closed_reason(page, today=None):

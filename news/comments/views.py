@@ -1,6 +1,8 @@
 """The comment section of an article page, and the reader form's POST view.
 
-Article pages are cached for every anonymous reader alike (cms/middleware.py), so the
+The section is drawn by ``{% comment_section %}`` (templatetags/comment_tags.py) in the
+article template, so the news app's article view needs to know nothing of comments.
+Article pages are cached for every anonymous reader alike (news/freshness/), so the
 comment section holds nothing per visitor: no CSRF token, a form token that is fine to be
 old (news/comments/spam.py), and messages chosen by the URL (``?comment=received``,
 ``?reply_to=<id>``), which are the same for everyone.
@@ -9,7 +11,6 @@ old (news/comments/spam.py), and messages chosen by the URL (``?comment=received
 import re
 from urllib.parse import urlsplit
 
-from django.db.models import Prefetch
 from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,27 +21,8 @@ from django.views.decorators.http import require_POST
 from news.comments import spam
 from news.comments.forms import CommentForm
 from news.comments.models import Comment
-from news.comments.submission import (
-    RECEIVED_MESSAGE,
-    closed_reason,
-    commentable_pages,
-    submit_comment,
-)
-
-
-def visible_threads_queryset(page):
-    """The approved top-level comments of ``page``, oldest first, each with its approved
-    replies in ``visible_replies``: two queries whatever the number of comments."""
-    replies = Comment.objects.filter(status=Comment.Status.APPROVED).order_by("submitted_at", "pk")
-    return (
-        Comment.objects.filter(page=page, parent__isnull=True, status=Comment.Status.APPROVED)
-        .order_by("submitted_at", "pk")
-        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
-    )
-
-
-def visible_threads(page):
-    return list(visible_threads_queryset(page))
+from news.comments.selectors import commentable_pages, visible_threads
+from news.comments.submission import RECEIVED_MESSAGE, closed_reason, submit_comment
 
 
 def parse_id(value):
@@ -48,7 +30,7 @@ def parse_id(value):
 
 
 def comments_context(page, request, form=None):
-    """Template context for the comment section of ``page`` (see news_page.html)."""
+    """Template context for the comment section of ``page`` (templates/news/comments/)."""
     # A post being previewed before its first save has no comments and no form yet.
     threads = visible_threads(page) if page.pk else []
     by_id = {}
@@ -84,7 +66,8 @@ def comments_context(page, request, form=None):
 def render_article(request, page, form, status):
     """The article with the submitted form and its errors (never cached: it is a POST)."""
     request.is_preview = False
-    context = page.get_context(request, comment_form=form)
+    context = page.get_context(request)
+    context["comment_form"] = form
     response = TemplateResponse(request, page.get_template(request), context, status=status)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,8 +1,9 @@
-"""Comment moderation in the Wagtail admin (imported by news/wagtail_hooks.py).
+"""Comment moderation in the Wagtail admin.
 
 - Comments (its own menu item, ``/admin/comments/``): a listing with filters by status
   and post and a search, newest first; bulk Approve, Reject, Mark as spam and Delete.
-- Who may do what is Django model permissions (granted in news/migrations/0005):
+- Who may do what is Django model permissions (granted by news/migrations/0005, kept
+  when the model moved to this app):
   Moderators view, change (moderate, edit) and delete; Editors only view (the listing
   and each comment's details). Nobody adds comments in the admin: they come from readers.
 - The dashboard shows how many comments wait for moderation, linking to them.
@@ -11,6 +12,7 @@
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from news.comments.models import MODERATE_LOG_ACTION, Comment
 from news.comments.moderation import ADMIN_URL_NAMESPACE
+from news.models import NewsPage
 
 
 class CommentPermissionPolicy(ModelPermissionPolicy):
@@ -58,8 +61,6 @@ def may_see_comments(user):
 
 
 def commented_posts(request):
-    from news.models import NewsPage
-
     return NewsPage.objects.filter(pk__in=Comment.objects.values("page_id")).order_by("title")
 
 
@@ -285,8 +286,6 @@ class PendingCommentsPanel(Component):
     order = 90
 
     def get_context_data(self, parent_context):
-        from django.urls import reverse
-
         request = parent_context["request"]
         return {
             "pending_count": Comment.objects.filter(status=Comment.Status.PENDING).count(),

@@ -31,6 +31,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published, published
 
 from home.models import StandardPage
+from news import freshness
 from news.importers.comments import import_comments
 from news.importers.entries import DRAFT, LIVE, POST, SCHEDULED
 from news.importers.html import BodyConverter
@@ -117,7 +118,7 @@ class Importer:
     @staticmethod
     def find_comment_model():
         try:
-            return apps.get_model("news", "Comment")
+            return apps.get_model("comments", "Comment")
         except LookupError:
             return None
 
@@ -244,8 +245,6 @@ class Importer:
         if changed and not republished and page.live and not self.dry_run:
             # New comments or redirects on a page that was not published again: what the
             # response cache holds for it and for listings is stale.
-            from news import freshness
-
             freshness.page_content_changed(page)
 
     def page_fields(self, entry, model):

@@ -4,6 +4,9 @@ One row per source entry, keyed by (source, source_id): a second import of the s
 updates that page instead of creating another. ``content_hash`` lets an unchanged entry be
 skipped; ``revision`` is the revision the import wrote, so a page edited in Newsdesk since
 then is not overwritten by a re-run.
+
+The table keeps the name it had when importers were part of the news app
+(``news_importrecord``); migration 0001 moved the model without touching its rows.
 """
 
 from django.db import models
@@ -36,6 +39,7 @@ class ImportRecord(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "news_importrecord"
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "source_id"], name="news_importrecord_unique_source_id"

@@ -5,7 +5,7 @@ Wagtail's redirect middleware only looks up redirects for a 404, but ``/?p=123``
 home page with a query string, which Wagtail serves (200). This hook looks the legacy
 query up among the redirects the importers created (stored as ``/?p=123``) before the page
 is served; other query parameters (``utm_source`` ...) are ignored for the lookup.
-Registered from ``news/wagtail_hooks.py``.
+Wagtail finds this module as the importers app's admin hooks.
 """
 
 from django.db.models import F

@@ -27,8 +27,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from news.webhooks.delivery import resend
-from news.webhooks.events import queue_test_event
+from news.webhooks.events import queue_test_event, resend
 from news.webhooks.models import (
     SUBSCRIBABLE_EVENTS,
     WebhookDelivery,

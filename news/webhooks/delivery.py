@@ -1,10 +1,11 @@
 """Sending webhook deliveries: signing, HTTP, retries with exponential backoff.
 
-The worker (``manage.py run_worker``) calls :func:`deliver_due` every second or so. Each
-due delivery is *claimed* with a conditional UPDATE before it is sent, so several
-workers never send the same delivery at the same time, then POSTed on a small thread
-pool so one slow receiver does not hold up the others. Every try is recorded as a
-:class:`~news.webhooks.models.WebhookAttempt`.
+The delivery task (tasks.py) calls :func:`deliver_due`. Each due delivery is *claimed*
+with a conditional UPDATE before it is sent, so several workers never send the same
+delivery at the same time, then POSTed on a small thread pool so one slow receiver does
+not hold up the others. Every try is recorded as a
+:class:`~news.webhooks.models.WebhookAttempt`; a failed try is retried with exponential
+backoff (the task queues itself again for the next retry).
 
 What a receiver gets::
 
@@ -136,7 +137,7 @@ def claim(delivery, now):
     """Take ``delivery`` for this worker for longer than a try can take (the lease).
     False when another worker got it first. The lease's end is the claim's token:
     only the worker holding it may record the outcome."""
-    lease = datetime.timedelta(seconds=3 * settings.NEWSDESK_WEBHOOK_TIMEOUT + 60)
+    lease = datetime.timedelta(seconds=lease_seconds())
     lease_until = now + lease
     claimed = WebhookDelivery.objects.filter(
         pk=delivery.pk,
@@ -233,10 +234,17 @@ def deliver_due(*, limit=BATCH_SIZE):
     return len(batch)
 
 
-def resend(delivery):
-    """Queue ``delivery`` again, now, with a fresh set of tries (the admin's "Re-send").
-    The body and delivery id stay the same, so receivers can deduplicate."""
-    delivery.status = WebhookDelivery.Status.PENDING
-    delivery.attempts = 0
-    delivery.next_attempt_at = timezone.now()
-    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+def next_due_at():
+    """When the next pending or retrying delivery is due (None when there is none)."""
+    pending = Q(status=WebhookDelivery.Status.PENDING) | Q(status=WebhookDelivery.Status.RETRYING)
+    return (
+        WebhookDelivery.objects.filter(pending, next_attempt_at__isnull=False)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+
+
+def lease_seconds():
+    """How long a claim lasts: longer than a try can take."""
+    return 3 * settings.NEWSDESK_WEBHOOK_TIMEOUT + 60

@@ -1,25 +1,23 @@
 """Queue webhook deliveries for content events.
 
-``queue_event`` is called from signal handlers (``news/signals.py``) and from comment
-moderation. It only writes :class:`WebhookDelivery` rows, after the surrounding
-transaction commits, so publishing never waits for a receiver: the worker sends them.
+``queue_event`` is called by the webhooks app's signal handlers (signal_handlers.py) when
+pages and comments announce a change. It writes :class:`WebhookDelivery` rows after the
+surrounding transaction commits and queues the delivery task (tasks.py), so publishing
+never waits for a receiver: the task worker sends them.
 """
 
 import json
 import uuid
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Page
 
+from cms.core.site_urls import absolute_url
+from news.visibility import reader_visible
 from news.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-
-
-def absolute(url):
-    from django.conf import settings
-
-    if not url or url.startswith(("http://", "https://")):
-        return url
-    return settings.WAGTAILAPI_BASE_URL.rstrip("/") + url
+from news.webhooks.tasks import deliver_due_webhooks
 
 
 def page_identity(page):
@@ -33,14 +31,24 @@ def page_identity(page):
 
 def page_payload(page):
     """What a receiver needs to refresh its copy of ``page``: id, type and URLs."""
-    from django.urls import reverse
-
     return {
         **page_identity(page),
         "title": page.title,
         "slug": page.slug,
         "html_url": page.full_url,
-        "api_url": absolute(reverse("wagtailapi:pages:detail", args=[page.pk])),
+        "api_url": absolute_url(
+            reverse("wagtailapi:pages:detail", args=[page.pk]), site=page.get_site()
+        ),
+    }
+
+
+def comment_payload(comment):
+    """What receivers learn about an approved comment: never the e-mail address."""
+    return {
+        "id": comment.pk,
+        "author_name": comment.author_name,
+        "submitted_at": comment.submitted_at.isoformat(),
+        "parent_id": comment.parent_id,
     }
 
 
@@ -73,10 +81,6 @@ def queue_event(event, page, *, extra=None, endpoints=None):
     the rows are written when the transaction commits. ``extra`` adds top-level keys
     (e.g. ``{"comment": {...}}``). Returns nothing.
     """
-    from wagtail.models import Page
-
-    from news.selectors import reader_visible
-
     page_data = page_id = None
     if page is not None:
         page_id = page.pk
@@ -105,7 +109,9 @@ def queue_event(event, page, *, extra=None, endpoints=None):
                     body=build_body(event, delivery_id, page_data, extra),
                 )
             )
-        WebhookDelivery.objects.bulk_create(deliveries)
+        if deliveries:
+            WebhookDelivery.objects.bulk_create(deliveries)
+            deliver_due_webhooks.enqueue()
 
     transaction.on_commit(write)
 
@@ -113,7 +119,7 @@ def queue_event(event, page, *, extra=None, endpoints=None):
 def queue_test_event(endpoint):
     """Queue a ``webhook.test`` delivery to ``endpoint`` (the admin's "Send test event")."""
     delivery_id = uuid.uuid4()
-    return WebhookDelivery.objects.create(
+    delivery = WebhookDelivery.objects.create(
         id=delivery_id,
         endpoint=endpoint,
         event=WebhookEvent.TEST,
@@ -124,3 +130,15 @@ def queue_test_event(endpoint):
             {"message": f"Test event from Newsdesk to {endpoint.name}"},
         ),
     )
+    transaction.on_commit(deliver_due_webhooks.enqueue)
+    return delivery
+
+
+def resend(delivery):
+    """Queue ``delivery`` again, now, with a fresh set of tries (the admin's "Re-send").
+    The body and delivery id stay the same, so receivers can deduplicate."""
+    delivery.status = WebhookDelivery.Status.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    transaction.on_commit(deliver_due_webhooks.enqueue)

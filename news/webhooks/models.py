@@ -1,9 +1,13 @@
 """Webhook endpoints and the log of every delivery made to them.
 
 An administrator registers an endpoint (URL, secret, event types) in the admin. When
-something happens to published content, a :class:`WebhookDelivery` row is written in the
-same transaction (see ``news/webhooks/events.py``); the worker (``run_worker``) sends it,
-retrying with exponential backoff, and records every try as a :class:`WebhookAttempt`.
+something happens to published content, a :class:`WebhookDelivery` row is written once the
+transaction commits (``news/webhooks/events.py``); the delivery task (tasks.py, run by the
+task worker) sends it, retrying with exponential backoff, and records every try as a
+:class:`WebhookAttempt`.
+
+The tables keep the names they had when webhooks were part of the news app
+(``news_webhook...``); migration 0001 moved the models without touching their rows.
 """
 
 import secrets
@@ -53,6 +57,7 @@ class WebhookEndpoint(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        db_table = "news_webhookendpoint"
         ordering = ["name"]
         verbose_name = _("webhook endpoint")
 
@@ -87,6 +92,7 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "news_webhookdelivery"
         ordering = ["-created_at"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
@@ -107,6 +113,7 @@ class WebhookAttempt(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        db_table = "news_webhookattempt"
         ordering = ["delivery", "number"]
         verbose_name = _("webhook attempt")
 

@@ -62,7 +62,7 @@ def listed_bodies(response):
 
 def bulk_url(action, *comments, next_url=LISTING):
     ids = "&".join(f"id={comment.pk}" for comment in comments)
-    return f"/admin/bulk/news/comment/{action}/?next={next_url}&{ids}"
+    return f"/admin/bulk/comments/comment/{action}/?next={next_url}&{ids}"
 
 
 class TestListing:
@@ -154,7 +154,7 @@ class TestBulkModeration:
         self, client, django_user_model, comments, posts
     ):
         login(client, django_user_model, "Moderators")
-        url = f"/admin/bulk/news/comment/approve/?status=pending&id=all&next={LISTING}"
+        url = f"/admin/bulk/comments/comment/approve/?status=pending&id=all&next={LISTING}"
         assert "Pending on the tram" in client.get(url).content.decode()
         client.post(url)
         statuses = {key: Comment.objects.get(pk=c.pk).status for key, c in comments.items()}

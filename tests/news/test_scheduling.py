@@ -83,21 +83,19 @@ def test_post_expires_at_its_time(client, news_index):
         assert page.expired
 
 
-def test_worker_rejects_a_bad_interval():
+def test_worker_rejects_bad_options():
     with pytest.raises(CommandError, match="--interval must be at least 1 second"):
         call_command("run_worker", "--interval", "0")
-    with pytest.raises(CommandError, match=r"--delivery-interval must be at least 0\.1"):
-        call_command("run_worker", "--delivery-interval", "0")
+    with pytest.raises(CommandError, match=r"--task-interval must be at least 0\.1"):
+        call_command("run_worker", "--task-interval", "0")
 
 
-def test_worker_once_reports_a_failing_job(monkeypatch):
+def test_worker_once_reports_failed_scheduled_publishing(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(
-        "news.management.commands.run_worker.JOBS", [("broken", broken, "interval")]
-    )
-    with pytest.raises(CommandError, match="1 job"):
+    monkeypatch.setattr("news.management.commands.run_worker.run_scheduled_publishing", broken)
+    with pytest.raises(CommandError, match="Scheduled publishing failed"):
         run_worker_once()
 
 
@@ -107,17 +105,17 @@ def test_worker_loop_runs_rounds_until_stopped(monkeypatch):
 
     rounds = []
 
-    def job():
+    def scheduling_round():
         rounds.append(timezone.now())
         if len(rounds) == 2:
             command.stopping = True
 
     command = run_worker.Command(stdout=StringIO())
-    monkeypatch.setattr(run_worker, "JOBS", [("count", job, "interval")])
+    monkeypatch.setattr(run_worker, "scheduling_round", scheduling_round)
     monkeypatch.setattr(run_worker.time, "sleep", lambda seconds: None)
     monkeypatch.setattr(run_worker.signal, "signal", lambda *args: None)
     clock = iter(range(0, 10_000, 5))
     monkeypatch.setattr(run_worker.time, "monotonic", lambda: next(clock))
-    command.handle(interval=1.0, delivery_interval=1.0, once=False)
+    command.handle(interval=1.0, task_interval=1.0, once=False)
     assert len(rounds) == 2
     assert "Worker stopped." in command.stdout.getvalue()

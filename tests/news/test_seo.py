@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import override_settings
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from tests.news.factories import (
     AuthorFactory,
@@ -292,8 +292,11 @@ class TestRobots:
         assert "Disallow: /search/" in lines
         assert "Disallow: /api/" in lines
         assert "Disallow: /" not in lines
-        assert "Sitemap: http://testserver/sitemap.xml" in lines
+        # On the default Site's root URL (cms/core/site_urls.py), whatever host was asked.
+        assert "Sitemap: http://localhost/sitemap.xml" in lines
 
-    def test_sitemap_line_uses_the_requested_host(self, client):
-        response = client.get("/robots.txt", headers={"host": "localhost"}, secure=True)
-        assert "Sitemap: https://localhost/sitemap.xml" in response.content.decode()
+    def test_sitemap_line_is_on_the_serving_sites_root_url(self, client, home_page, settings):
+        settings.ALLOWED_HOSTS = ["news.example.com"]
+        Site.objects.filter(is_default_site=True).update(hostname="news.example.com", port=443)
+        response = client.get("/robots.txt", headers={"host": "news.example.com"})
+        assert "Sitemap: https://news.example.com/sitemap.xml" in response.content.decode()

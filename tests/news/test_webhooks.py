@@ -1,8 +1,8 @@
 """Webhooks: signed deliveries on publish, retries with backoff, the delivery log, the
 admin screens, and publishing that never waits for a receiver.
 
-Receivers are real HTTP servers on loopback started by the tests; deliveries are sent by
-the worker command (``run_worker --once``), as in production.
+Receivers are real HTTP servers on loopback started by the tests; deliveries are tasks in
+the database, sent by the worker command (``run_worker --once``), as in production.
 """
 
 import datetime
@@ -21,12 +21,15 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from news.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tests.news.factories import AuthorFactory, NewsPageFactory
 from tests.news.workflow_helpers import make_user, news_form_data
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
+
+pytestmark = pytest.mark.usefixtures("persistent_tasks")
 
 
 class Receiver:
@@ -414,7 +417,7 @@ class TestAdmin:
         assert not WebhookEndpoint.objects.exists()
 
     def test_send_test_event_queues_a_delivery_and_shows_it(
-        self, admin_client, endpoint, receiver
+        self, admin_client, endpoint, receiver, django_capture_on_commit_callbacks
     ):
         hook = receiver()
         endpoint.url = hook.url
@@ -422,7 +425,8 @@ class TestAdmin:
         url = reverse("webhook_endpoints:send_test", args=[endpoint.pk])
         assert admin_client.get(url).status_code == 200  # asks first
         assert not WebhookDelivery.objects.exists()
-        response = admin_client.post(url)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(url)
         delivery = WebhookDelivery.objects.get()
         assert response.status_code == 302
         assert response["Location"] == reverse("webhook_deliveries:inspect", args=[delivery.pk])
@@ -433,7 +437,9 @@ class TestAdmin:
         assert "Delivered" in page
         assert "200" in page
 
-    def test_delivery_log_lists_filters_and_resends(self, admin_client, endpoint, fast_retries):
+    def test_delivery_log_lists_filters_and_resends(
+        self, admin_client, endpoint, fast_retries, django_capture_on_commit_callbacks
+    ):
         failed = WebhookDelivery.objects.create(
             endpoint=endpoint,
             event="page.published",
@@ -466,11 +472,16 @@ class TestAdmin:
         assert inspect.status_code == 200
         assert "HTTP 503" in inspect.content.decode()
 
-        response = admin_client.post(reverse("webhook_deliveries:resend", args=[failed.pk]))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(reverse("webhook_deliveries:resend", args=[failed.pk]))
         assert response.status_code == 302
         failed.refresh_from_db()
         assert failed.status == WebhookDelivery.Status.PENDING
         assert failed.attempts == 0
+        # ... and the delivery task is queued for the worker.
+        assert DBTaskResult.objects.filter(
+            task_path="news.webhooks.tasks.deliver_due_webhooks", status="READY"
+        ).exists()
         # The log is not written by hand, even by administrators.
         for url in (f"{index}new/", reverse("webhook_deliveries:edit", args=[failed.pk])):
             response = admin_client.get(url)

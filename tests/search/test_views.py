@@ -330,7 +330,8 @@ def test_query_log_report_for_administrators(client, django_user_model):
 
 class TestLinkedArticleTitles:
     """A post is found by the titles of the articles it links to, but only while readers
-    may see those articles."""
+    may see those articles. The linking posts are re-indexed by a task queued when the
+    change commits (run at once by the test settings' immediate task backend)."""
 
     @pytest.fixture
     def linking(self, news_index, reindex):
@@ -351,24 +352,34 @@ class TestLinkedArticleTitles:
             "Linking post",
         }
 
-    def test_private_title_leaves_the_index(self, client, linking):
-        PageViewRestriction.objects.create(page=linking, restriction_type="login")
+    def test_private_title_leaves_the_index(
+        self, client, linking, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            PageViewRestriction.objects.create(page=linking, restriction_type="login")
         assert result_titles(client, q="zanzibar") == []
         assert api_titles(client, search="zanzibar") == []
         response = client.get("/search/", {"q": "merger"})
         assert b"Zanzibar" not in response.content
 
-    def test_unpublished_title_leaves_the_index_and_comes_back(self, client, linking):
-        linking.unpublish()
+    def test_unpublished_title_leaves_the_index_and_comes_back(
+        self, client, linking, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            linking.unpublish()
         assert result_titles(client, q="zanzibar") == []
-        linking.save_revision().publish()
+        with django_capture_on_commit_callbacks(execute=True):
+            linking.save_revision().publish()
         assert set(result_titles(client, q="zanzibar")) == {
             "Zanzibar merger agreed",
             "Linking post",
         }
 
-    def test_deleted_title_leaves_the_index(self, client, linking):
-        linking.delete()
+    def test_deleted_title_leaves_the_index(
+        self, client, linking, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            linking.delete()
         assert result_titles(client, q="zanzibar") == []
 
 

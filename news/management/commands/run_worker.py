@@ -1,50 +1,47 @@
-"""The Newsdesk background worker.
+"""The Newsdesk worker: the task worker and scheduled publishing, in one process.
 
-Runs the jobs that must happen without a person pressing a button, until stopped
-(SIGINT/SIGTERM finish the current round, then exit):
+Runs until stopped (SIGINT/SIGTERM finish the current round and task, then exit):
 
-- publish posts whose go-live time has come and unpublish posts past their expiry time
-  (Wagtail's ``publish_scheduled``), every ``--interval`` seconds (default 30);
-- send webhook deliveries that are due, and retry failed ones with backoff
-  (news/webhooks/delivery.py), every ``--delivery-interval`` seconds (default 1).
+- **tasks** queued through Django's task framework in the database (django-tasks-db,
+  ``TASKS`` in cms/settings/base.py): Wagtail's own (search and reference index updates,
+  frontend-cache purges, image file deletion) and Newsdesk's (webhook deliveries with
+  their retries, re-indexing posts that link to a changed page). Each queue of the backend
+  (``QUEUES``: ``default`` and ``webhooks``) has a thread of its own that runs its tasks
+  one at a time, so a webhook receiver that never answers does not hold up indexing; the
+  threads poll every ``--task-interval`` seconds when there is nothing to do (default 1);
+- **scheduled publishing** every ``--interval`` seconds (default 30): posts whose go-live
+  time has come are published and posts past their expiry time unpublished
+  (news/scheduling.py; two workers never publish the same revision twice); then
+  ``news.signals.worker_round`` lets subsystems do their housekeeping (e.g. queueing webhook
+  deliveries whose task was lost).
 
     python manage.py run_worker              # loop
-    python manage.py run_worker --once       # one round of every job, e.g. from cron
+    python manage.py run_worker --once       # one round, then every task that is due; exit
 
-One worker per deployment is enough. More do no harm: a webhook delivery is claimed by
-one worker before it is sent, so none is sent twice at the same time.
+One worker per deployment is enough; more share the work (each task and each scheduled
+revision is claimed by one worker). With the immediate task backend (the test settings)
+tasks run as they are queued, so the worker only does scheduled publishing.
 """
 
 import logging
+import os
 import signal
+import socket
 import threading
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections, connections
+from django.db import OperationalError, close_old_connections, connections
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker as DatabaseTaskWorker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+from news.scheduling import run_scheduled_publishing
+from news.signals import worker_round
 
 logger = logging.getLogger(__name__)
-
-
-def run_scheduled_publishing():
-    """Publish what is due and expire what has expired. Returns nothing; raises on error."""
-    call_command("publish_scheduled", verbosity=0)
-
-
-def run_webhook_deliveries():
-    """Send the webhook deliveries that are due."""
-    from news.webhooks.delivery import deliver_due
-
-    while deliver_due():  # a full batch may mean more are waiting
-        pass
-
-
-# (name, function, option holding its interval in seconds)
-JOBS = [
-    ("scheduled publishing", run_scheduled_publishing, "interval"),
-    ("webhook deliveries", run_webhook_deliveries, "delivery_interval"),
-]
 
 
 def refresh_connections():
@@ -55,8 +52,74 @@ def refresh_connections():
         close_old_connections()
 
 
+def scheduling_round():
+    """Scheduled publishing, then the subsystems' housekeeping. Raises when publishing
+    failed as a whole; a failing housekeeping receiver is logged."""
+    unpublished, published = run_scheduled_publishing()
+    if unpublished or published:
+        logger.info("Scheduled publishing: %d published, %d unpublished", published, unpublished)
+    for receiver, result in worker_round.send_robust(sender=Command):
+        if isinstance(result, Exception):
+            logger.error("Worker housekeeping %r failed", receiver, exc_info=result)
+
+
+class TaskRunner:
+    """Takes the due tasks of one queue (``None``: every queue) of a database task backend
+    and runs them, one at a time.
+
+    Claiming and running are django-tasks-db's own (the row is locked and marked
+    running, then ``Worker.run_task`` runs it and records the result), so a task is run
+    by one worker only; the loop around them is Newsdesk's, because it must not close
+    database connections while a transaction is open (django-tasks-db's loop does).
+    """
+
+    def __init__(self, backend, name, queue=None):
+        self.backend = backend
+        self.queue = queue
+        worker_id = f"{socket.gethostname()}:{os.getpid()}:{name}"[:64]
+        self.worker = DatabaseTaskWorker(
+            queue_names=[queue] if queue else ["*"],
+            interval=0,
+            batch=True,
+            backend_name=backend.alias,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
+
+    def claim_next(self):
+        tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend.alias)
+        if self.queue is not None:
+            tasks = tasks.filter(queue_name=self.queue)
+        try:
+            with exclusive_transaction(tasks.db):
+                task_result = tasks.get_locked()
+                if task_result is not None:
+                    task_result.claim(self.worker.worker_id)
+                return task_result
+        except OperationalError as error:
+            if is_locked_database_exception(error):
+                return None  # SQLite busy: try again next time
+            raise
+
+    def run_next(self):
+        """Run the next due task; False when there was none."""
+        task_result = self.claim_next()
+        if task_result is None:
+            return False
+        self.worker.run_task(task_result)  # records success or failure, never raises
+        return True
+
+    def run_all_due(self, should_stop=lambda: False):
+        ran = 0
+        while not should_stop() and self.run_next():
+            ran += 1
+        return ran
+
+
 class Command(BaseCommand):
-    help = "Run Newsdesk's background jobs (scheduled publishing, webhooks) in a loop."
+    help = "Run Newsdesk's task worker and scheduled publishing until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -66,27 +129,29 @@ class Command(BaseCommand):
             help="Seconds between scheduled-publishing rounds (default 30; at least 1)",
         )
         parser.add_argument(
-            "--delivery-interval",
+            "--task-interval",
             type=float,
             default=1.0,
-            help="Seconds between webhook delivery rounds (default 1; at least 0.1)",
+            help="Seconds a task thread waits when no task is due (default 1; at least 0.1)",
         )
-        parser.add_argument("--once", action="store_true", help="Run one round and exit")
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="One scheduling round, then every task that is due; then exit",
+        )
 
-    def handle(self, *args, interval, delivery_interval, once, **options):
+    def handle(self, *args, interval, task_interval, once, **options):
         if interval < 1:
             raise CommandError(f"--interval must be at least 1 second, not {interval:g}")
-        if delivery_interval < 0.1:
+        if task_interval < 0.1:
             raise CommandError(
-                f"--delivery-interval must be at least 0.1 seconds, not {delivery_interval:g}"
+                f"--task-interval must be at least 0.1 seconds, not {task_interval:g}"
             )
-        intervals = {"interval": interval, "delivery_interval": delivery_interval}
+        backend = task_backends["default"]
+        runs_tasks = isinstance(backend, DatabaseBackend)
         if once:
-            failures = self.run_round(JOBS)
-            if failures:
-                raise CommandError(f"{failures} job(s) failed; see the log above")
+            self.run_once(backend if runs_tasks else None)
             return
-
         self.stopping = False
 
         def stop(signum, frame):
@@ -95,47 +160,79 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        loops = [("scheduled publishing", self.scheduling_loop, interval)]
+        queues = sorted(backend.queues) if runs_tasks else []
+        loops += [
+            (f"tasks:{queue}", self.task_loop, task_interval, backend, queue) for queue in queues
+        ]
         self.stdout.write(
-            f"Newsdesk worker running: scheduled publishing every {interval:g}s, "
-            f"webhook deliveries every {delivery_interval:g}s. Ctrl+C to stop."
-        )
-        # Each job loops on its own thread (with its own database connection), so a
-        # round of webhook deliveries waiting on dead receivers never delays a post's
-        # scheduled publishing, and the other way round.
-        threads = [
-            threading.Thread(
-                target=self.job_loop, args=(job, intervals[job[2]]), name=job[0], daemon=True
+            f"Newsdesk worker running: scheduled publishing every {interval:g}s"
+            + (
+                f"; tasks of the {', '.join(queues)} queue(s) as they are due."
+                if runs_tasks
+                else f"; tasks run as they are queued ({type(backend).__name__})."
             )
-            for job in JOBS
+            + " Ctrl+C to stop."
+        )
+        # Each loop has its own thread (and database connection), so tasks waiting on
+        # the network never delay a post's scheduled publishing, and the other way round.
+        threads = [
+            threading.Thread(target=target, args=(name, *rest), name=name, daemon=True)
+            for name, target, *rest in loops
         ]
         for thread in threads:
             thread.start()
-        while not self.stopping and any(thread.is_alive() for thread in threads):
+        while not self.stopping and all(thread.is_alive() for thread in threads):
             time.sleep(0.1)
         self.stopping = True
         for thread in threads:
             thread.join()
         self.stdout.write("Worker stopped.")
 
-    def job_loop(self, job, interval):
+    def run_once(self, backend):
+        failures = 0
+        refresh_connections()
+        try:
+            scheduling_round()
+        except Exception:
+            failures += 1
+            logger.exception("Scheduled publishing failed")
+        if backend is not None:
+            refresh_connections()
+            TaskRunner(backend, "once").run_all_due()
+        refresh_connections()
+        if failures:
+            raise CommandError("Scheduled publishing failed; see the log above")
+
+    def wait(self, seconds, started):
+        while not self.stopping and time.monotonic() < started + seconds:
+            time.sleep(0.1)
+
+    def scheduling_loop(self, name, interval):
         try:
             while not self.stopping:
                 started = time.monotonic()
-                self.run_round([job])
-                while not self.stopping and time.monotonic() < started + interval:
-                    time.sleep(0.1)
+                refresh_connections()
+                try:
+                    scheduling_round()
+                except Exception:
+                    logger.exception("Scheduled publishing failed; trying again next round")
+                self.wait(interval, started)
         finally:
             connections.close_all()  # this thread's connections
 
-    def run_round(self, jobs):
-        """Run ``jobs`` once; a failing job is logged and does not stop the others."""
-        failures = 0
-        for name, job, _option in jobs:
-            refresh_connections()
-            try:
-                job()
-            except Exception:
-                failures += 1
-                logger.exception("Worker job %r failed", name)
-        refresh_connections()
-        return failures
+    def task_loop(self, name, interval, backend, queue):
+        runner = TaskRunner(backend, name, queue)
+        try:
+            while not self.stopping:
+                started = time.monotonic()
+                refresh_connections()
+                try:
+                    ran = runner.run_all_due(should_stop=lambda: self.stopping)
+                except Exception:
+                    logger.exception("Taking a task failed; trying again shortly")
+                    ran = 0
+                if not ran:
+                    self.wait(interval, started)
+        finally:
+            connections.close_all()

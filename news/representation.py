@@ -1,21 +1,29 @@
-"""Turn news content into the API's resolved JSON (see news/api/schemas.py).
+"""How content is represented for API clients (the shapes in news/schemas.py).
 
-``BodyResolver`` reads StreamField data in its stored (raw) form, collects every image,
-article, disclaimer and embed the blocks refer to, across any number of pages, and loads
-each kind in one query. A listing of 20 posts with their bodies therefore costs the same
-number of queries as a listing of one. Each block class in news/blocks.py says what it
-refers to (``api_references``) and how it is represented (``api_value``), so there is one
-code path for API v2 listings and details and for API v3, which calls the blocks'
-``get_api_representation``.
+``BodyResolver`` is Newsdesk's resolver (the interface is in cms/core/resolvers.py). It
+reads StreamField data in its stored (raw) form, collects every image, article, disclaimer
+and embed the blocks refer to (each block's ``references``), across any number of pages,
+and loads each kind in one query. A listing of 20 posts with their bodies therefore costs
+the same number of queries as a listing of one. Each block says how it is represented
+(``api_value``), so API v2 listings and details, API v3 and the article page's related
+articles all go through one code path.
+
+Every URL here is absolute, on the base of the site serving the request
+(cms/core/site_urls.py).
 """
 
-from django.conf import settings
 from django.urls import reverse
 from wagtail.api.rich_text import APIRichText
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
+
+from cms.core.blocks import find_embed, recently_failed_embeds
+from cms.core.site_urls import absolute_url
+from news.models import Disclaimer, NewsPage
+from news.selectors import public_pages
+from news.visibility import reader_visible
 
 # Named renditions every image object carries: name -> Wagtail filter spec.
 RENDITIONS = {
@@ -29,15 +37,6 @@ RENDITION_SPECS = tuple(RENDITIONS.values())
 RENDITION_FILTERS = tuple(Filter(spec=spec) for spec in RENDITION_SPECS)
 
 
-def absolute_url(url, request=None):
-    """An absolute URL for ``url`` (already absolute URLs are returned as they are)."""
-    if not url or url.startswith(("http://", "https://")):
-        return url
-    if request is not None:
-        return request.build_absolute_uri(url)
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
-
-
 def rich_text_html(source):
     """Rich text as the API serves it (WAGTAILAPI_RICH_TEXT_FORMAT, "html" in Newsdesk)."""
     return APIRichText.serialize(source, format=APIRichText.resolve_format(None))
@@ -45,7 +44,7 @@ def rich_text_html(source):
 
 def rendition_object(rendition, request=None):
     return {
-        "url": absolute_url(rendition.url, request),
+        "url": absolute_url(rendition.url, request=request),
         "width": rendition.width,
         "height": rendition.height,
     }
@@ -76,28 +75,16 @@ def thumbnail(image, request=None):
 
 
 def page_api_url(page, request=None):
-    return absolute_url(reverse("wagtailapi:pages:detail", args=[page.pk]), request)
+    return absolute_url(reverse("wagtailapi:pages:detail", args=[page.pk]), request=request)
 
 
 def page_html_url(page, request=None):
-    return absolute_url(page.get_url(request=request), request)
-
-
-def author_object(author, resolver):
-    return {
-        "id": author.pk,
-        "name": author.name,
-        "bio": author.bio,
-        "photo": resolver.image(author.photo_id),
-    }
-
-
-def tag_object(tag):
-    return {"name": tag.name, "slug": tag.slug}
+    return absolute_url(page.get_url(request=request), request=request)
 
 
 class BodyResolver:
-    """Resolves the blocks of one or more StreamField values with bulk queries.
+    """Resolves the blocks of one or more StreamField values with bulk queries (the
+    resolver interface of cms/core/resolvers.py).
 
     Usage: ``resolver = BodyResolver(request); resolver.prepare(stream_values, image_ids)``
     then ``resolver.stream(stream_value)`` and ``resolver.image(image_id)`` as needed.
@@ -122,26 +109,28 @@ class BodyResolver:
     def _nothing_wanted(self):
         return {kind: set() for kind in self.KINDS}
 
-    def prepare(self, stream_values, image_ids=()):
+    def prepare(self, stream_values, image_ids=(), kinds=KINDS):
+        """Load what ``stream_values`` refer to (only ``kinds`` of it), and ``image_ids``."""
         wanted = self._nothing_wanted()
         wanted["images"].update(image_id for image_id in image_ids if image_id)
         for stream_value in stream_values:
-            self._collect_stream(stream_value.stream_block, stream_value.raw_data, wanted)
-        self._load(wanted)
+            stream_block = stream_value.stream_block
+            for child in stream_value.raw_data:
+                block = stream_block.child_blocks.get(child["type"])
+                if block is not None:
+                    self._collect_block(block, child["value"], wanted)
+        for kind in self.KINDS:
+            if kind not in kinds:
+                wanted[kind].clear()
+        self._load(wanted, with_thumbnails="images" in kinds)
 
     def prepare_block(self, block, raw):
         wanted = self._nothing_wanted()
         self._collect_block(block, raw, wanted)
         self._load(wanted)
 
-    def _collect_stream(self, stream_block, raw_children, wanted):
-        for child in raw_children:
-            block = stream_block.child_blocks.get(child["type"])
-            if block is not None:
-                self._collect_block(block, child["value"], wanted)
-
     def _collect_block(self, block, raw, wanted):
-        references = getattr(block, "api_references", None)
+        references = getattr(block, "references", None)
         if references is None:
             return
         for kind, values in references(raw).items():
@@ -149,26 +138,20 @@ class BodyResolver:
 
     def _visible_news(self, page_ids):
         """Related articles a reader may see: one query, using the request's cached
-        view restrictions when there is a request (see news.api.querysets)."""
-        from news.api.querysets import get_public_pages_queryset
-        from news.models import NewsPage
-        from news.selectors import reader_visible
-
+        view restrictions when there is a request (news.selectors.public_pages)."""
         pages = NewsPage.objects.filter(pk__in=page_ids)
         if self.request is not None:
-            public = get_public_pages_queryset(self.request)
-            return list(pages.filter(pk__in=public.values("pk")))
+            return list(pages.filter(pk__in=public_pages(self.request).values("pk")))
         return list(reader_visible(pages))
 
-    def _load(self, wanted):
-        from news.models import Disclaimer
-
+    def _load(self, wanted, with_thumbnails=True):
         todo = {kind: wanted[kind] - self._loaded[kind] for kind in self.KINDS}
         if todo["pages"]:
             pages = self._visible_news(todo["pages"])
             self.pages.update((page.pk, page) for page in pages)
-            todo["images"] |= {page.lead_image_id for page in pages if page.lead_image_id}
-            todo["images"] -= self._loaded["images"]
+            if with_thumbnails:
+                todo["images"] |= {page.lead_image_id for page in pages if page.lead_image_id}
+                todo["images"] -= self._loaded["images"]
         if todo["images"]:
             images = get_image_model().objects.filter(pk__in=todo["images"])
             self.images.update(
@@ -180,8 +163,6 @@ class BodyResolver:
             hashes = {get_embed_hash(url): url for url in todo["embeds"]}
             for embed in Embed.objects.filter(hash__in=hashes):
                 self.embeds[hashes[embed.hash]] = embed
-            from news.blocks import recently_failed_embeds
-
             missing = set(todo["embeds"]) - set(self.embeds)
             self.embeds.update(dict.fromkeys(recently_failed_embeds(missing) if missing else ()))
         for kind in self.KINDS:
@@ -211,7 +192,10 @@ class BodyResolver:
         api_value = getattr(block, "api_value", None)
         if api_value is not None:
             return api_value(raw, self)
-        return block.get_api_representation(block.to_python(raw), {"request": self.request})
+        return block.get_api_representation(block.to_python(raw), {"resolver": self})
+
+    def rich_text(self, source):
+        return rich_text_html(source)
 
     def image(self, image_id):
         """The image object for ``image_id`` (None for no image or a deleted one)."""
@@ -225,8 +209,19 @@ class BodyResolver:
             self._image_objects[image_id] = image_object(self.images.get(image_id), self.request)
         return self._image_objects[image_id]
 
+    def visible_pages(self, page_ids):
+        """{id: page} of the news posts among ``page_ids`` readers may see."""
+        wanted = {pk for pk in page_ids if pk}
+        missing = wanted - self._loaded["pages"]
+        if missing:
+            self._load({**self._nothing_wanted(), "pages": missing}, with_thumbnails=False)
+        return {pk: self.pages[pk] for pk in page_ids if pk in self.pages}
+
     def related_article(self, page_id):
         page = self.pages.get(page_id)
+        if page is None and page_id and page_id not in self._loaded["pages"]:
+            self._load({**self._nothing_wanted(), "pages": {page_id}})
+            page = self.pages.get(page_id)
         if page is None:
             return None
         return {
@@ -241,13 +236,14 @@ class BodyResolver:
         }
 
     def disclaimer(self, disclaimer_id):
+        if disclaimer_id and disclaimer_id not in self._loaded["disclaimers"]:
+            self._load({**self._nothing_wanted(), "disclaimers": {disclaimer_id}})
         return self.disclaimers.get(disclaimer_id)
 
     def embed(self, url):
-        """The stored oEmbed result, fetching it once when it is not stored yet."""
+        """The stored oEmbed result as an API object, fetching it once when it is not
+        stored yet; None when there is no embed."""
         if url not in self.embeds:
-            from news.blocks import find_embed
-
             self.embeds[url] = find_embed(url)
         embed = self.embeds[url]
         if embed is None or not embed.html:

@@ -1,4 +1,4 @@
-"""API v2 endpoints: Wagtail's pages endpoint with news filters, and headless preview.
+"""API v2 ``pages``: Wagtail's pages endpoint with news filters (registered in cms/api.py).
 
 ``NewsPagesAPIViewSet`` keeps Wagtail's v2 contract (fields, type, child_of, order,
 limit/offset, search, find, ``{"message": ...}`` errors) and adds, for
@@ -21,30 +21,24 @@ import re
 from functools import reduce
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.signing import BadSignature, SignatureExpired
 from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
-    Prefetch,
     Q,
-    Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from rest_framework.filters import BaseFilterBackend
-from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
-from news.api.representation import BodyResolver
-from news.models import NewsPage, NewsPageAuthor
+from news.comments.selectors import with_visible_comment_counts
+from news.compat import share_site_root_paths
+from news.freshness import remembered
+from news.models import NewsPage
+from news.representation import BodyResolver
+from news.selectors import post_detail_prefetches
 from search.query import search_terms
 
 NEWS_FILTERS = ("tags", "published_after", "published_before", "author", "breaking")
@@ -136,39 +130,10 @@ class NewsFilter(BaseFilterBackend):
         return apply_news_filters(request, queryset)
 
 
-def post_prefetches():
-    """What the API shows of each post besides images (which BodyResolver loads, all at
-    once): tags and the byline."""
-    return [
-        "tags",
-        Prefetch(
-            "news_authors",
-            queryset=NewsPageAuthor.objects.select_related("author").order_by("sort_order"),
-        ),
-    ]
-
-
 def with_listing_prefetches(queryset):
-    """A listing of posts in a fixed number of queries, whatever its length."""
-    return queryset.select_related("locale").prefetch_related(*post_prefetches())
-
-
-def with_comment_counts(queryset):
-    """Each post's ``comment_count`` as a subquery of the listing's own query (read by
-    NewsPage.comment_count), instead of one count query per post."""
-    from news.comments.models import Comment
-
-    counts = (
-        Comment.objects.visible()
-        .filter(page=OuterRef("pk"))
-        .order_by()
-        .values("page")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return queryset.annotate(
-        visible_comment_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
-    )
+    """A listing of posts in a fixed number of queries, whatever its length (images are
+    loaded by the response's BodyResolver, all at once)."""
+    return queryset.select_related("locale").prefetch_related(*post_detail_prefetches())
 
 
 class NewsSearchFilter(BaseFilterBackend):
@@ -230,8 +195,6 @@ class RememberedCountPagination(WagtailPagination):
     MAX_OFFSET = 10**9
 
     def paginate_queryset(self, queryset, request, view=None):
-        from news.freshness import remembered
-
         super().paginate_queryset(_NoResults(), request, view)  # validates offset/limit
         limit_max = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
         offset = int(request.GET.get("offset", 0))
@@ -273,7 +236,7 @@ class NewsPagesAPIViewSet(PagesAPIViewSet):
         if queryset.model is NewsPage:
             queryset = with_listing_prefetches(queryset)
             if self.wants_field("comment_count"):
-                queryset = with_comment_counts(queryset)
+                queryset = with_visible_comment_counts(queryset)
             if "order" not in self.request.GET:
                 queryset = queryset.order_by("-publication_date", "-pk")
         return queryset
@@ -281,7 +244,7 @@ class NewsPagesAPIViewSet(PagesAPIViewSet):
     def get_object(self):
         page = super().get_object()
         if isinstance(page, NewsPage):
-            prefetch_related_objects([page], *post_prefetches())
+            prefetch_related_objects([page], *post_detail_prefetches())
         return page
 
     def wants_field(self, name):
@@ -295,13 +258,7 @@ class NewsPagesAPIViewSet(PagesAPIViewSet):
         """Share one BodyResolver across the response, prepared with everything the
         listed posts refer to, so each kind of object is loaded once."""
         items = list(args[0]) if kwargs.get("many") else [args[0]] if args else []
-        # Wagtail's html_url field asks each page for its URL without the request, so each
-        # page would fetch the site root paths from the cache on its own: share one copy.
-        if items:
-            root_paths = Page()._get_site_root_paths(self.request)
-            for item in items:
-                if isinstance(item, Page):
-                    item._wagtail_cached_site_root_paths = root_paths
+        share_site_root_paths(items, self.request)  # news/compat.py, 3
         posts = [item for item in items if isinstance(item, NewsPage)]
         resolver = BodyResolver(self.request)
         if posts:
@@ -318,73 +275,5 @@ class NewsPagesAPIViewSet(PagesAPIViewSet):
         context = super().get_serializer_context()
         resolver = getattr(self, "body_resolver", None)
         if resolver is not None:
-            context["body_resolver"] = resolver
+            context["resolver"] = resolver
         return context
-
-
-class PagePreviewAPIViewSet(NewsPagesAPIViewSet):
-    """``GET /api/v2/page_preview/?content_type=news.newspage&token=...``
-
-    Returns the draft an editor is previewing (created when they press Preview in the
-    admin and the site has a headless frontend configured), serialised like a page
-    detail. The token is signed and expires after NEWSDESK_PREVIEW_TOKEN_MAX_AGE seconds.
-    """
-
-    known_query_parameters = NewsPagesAPIViewSet.known_query_parameters.union(
-        ["content_type", "token"]
-    )
-    name = "page_preview"
-
-    def listing_view(self, request):
-        page = self.get_object()
-        # Serialise as a detail (every field of the page's own type), not as a listing.
-        self.action = "detail_view"
-        data = self.get_serializer(page).data
-        if not page.pk:
-            # A page that has never been saved has no id or detail URL yet.
-            data["id"] = None
-            data.get("meta", {})["detail_url"] = None
-        response = Response(data)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    def detail_view(self, request, pk):
-        raise BadRequestError("page_preview: use ?content_type=...&token=..., not an id")
-
-    def get_object(self):
-        if getattr(self, "_preview_page", None) is None:
-            self._preview_page = self.find_preview_page()
-        return self._preview_page
-
-    def find_preview_page(self):
-        from wagtail_headless_preview.models import PagePreview
-
-        params = self.request.GET
-        token = params.get("token", "")
-        content_type_name = params.get("content_type", "")
-        if not token:
-            raise BadRequestError("token: required")
-        if not re.match(r"^\w+\.\w+$", content_type_name):
-            raise BadRequestError("content_type: expected app_label.model, e.g. news.newspage")
-        app_label, model = content_type_name.lower().split(".")
-        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
-        model_class = content_type.model_class() if content_type else None
-        if model_class is None or not issubclass(model_class, Page):
-            raise BadRequestError(f"content_type: {content_type_name!r} is not a page type")
-        signer = (
-            model_class.get_preview_signer()
-            if hasattr(model_class, "get_preview_signer")
-            else None
-        )
-        if signer is None:
-            raise BadRequestError(f"content_type: {content_type_name!r} cannot be previewed")
-        try:
-            signer.unsign(token, max_age=settings.NEWSDESK_PREVIEW_TOKEN_MAX_AGE)
-        except SignatureExpired:
-            raise BadRequestError("token: expired; press Preview in the admin again") from None
-        except BadSignature:
-            raise BadRequestError("token: not a valid preview token") from None
-        preview = PagePreview.objects.filter(content_type=content_type, token=token).first()
-        if preview is None:
-            raise BadRequestError("token: no preview for this token (it may have expired)")
-        return preview.as_page()

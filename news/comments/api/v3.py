@@ -4,8 +4,8 @@
     POST /api/v3/pages/{id}/comments/                     submit a comment (JSON)
     GET  /api/v3/comments/form-token/                     a token for the POST
 
-The same data and rules as API v2 (news/comments/api.py): one code path for the checks
-(news/comments/submission.py). Anonymous by design: no session, hence no CSRF check.
+A thin adapter over service.py, as v2.py is: these schemas type the answers, the service
+decides them. Anonymous by design: no session, hence no CSRF check.
 """
 
 from datetime import datetime
@@ -14,17 +14,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from news import freshness
-from news.comments import spam
-from news.comments.api import error_document, thread_object
-from news.comments.forms import HONEYPOT
-from news.comments.submission import (
-    RECEIVED_MESSAGE,
-    closed_reason,
-    commentable_pages,
-    submit_comment,
-)
-from news.comments.views import visible_threads_queryset
+from news.comments.api import service
 
 router = Router(tags=["comments"])
 
@@ -96,12 +86,18 @@ class FormTokenOut(Schema):
 
 
 def visible_post(page_id):
-    if not 0 < page_id < 2**31:  # database ids; larger numbers would overflow the query
-        raise Http404(f"page: no published news post with id {page_id}")
-    page = commentable_pages().filter(pk=page_id).first()
+    page = service.find_post(page_id)
     if page is None:
         raise Http404(f"page: no published news post with id {page_id}")
     return page
+
+
+def answer_with(answer, response):
+    for name, value in answer.headers.items():
+        response[name] = value
+    if answer.status == 200:
+        return answer.document
+    return Status(answer.status, answer.document)
 
 
 @router.get(
@@ -113,20 +109,7 @@ def visible_post(page_id):
 def list_comments(request, page_id: int, params: Query[CommentListParams]):
     page = visible_post(page_id)
     limit = min(params.limit, settings.WAGTAILAPI_LIMIT_MAX)
-    freshness.depends_on_page(request, page)
-    threads = visible_threads_queryset(page)
-    reason = closed_reason(page)
-    return {
-        "meta": {
-            "total_count": threads.count(),
-            "comment_count": page.comment_count,
-            "comments_open": reason is None,
-            "closed_reason": reason,
-        },
-        "items": [
-            thread_object(comment) for comment in threads[params.offset : params.offset + limit]
-        ],
-    }
+    return service.comment_listing(request, page, limit=limit, offset=params.offset)
 
 
 @router.post(
@@ -142,27 +125,8 @@ def list_comments(request, page_id: int, params: Query[CommentListParams]):
 )
 def create_comment(request, page_id: int, body: CommentIn, response: HttpResponse):
     page = visible_post(page_id)
-    reason = closed_reason(page)
-    if reason:
-        return Status(403, {"message": reason, "errors": {"page": [reason]}})
     values = {key: str(value) for key, value in body.dict().items() if value not in (None, "")}
-    result = submit_comment(request, page, values)
-    if result.comment is None:
-        if result.status == 429:
-            response["Retry-After"] = str(settings.NEWSDESK_COMMENTS_RATE_LIMIT_WINDOW)
-        return Status(result.status, error_document(result.form))
-    comment = result.comment
-    created = {
-        "message": RECEIVED_MESSAGE,
-        "comment": {
-            "id": comment.pk,
-            "page": page.pk,
-            "parent_id": comment.parent_id,
-            "status": comment.status,
-            "submitted_at": comment.submitted_at,
-        },
-    }
-    return Status(201, created)
+    return answer_with(service.submit(request, page, values), response)
 
 
 @router.get(
@@ -172,11 +136,4 @@ def create_comment(request, page_id: int, body: CommentIn, response: HttpRespons
     summary="A form token for submitting a comment (see docs/comments.md)",
 )
 def form_token(request, response: HttpResponse):
-    # Each client gets a fresh token: its time starts the minimum fill time.
-    response["Cache-Control"] = "no-store"
-    return {
-        "token": spam.make_token(),
-        "min_fill_seconds": settings.NEWSDESK_COMMENTS_MIN_FILL_SECONDS,
-        "max_age_days": settings.NEWSDESK_COMMENTS_TOKEN_MAX_AGE_DAYS,
-        "honeypot_field": HONEYPOT,
-    }
+    return answer_with(service.form_token(), response)

@@ -1,0 +1,54 @@
+"""What every Newsdesk block says about itself.
+
+A block class owns everything about its concept, so adding a block touches its module and
+its template only:
+
+- ``references(raw)``: the objects its stored (raw) value refers to, by kind
+  (``{"images": [...], "pages": [...], "disclaimers": [...], "embeds": [...]}``), so a
+  whole response can load each kind in one query;
+- ``api_value(raw, resolver)``: its JSON for API clients, with those objects resolved by
+  the resolver it is handed (see cms/core/resolvers.py); the shapes are pinned in
+  news/schemas.py and the contract tests;
+- ``search_text(raw, resolver=None)``: the words readers can find the post by (with a
+  resolver, also titles of linked articles readers may see);
+- ``word_count(raw)``: the words a reader reads, for the reading time.
+
+Blocks work on the stored value (``raw``, what ``get_prep_value`` returns), which needs no
+query to read. ``get_api_representation`` is Wagtail's entry point for one block; it
+resolves the block the same way a whole listing is resolved.
+"""
+
+from django.utils.html import strip_tags
+
+from cms.core.resolvers import resolver_for
+
+
+def raw_text(raw, key):
+    """``raw[key]`` as a string ("" when missing or empty)."""
+    return (raw or {}).get(key) or ""
+
+
+def plain_text(html):
+    return strip_tags(html or "")
+
+
+class NewsdeskBlock:
+    """Mixed into each block class, before the Wagtail block class it builds on."""
+
+    def references(self, raw):
+        return {}
+
+    def api_value(self, raw, resolver):
+        raise NotImplementedError(f"{type(self).__name__} must define api_value()")
+
+    def search_text(self, raw, resolver=None):
+        return ""
+
+    def word_count(self, raw):
+        return 0
+
+    def get_api_representation(self, value, context=None):
+        resolver = resolver_for(context)
+        raw = self.get_prep_value(value)
+        resolver.prepare_block(self, raw)
+        return self.api_value(raw, resolver)

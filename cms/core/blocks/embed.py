@@ -1,0 +1,77 @@
+"""``embed``: a video or other oEmbed URL, shown as a plain link when it cannot be embedded.
+
+``find_embed`` is the one way Newsdesk asks for an embed: the database copy when there is
+one, else the configured oEmbed finders. A failed lookup is remembered in the cache for
+NEWSDESK_EMBED_FAILURE_TTL seconds, so an unreachable provider does not slow every page.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from wagtail import blocks
+from wagtail.embeds.embeds import get_embed
+from wagtail.embeds.exceptions import EmbedException
+
+from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
+
+logger = logging.getLogger(__name__)
+
+
+def embed_miss_key(url):
+    return "newsdesk:embed-miss:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def recently_failed_embeds(urls):
+    """Those of ``urls`` whose lookup failed recently (one cache round trip for all)."""
+    keys = {embed_miss_key(url): url for url in urls}
+    return {keys[key] for key, failed in cache.get_many(list(keys)).items() if failed}
+
+
+def find_embed(url):
+    """The oEmbed result (a wagtail Embed) for ``url``, or None when there is none."""
+    miss_key = embed_miss_key(url)
+    if cache.get(miss_key):
+        return None
+    try:
+        return get_embed(url)
+    except (EmbedException, OSError) as error:
+        logger.info("No embed for %s: %s", url, error)
+        cache.set(miss_key, True, settings.NEWSDESK_EMBED_FAILURE_TTL)
+        return None
+
+
+class EmbedBlock(NewsdeskBlock, blocks.StructBlock):
+    url = blocks.URLBlock(label="URL", help_text="e.g. a YouTube or Vimeo address")
+    title = blocks.CharBlock(
+        required=False,
+        max_length=255,
+        help_text="Shown as the link text when the video cannot be embedded",
+    )
+    caption = blocks.CharBlock(required=False, max_length=500)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["embed"] = find_embed(value["url"])
+        return context
+
+    def references(self, raw):
+        return {"embeds": [(raw or {}).get("url")]}
+
+    def api_value(self, raw, resolver):
+        url = raw_text(raw, "url")
+        return {
+            "url": url,
+            "title": raw_text(raw, "title"),
+            "caption": raw_text(raw, "caption"),
+            "embed": resolver.embed(url) if url else None,
+        }
+
+    def search_text(self, raw, resolver=None):
+        return " ".join(plain_text(raw_text(raw, key)) for key in ("title", "caption"))
+
+    class Meta:
+        icon = "media"
+        label = "Embedded video"
+        template = "news/blocks/embed.html"

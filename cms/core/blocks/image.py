@@ -1,0 +1,40 @@
+"""``image``: an image with its caption and credit, as shown in the body of a post."""
+
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
+
+
+class ImageBlock(NewsdeskBlock, blocks.StructBlock):
+    image = ImageChooserBlock()
+    caption = blocks.CharBlock(required=False, max_length=500)
+    credit = blocks.CharBlock(
+        required=False, max_length=255, help_text='Photographer or agency, e.g. "Reuters"'
+    )
+    alt_text = blocks.CharBlock(
+        required=False,
+        max_length=255,
+        help_text="Describes the image for people who cannot see it. "
+        "Leave empty to use the image's own description.",
+    )
+
+    def references(self, raw):
+        return {"images": [(raw or {}).get("image")]}
+
+    def api_value(self, raw, resolver):
+        image = resolver.image((raw or {}).get("image"))
+        return {
+            "image": image,
+            "caption": raw_text(raw, "caption"),
+            "credit": raw_text(raw, "credit"),
+            "alt": raw_text(raw, "alt_text") or (image["alt"] if image else ""),
+        }
+
+    def search_text(self, raw, resolver=None):
+        return " ".join(plain_text(raw_text(raw, key)) for key in ("caption", "credit"))
+
+    class Meta:
+        icon = "image"
+        label = "Image"
+        template = "news/blocks/image.html"

@@ -1,0 +1,29 @@
+"""``paragraph``: rich text with inline formatting, links, lists and sub-headings."""
+
+from wagtail import blocks
+
+from cms.core.blocks.base import NewsdeskBlock, plain_text
+
+# Inline formatting, links (external, internal pages, documents), lists and sub-headings.
+# No embeds or images inside paragraphs: those are blocks of their own.
+PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h2", "h3"]
+
+
+class ParagraphBlock(NewsdeskBlock, blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", PARAGRAPH_FEATURES)
+        super().__init__(**kwargs)
+
+    def api_value(self, raw, resolver):
+        return resolver.rich_text(raw or "")
+
+    def search_text(self, raw, resolver=None):
+        return plain_text(raw)
+
+    def word_count(self, raw):
+        return len(plain_text(raw).split())
+
+    class Meta:
+        icon = "pilcrow"
+        label = "Paragraph"
+        template = "news/blocks/paragraph.html"

@@ -1,0 +1,45 @@
+"""How content asks the layers above it for what only they know.
+
+Blocks and page models are the bottom of Newsdesk's layers and import nothing above them
+(docs/architecture.md). Some of what they declare still needs answers that only the upper
+layers have: a related-articles block shows only articles readers may see (the visibility
+rule, a selector); an image block's API value carries renditions with absolute URLs (the
+representation layer). Content gets these from a *resolver*, an object with this
+interface (``news.representation.BodyResolver`` is the implementation):
+
+- ``prepare(stream_values, image_ids=())``: load in bulk what the values refer to;
+- ``image(image_id)``: the API image object, or None;
+- ``related_article(page_id)``: the API object of a linked article readers may see, or None;
+- ``visible_pages(page_ids)``: {id: page} of those pages readers may see;
+- ``disclaimer(disclaimer_id)``: the Disclaimer snippet, or None;
+- ``embed(url)``: the API embed object (None when there is no embed);
+- ``rich_text(source)``: stored rich text as the API serves it (HTML, links resolved).
+
+Whoever renders a whole response passes one resolver down (the API serialisers, the article
+view), so each kind of object is loaded once for the response. Code that has none, such as
+Wagtail calling a block's ``get_api_representation`` on its own, calls
+``resolver_for(context)``, which makes one with the factory the news app installs at
+startup (``NewsConfig.ready()`` → ``install_resolver_factory``).
+"""
+
+_factory = None
+
+
+def install_resolver_factory(factory):
+    """Use ``factory(request=...)`` to make resolvers for callers that bring none."""
+    global _factory  # set once, at startup
+    _factory = factory
+
+
+def resolver_for(context=None):
+    """The resolver in ``context`` (a template or API context), else a new one."""
+    context = context or {}
+    resolver = context.get("resolver")
+    if resolver is not None:
+        return resolver
+    if _factory is None:
+        raise RuntimeError(
+            "No resolver factory installed: is the news app in INSTALLED_APPS? "
+            "(NewsConfig.ready() installs it)"
+        )
+    return _factory(request=context.get("request"))

@@ -1,0 +1,108 @@
+"""Serializer fields of the news posts' API fields (``NewsPage.api_fields``).
+
+They serve API v2 (Django REST framework) and, through Wagtail's v3 compatibility shim,
+API v3, which types each field in /api/v3/openapi.json from the ``to_representation``
+return annotation (the shapes in news/schemas.py).
+
+They are declared with the model, so they sit in the content layer: what needs the layers
+above (image renditions and absolute URLs, linked articles readers may see) they get from
+the resolver in their context, or from ``resolver_for`` (cms/core/resolvers.py). API v2
+puts one resolver in the context for the whole response, prepared with everything its
+posts refer to; API v3 binds each field on its own, without a context.
+"""
+
+from django.template.loader import render_to_string
+from rest_framework.fields import Field
+
+from cms.core.resolvers import resolver_for
+from news.schemas import AuthorObject, ImageObject, NewsBodyBlock, SourceObject, TagObject
+
+# Set on a listing's posts by news.comments.selectors.with_visible_comment_counts.
+COMMENT_COUNT_ANNOTATION = "visible_comment_count"
+
+
+def author_object(author, resolver):
+    return {
+        "id": author.pk,
+        "name": author.name,
+        "bio": author.bio,
+        "photo": resolver.image(author.photo_id),
+    }
+
+
+def tag_object(tag):
+    return {"name": tag.name, "slug": tag.slug}
+
+
+class ContextMixin:
+    @property
+    def request(self):
+        return self.context.get("request")
+
+    @property
+    def resolver(self):
+        """The response's shared resolver (v2 batches a listing through it), else a new
+        one (API v3 binds each field on its own, without a context)."""
+        return resolver_for({"resolver": self.context.get("resolver"), "request": self.request})
+
+
+class ImageObjectField(ContextMixin, Field):
+    """An image given by its id (``source="<field>_id"``), as a resolved image object."""
+
+    def to_representation(self, value) -> ImageObject | None:
+        return self.resolver.image(value)
+
+
+class AuthorsField(ContextMixin, Field):
+    def to_representation(self, value) -> list[AuthorObject]:
+        resolver = self.resolver
+        return [author_object(author, resolver) for author in value]
+
+
+class TagsField(Field):
+    def to_representation(self, value) -> list[TagObject]:
+        return [tag_object(tag) for tag in value.all()]
+
+
+class SourceField(Field):
+    """The source credit as one object, or null when the post has none."""
+
+    def to_representation(self, value) -> SourceObject | None:
+        if not value.source_name:
+            return None
+        return {"name": value.source_name, "url": value.source_url}
+
+
+class DefaultDisclaimerField(ContextMixin, Field):
+    """HTML of the site-wide disclaimer when the post shows it, else null."""
+
+    def to_representation(self, value) -> str | None:
+        disclaimer = value.default_disclaimer(self.request)
+        return self.resolver.rich_text(disclaimer.text) if disclaimer else None
+
+
+class BodyField(ContextMixin, Field):
+    """The body as a list of resolved blocks (see news/schemas.py)."""
+
+    def to_representation(self, value) -> list[NewsBodyBlock]:
+        return self.resolver.stream(value)
+
+
+class BodyHTMLField(ContextMixin, Field):
+    """The body rendered with Newsdesk's own block templates, for simple clients."""
+
+    def to_representation(self, value) -> str:
+        return render_to_string(
+            "news/includes/body.html",
+            {"page": value, "request": self.request, "resolver": self.resolver},
+        ).strip()
+
+
+class CommentCountField(Field):
+    """How many comments readers see on the post (approved, replies included): listings
+    annotate it in their own query (``COMMENT_COUNT_ANNOTATION``); a detail counts the
+    post's ``comments`` (the comments app's reverse relation and its ``visible()`` rule)."""
+
+    def to_representation(self, value) -> int:
+        annotated = value.__dict__.get(COMMENT_COUNT_ANNOTATION)
+        return annotated if annotated is not None else value.comments.visible().count()

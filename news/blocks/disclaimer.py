@@ -1,0 +1,58 @@
+"""``disclaimer``: a reusable Disclaimer snippet, or text written for this post only."""
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils.html import strip_tags
+from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from cms.core.blocks import NewsdeskBlock, plain_text, raw_text
+
+
+class DisclaimerBlock(NewsdeskBlock, blocks.StructBlock):
+    disclaimer = SnippetChooserBlock("news.Disclaimer", required=False)
+    text = blocks.RichTextBlock(
+        required=False, features=["bold", "italic", "link"], label="Custom text"
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        has_snippet = value.get("disclaimer") is not None
+        has_text = bool(value.get("text") and strip_tags(value["text"].source).strip())
+        if has_snippet == has_text:
+            message = (
+                "Choose a saved disclaimer or write custom text, not both."
+                if has_snippet
+                else "Choose a saved disclaimer or write custom text."
+            )
+            raise StructBlockValidationError(
+                block_errors={"disclaimer": ErrorList([ValidationError(message)])}
+            )
+        return value
+
+    def references(self, raw):
+        return {"disclaimers": [(raw or {}).get("disclaimer")]}
+
+    def api_value(self, raw, resolver):
+        disclaimer_id = (raw or {}).get("disclaimer")
+        if disclaimer_id:
+            disclaimer = resolver.disclaimer(disclaimer_id)
+            return {
+                "source": "snippet",
+                "disclaimer_id": disclaimer.pk if disclaimer else None,
+                "html": resolver.rich_text(disclaimer.text) if disclaimer else "",
+            }
+        return {
+            "source": "custom",
+            "disclaimer_id": None,
+            "html": resolver.rich_text(raw_text(raw, "text")),
+        }
+
+    def search_text(self, raw, resolver=None):
+        return plain_text(raw_text(raw, "text"))
+
+    class Meta:
+        icon = "warning"
+        label = "Disclaimer"
+        template = "news/blocks/disclaimer.html"

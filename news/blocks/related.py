@@ -1,0 +1,100 @@
+"""``related_articles``: "read more" links to other Newsdesk articles or external stories.
+
+Articles readers may no longer see (deleted, unpublished, expired, made private) are left
+out wherever the block is shown: on the page, in the API and in the search text. Which ones
+those are is the resolver's answer (cms/core/resolvers.py), one query for the whole body.
+"""
+
+from wagtail import blocks
+
+from cms.core.blocks import NewsdeskBlock, raw_text
+from cms.core.resolvers import resolver_for
+
+
+class ExternalLinkBlock(blocks.StructBlock):
+    url = blocks.URLBlock(label="URL")
+    title = blocks.CharBlock(max_length=255)
+
+    class Meta:
+        icon = "link-external"
+        label = "External link"
+
+
+class RelatedItemsBlock(blocks.StreamBlock):
+    article = blocks.PageChooserBlock(page_type="news.NewsPage", label="News article")
+    link = ExternalLinkBlock()
+
+    class Meta:
+        min_num = 1
+
+
+def article_ids(raw):
+    items = (raw or {}).get("items") or []
+    return [item.get("value") for item in items if item.get("type") == "article"]
+
+
+class RelatedArticlesBlock(NewsdeskBlock, blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=255, default="Read more")
+    items = RelatedItemsBlock()
+
+    def get_context(self, value, parent_context=None):
+        """``items``: what a reader may follow, each a dict with ``type`` ("article" or
+        "link"), ``title`` and ``url``, plus ``page`` for articles."""
+        context = super().get_context(value, parent_context=parent_context)
+        children = list(value["items"])
+        ids = [
+            child.value.pk
+            for child in children
+            if child.block_type == "article" and child.value is not None
+        ]
+        visible = resolver_for(parent_context).visible_pages(ids) if ids else {}
+        items = []
+        for child in children:
+            if child.block_type == "article":
+                page = visible.get(getattr(child.value, "pk", None))
+                if page is not None:
+                    items.append(
+                        {"type": "article", "title": page.title, "url": page.url, "page": page}
+                    )
+            elif child.block_type == "link":
+                items.append(
+                    {"type": "link", "title": child.value["title"], "url": child.value["url"]}
+                )
+        context["items"] = items
+        return context
+
+    def references(self, raw):
+        return {"pages": article_ids(raw)}
+
+    def api_value(self, raw, resolver):
+        items = []
+        for item in (raw or {}).get("items") or []:
+            if item.get("type") == "article":
+                article = resolver.related_article(item.get("value"))
+                if article is not None:
+                    items.append(article)
+            elif item.get("type") == "link":
+                link = item.get("value") or {}
+                items.append(
+                    {
+                        "type": "link",
+                        "url": raw_text(link, "url"),
+                        "title": raw_text(link, "title"),
+                    }
+                )
+        return {"heading": raw_text(raw, "heading"), "items": items}
+
+    def search_text(self, raw, resolver=None):
+        parts = [raw_text(raw, "heading")]
+        for item in (raw or {}).get("items") or []:
+            if item.get("type") == "link":
+                parts.append(raw_text(item.get("value"), "title"))
+        if resolver is not None:
+            visible = resolver.visible_pages([pk for pk in article_ids(raw) if pk])
+            parts += [page.title for page in visible.values()]
+        return " ".join(part for part in parts if part)
+
+    class Meta:
+        icon = "list-ul"
+        label = "Related articles"
+        template = "news/blocks/related_articles.html"

@@ -1,0 +1,100 @@
+"""Every place Newsdesk patches or leans on a Wagtail internal, in one module.
+
+Each entry says what it changes, why, and which test fails when Wagtail changes what it
+relies on (tests/news/test_compat.py), so an upgrade shows at once what to revisit.
+``install()`` is called once, from ``NewsConfig.ready()``.
+
+1. **The public API querysets apply the reader-visibility rule.** Wagtail's v2 pages
+   endpoint and v3 public read tier list live, unrestricted pages, but a page past its
+   expiry time stays live until the worker unpublishes it; reader pages hide it at once
+   (news/visibility.py), and so must the API. Both API versions look up
+   ``get_public_pages_queryset`` through their own module globals, so ``install()``
+   rebinds it there to ``news.selectors.public_pages``, which calls Wagtail's own (in
+   ``wagtail.api.querysets``, left untouched) and narrows it.
+2. **The v3 OpenAPI document is made valid.** Wagtail declares its "anonymous allowed"
+   fallback as an HTTP security scheme without a ``scheme``, which OpenAPI forbids and
+   code generators reject. OpenAPI says "no authentication needed" with an empty
+   security requirement ``{}``; ``install()`` wraps the API's ``get_openapi_schema`` to
+   say that instead.
+3. **API v2 serialisers share one copy of the site root paths.** Wagtail's ``html_url``
+   field asks each page for its URL without the request, so each page would fetch the
+   site root paths from the cache on its own. ``share_site_root_paths`` sets the
+   attribute Wagtail caches them in (``Page._wagtail_cached_site_root_paths``) on every
+   page of a response.
+4. **Search ranking on SQLite** (search/sqlite_ranking.py) subclasses modelsearch's SQLite
+   backend and overrides its private ranking hooks (``_build_rank_expression``,
+   ``_do_search``, ``_do_count``); that module explains why.
+"""
+
+from wagtail.api.v2 import views as wagtail_v2_views
+from wagtail.api.v3 import api as wagtail_v3_api
+from wagtail.api.v3 import querysets as wagtail_v3_querysets
+from wagtail.models import Page
+
+from news.selectors import public_pages
+
+# 1 ---------------------------------------------------------------------------------------
+
+PUBLIC_QUERYSET_CONSUMERS = (wagtail_v2_views, wagtail_v3_querysets)
+
+
+def patch_public_pages_querysets():
+    for module in PUBLIC_QUERYSET_CONSUMERS:
+        module.get_public_pages_queryset = public_pages
+
+
+# 2 ---------------------------------------------------------------------------------------
+
+
+def valid_openapi_security(schema):
+    """Drop HTTP security schemes without a ``scheme`` and let the operations that used
+    them say "no authentication needed" (``{}``) instead."""
+    schemes = schema.get("components", {}).get("securitySchemes", {})
+    invalid = {
+        name
+        for name, scheme in schemes.items()
+        if scheme.get("type") == "http" and "scheme" not in scheme
+    }
+    for name in invalid:
+        del schemes[name]
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and "security" in operation:
+                operation["security"] = [
+                    {} if set(requirement) & invalid else requirement
+                    for requirement in operation["security"]
+                ]
+    return schema
+
+
+def patch_openapi_schema(api=wagtail_v3_api.api):
+    if getattr(api.get_openapi_schema, "newsdesk_valid_security", False):
+        return
+    wagtail_get_openapi_schema = api.get_openapi_schema
+
+    def get_openapi_schema(**kwargs):
+        return valid_openapi_security(wagtail_get_openapi_schema(**kwargs))
+
+    get_openapi_schema.newsdesk_valid_security = True
+    get_openapi_schema.wagtail_get_openapi_schema = wagtail_get_openapi_schema
+    api.get_openapi_schema = get_openapi_schema
+
+
+# 3 ---------------------------------------------------------------------------------------
+
+SITE_ROOT_PATHS_ATTRIBUTE = "_wagtail_cached_site_root_paths"
+
+
+def share_site_root_paths(items, request):
+    """Give every page in ``items`` the request's site root paths, read once."""
+    if not items:
+        return
+    root_paths = Page()._get_site_root_paths(request)
+    for item in items:
+        if isinstance(item, Page):
+            setattr(item, SITE_ROOT_PATHS_ATTRIBUTE, root_paths)
+
+
+def install():
+    patch_public_pages_querysets()
+    patch_openapi_schema()

@@ -1,0 +1,53 @@
+"""Keeping cached copies fresh: the one package for cache freshness.
+
+Newsdesk keeps rendered responses in a server-side cache (``middleware.py``: reader pages,
+feeds, sitemap and API reads for anonymous readers), remembers costly aggregates
+(``remembered.py``: listing totals, the month archive, the site menu), and can purge a CDN
+in front of the site (``purge.py``). This package decides when each of them is stale:
+
+- ``versions.py``: every stored response records the *cache tags* it depends on and the
+  version each had before the response was rendered: ``tree`` (everything readers can
+  see), ``listings`` (responses listing several posts) and ``page:<id>`` (one page's own
+  responses). Versions live in the same cache as the responses (Redis in production,
+  shared by every instance), so a bump on one instance makes every instance's copies
+  stale at once;
+- ``changes.py``: the "content changed" service everything calls when readers' view
+  changed: ``content_changed(pages)`` (publish, unpublish, move, delete, privacy, a
+  snippet, image or setting pages show) bumps ``tree``; ``page_content_changed(page)``
+  (a comment approved or withdrawn) bumps only that page and the listings. Both bump at
+  once and again after the transaction commits, and queue the CDN purge after commit;
+- ``signal_handlers.py``: the receivers that call it for pages, view restrictions,
+  authors, disclaimers, images, News settings and sites (connected in
+  ``NewsConfig.ready()``, each scoped by ``sender=``); comments call the service from
+  their own moderation code.
+
+docs/caching.md explains the design and its trade-offs for operators.
+"""
+
+from news.freshness.changes import content_changed, page_content_changed
+from news.freshness.remembered import remembered, seconds_until_next_expiry
+from news.freshness.versions import (
+    LISTINGS,
+    SEARCH,
+    TREE,
+    bump,
+    current_versions,
+    depends_on_page,
+    page_tag,
+    versions_match,
+)
+
+__all__ = [
+    "LISTINGS",
+    "SEARCH",
+    "TREE",
+    "bump",
+    "content_changed",
+    "current_versions",
+    "depends_on_page",
+    "page_content_changed",
+    "page_tag",
+    "remembered",
+    "seconds_until_next_expiry",
+    "versions_match",
+]

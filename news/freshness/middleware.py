@@ -1,0 +1,228 @@
+"""The response cache: HTTP caching and the shared server-side cache of public responses.
+
+Settings: NEWSDESK_RESPONSE_CACHE, NEWSDESK_CACHE_TIMEOUT, NEWSDESK_HTTP_MAX_AGE,
+NEWSDESK_HTTP_SHARED_MAX_AGE, NEWSDESK_HTTP_STALE_WHILE_REVALIDATE (README,
+"Configuration"); how it stays fresh: the package docstring and docs/caching.md.
+"""
+
+import hashlib
+import re
+import time
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, set_response_etag
+
+from news.freshness.remembered import seconds_until_next_expiry
+from news.freshness.versions import (
+    LISTINGS,
+    SEARCH,
+    TREE,
+    current_versions,
+    page_tag,
+    versions_match,
+)
+
+# An API detail response shows one page: /api/v2/pages/42/ or /api/v3/pages/42/.
+API_DETAIL_PATH = re.compile(r"^/api/v[23]/pages/(?P<id>[0-9]+)/$")
+
+
+class ResponseCacheMiddleware:
+    """HTTP caching and the shared server-side cache for what anonymous readers get.
+
+    For a *public* request (GET or HEAD, no session cookie, no ``Authorization`` header,
+    not the admin, documents or previews):
+
+    - a stored copy is served when every cache tag it depends on still has the version it
+      was stored with (news/freshness/versions.py); a hit touches no database;
+    - otherwise the response is rendered and, when it is a 200 that sets no cookie and
+      did not opt out, stored in Django's cache (Redis shared by every instance in
+      production) for ``NEWSDESK_CACHE_TIMEOUT`` seconds, never past the next page
+      expiry;
+    - it gets ``Cache-Control: public, max-age=..., stale-while-revalidate=...`` and a
+      strong ``ETag``; ``If-None-Match`` with the current ETag gets 304.
+
+    Everything else (editors, API tokens, previews) is marked
+    ``Cache-Control: private, no-store`` unless the view already decided. ``X-Cache``
+    says HIT, MISS or BYPASS, for people checking a deployment.
+
+    Views and hooks opt out with ``request.newsdesk_no_cache = "<reason>"`` (pages behind
+    a password or login, see news/wagtail_hooks.py) or by sending their own
+    ``Cache-Control: private/no-store/no-cache``. They declare what a response shows with
+    ``news.freshness.depends_on_page(request, page)``.
+    """
+
+    #: Paths never served from or stored in the shared cache.
+    PRIVATE_PREFIXES = ("/admin/", "/documents/", "/api/v2/page_preview/", "/django-admin/")
+    #: Paths that get HTTP caching headers but are not stored server-side (their results
+    #: depend on free-form input, and /search/ logs queries for the search terms report).
+    UNSTORED_PREFIXES = ("/search/",)
+    HOP_BY_HOP = {"set-cookie", "connection", "keep-alive", "transfer-encoding", "x-cache"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        if not self.is_public(request):
+            response = self.get_response(request)
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "private, no-store"
+            response["X-Cache"] = "BYPASS"
+            return response
+
+        store = settings.NEWSDESK_RESPONSE_CACHE and not request.path.startswith(
+            self.UNSTORED_PREFIXES
+        )
+        key = self.cache_key(request) if store else None
+        if store:
+            hit = self.cached_response(request, key)
+            if hit is not None:
+                return hit
+
+        # Versions are read before rendering: a change committed while this response is
+        # being rendered makes it stale at once instead of being stored as fresh. An API
+        # detail's page is known from its path; a page view records its page's version
+        # when it declares it (news.freshness.depends_on_page), before reading content.
+        request.newsdesk_cache_tags = {TREE}
+        detail = API_DETAIL_PATH.match(request.path)
+        if detail:
+            request.newsdesk_cache_tags.add(page_tag(int(detail["id"])))
+        if "search" in request.GET and request.path.startswith("/api/"):
+            # API search results come from the search index, which the task worker
+            # updates after a page changes (news/freshness/versions.py, ``search``).
+            request.newsdesk_cache_tags.add(SEARCH)
+        request.newsdesk_cache_versions = current_versions(
+            [*request.newsdesk_cache_tags, LISTINGS]
+        )
+        versions_before = request.newsdesk_cache_versions
+        response = self.get_response(request)
+        if not self.is_storable(request, response):
+            personal = response.cookies or getattr(request, "newsdesk_no_cache", None)
+            if (
+                personal
+                and response.status_code == 200
+                and not self.has_private_cache_control(response)
+            ):
+                # Sets a cookie or opted out: browsers may keep it, shared caches not.
+                response["Cache-Control"] = "private, no-cache"
+            response["X-Cache"] = "PASS"
+            return response
+
+        tags = self.tags_for(request)
+        versions = {tag: versions_before[tag] for tag in tags if tag in versions_before}
+        missing = [tag for tag in tags if tag not in versions]
+        if missing:
+            versions.update(current_versions(missing))
+        timeout = settings.NEWSDESK_CACHE_TIMEOUT
+        until_expiry = seconds_until_next_expiry(versions[TREE])
+        if until_expiry is not None:
+            timeout = min(timeout, until_expiry)
+        self.add_http_caching_headers(response, max_age_limit=until_expiry)
+        response["X-Cache"] = "MISS" if store else "PASS"
+        if store and timeout > 0:
+            expires_at = time.time() + until_expiry if until_expiry is not None else None
+            self.store(key, response, versions, timeout, expires_at)
+        return self.conditional(request, response)
+
+    # Deciding -------------------------------------------------------------------------
+
+    def is_public(self, request):
+        if request.path.startswith(self.PRIVATE_PREFIXES):
+            return False
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return False  # possibly a signed-in editor: never shared
+        if "HTTP_AUTHORIZATION" in request.META:
+            return False  # an API token: answers depend on who asks
+        # Preview tokens on the API: drafts are for the editor who asked.
+        return not (request.GET.get("token") and request.path.startswith("/api/"))
+
+    @staticmethod
+    def has_private_cache_control(response):
+        value = response.get("Cache-Control", "").lower()
+        return any(word in value for word in ("private", "no-store", "no-cache"))
+
+    def is_storable(self, request, response):
+        if response.status_code != 200 or getattr(response, "streaming", False):
+            return False
+        if response.cookies or getattr(request, "newsdesk_no_cache", None):
+            return False
+        return not self.has_private_cache_control(response)
+
+    def tags_for(self, request):
+        tags = set(getattr(request, "newsdesk_cache_tags", ()) or ()) | {TREE}
+        if not any(tag.startswith("page:") for tag in tags):
+            tags.add(LISTINGS)
+        return tags
+
+    def cache_key(self, request):
+        # Parameters sorted by name; repeated ones keep their order (?page=1&page=2 is not
+        # ?page=2&page=1 to the view).
+        pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
+        accept = request.META.get("HTTP_ACCEPT", "")
+        # API v2 negotiates between JSON and the browsable HTML renderer.
+        flavour = "html" if "text/html" in accept and request.path.startswith("/api/") else ""
+        raw = "\n".join([request.get_host(), request.path, query, flavour])
+        return "newsdesk:response:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    # HTTP -----------------------------------------------------------------------------
+
+    def add_http_caching_headers(self, response, *, max_age_limit=None):
+        max_age = settings.NEWSDESK_HTTP_MAX_AGE
+        shared_max_age = settings.NEWSDESK_HTTP_SHARED_MAX_AGE
+        if max_age_limit is not None:
+            max_age = min(max_age, max_age_limit)
+            shared_max_age = min(shared_max_age, max_age_limit)
+        directives = ["public", f"max-age={max_age}"]
+        if shared_max_age != max_age:
+            directives.append(f"s-maxage={shared_max_age}")
+        if settings.NEWSDESK_HTTP_STALE_WHILE_REVALIDATE:
+            directives.append(
+                f"stale-while-revalidate={settings.NEWSDESK_HTTP_STALE_WHILE_REVALIDATE}"
+            )
+        response["Cache-Control"] = ", ".join(directives)
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+
+    def conditional(self, request, response):
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+    # Storing and serving --------------------------------------------------------------
+
+    def store(self, key, response, versions, timeout, expires_at=None):
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in self.HOP_BY_HOP
+        ]
+        entry = {
+            "status": response.status_code,
+            "headers": headers,
+            "content": response.content,
+            "versions": versions,
+            # When the next live page expires: served copies never promise freshness
+            # past it (Cache-Control is worked out again on every hit).
+            "expires_at": expires_at,
+        }
+        cache.set(key, entry, timeout=timeout)
+
+    def cached_response(self, request, key):
+        entry = cache.get(key)
+        if not entry or not versions_match(entry["versions"]):
+            return None
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        expires_at = entry.get("expires_at")
+        if expires_at is not None:
+            remaining = max(0, int(expires_at - time.time()))
+            self.add_http_caching_headers(response, max_age_limit=remaining)
+        response["X-Cache"] = "HIT"
+        response = self.conditional(request, response)
+        if request.method == "HEAD":
+            response.content = b""
+        return response

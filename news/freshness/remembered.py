@@ -1,0 +1,61 @@
+"""Aggregates remembered until what readers can see changes.
+
+A listing's total count, the month archive and the site menu each read the whole archive
+and cost the same whatever page is shown; they change only when published content does.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from wagtail.models import Page
+
+from news.freshness.versions import TREE, current_versions
+
+NEXT_EXPIRY_KEY = "newsdesk:next-expiry:"
+_MISSING = object()
+
+
+def seconds_until_next_expiry(tree_version):
+    """Seconds until the next live page reaches its expiry time, or None.
+
+    Cached responses must not outlive a page's expiry (readers stop seeing an expired
+    page at once, news/visibility.py), so they are stored at most this long. The answer
+    is remembered per ``tree`` version: it changes only when pages do.
+    """
+    key = NEXT_EXPIRY_KEY + str(tree_version)
+    now = timezone.now()
+    cached = cache.get(key)
+    if cached is None or (cached != "none" and cached <= now):
+        next_expiry = (
+            Page.objects.filter(live=True, expire_at__gt=now)
+            .order_by("expire_at")
+            .values_list("expire_at", flat=True)
+            .first()
+        )
+        cached = next_expiry or "none"
+        cache.set(key, cached, timeout=settings.NEWSDESK_CACHE_TIMEOUT)
+    if cached == "none":
+        return None
+    return max(0, int((cached - now).total_seconds()))
+
+
+def remembered(key, compute):
+    """``compute()``, remembered until what readers can see changes.
+
+    Keyed by the current ``tree`` version, so any publish, unpublish, move, delete or
+    privacy change makes every instance compute it afresh, and never kept past the next
+    page expiry. ``key`` must describe everything the result depends on besides that.
+    """
+    version = current_versions([TREE])[TREE]
+    full_key = f"newsdesk:remembered:{version}:{key}"
+    found = cache.get(full_key, _MISSING)
+    if found is not _MISSING:
+        return found
+    value = compute()
+    timeout = settings.NEWSDESK_CACHE_TIMEOUT
+    until_expiry = seconds_until_next_expiry(version)
+    if until_expiry is not None:
+        timeout = min(timeout, until_expiry)
+    if timeout > 0:
+        cache.set(full_key, value, timeout)
+    return value

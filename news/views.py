@@ -1,0 +1,110 @@
+"""Reader views of the news page types: what readers are shown with a news index or a post.
+
+Page models say what pages hold (news/models.py); the functions here build the rest of a
+page's template context from the selectors (cms/core/pages.py explains the
+``reader_context`` hook). ``register()`` is called from ``NewsConfig.ready()``.
+
+Also ``robots.txt``.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.dates import MONTHS
+from django.views.decorators.http import require_safe
+
+from cms.core.pages import reader_context
+from cms.core.site_urls import absolute_url
+from news.freshness import remembered
+from news.models import NewsIndexPage, NewsPage
+from news.representation import BodyResolver
+from news.selectors import adjacent_news, prefetch_post_details, published_news
+
+
+def paginate(request, posts, count_key):
+    """The requested page of ``posts``; a bad or out-of-range ``?page=`` is a 404.
+
+    Counting every post of a big archive costs more than showing ten of them, so the total
+    is remembered under ``count_key`` until published content changes (news/freshness/).
+    """
+    paginator = Paginator(posts, settings.NEWSDESK_PAGE_SIZE)
+    paginator.count = remembered(count_key, posts.count)
+    raw = request.GET.get("page", "1")
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= max(paginator.num_pages, 1):
+        raise Http404("No such page of news")
+    return paginator.page(int(raw))
+
+
+def archive_months(index):
+    """(date of the 1st, number of posts) for every month with posts, newest first.
+    Remembered until published content changes: it reads the whole archive."""
+    return remembered(
+        f"news-index:{index.pk}:months",
+        lambda: list(
+            published_news(index=index)
+            .order_by()
+            .annotate(month=TruncMonth("publication_date"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .values_list("month", "count")
+            .order_by("-month")
+        ),
+    )
+
+
+def news_index_context(page, request, context, *, tag=None, tag_query=None, month=None):
+    """The news index, a tag page (``tag``) or a month archive (``month``, the 1st)."""
+    posts = published_news(index=page, tag=tag.slug if tag is not None else None)
+    if tag is not None:
+        count_key = f"tag:{tag.slug}"
+        context.update(tag=tag, tag_query=tag_query)
+    elif month is not None:
+        posts = posts.filter(
+            publication_date__year=month.year, publication_date__month=month.month
+        )
+        count_key = f"month:{month.year}-{month.month}"
+        context.update(archive_month=month, archive_label=f"{MONTHS[month.month]} {month.year}")
+    else:
+        count_key = "all"
+    context["posts"] = paginate(request, posts, f"news-index:{page.pk}:{count_key}:count")
+    context["archive_months"] = archive_months(page)
+    return context
+
+
+def article_context(page, request, context, **kwargs):
+    """A post: the posts either side of it, its index, the site-wide disclaimer."""
+    # The byline, tag list and SEO metadata all read the authors and tags: load once
+    # (not in a preview, which shows the draft's own, unsaved authors and tags).
+    if page.pk and not getattr(request, "is_preview", False):
+        prefetch_post_details([page])
+    index_page = page.get_parent().specific
+    context["newer"], context["older"] = adjacent_news(page, index_page)
+    context["default_disclaimer"] = page.default_disclaimer(request)
+    context["index_page"] = index_page
+    # The body's blocks resolve what they link to through it: the related articles of
+    # every block in one query (cms/core/resolvers.py). Readers' rule, not the API's.
+    context["resolver"] = BodyResolver()
+    context["resolver"].prepare([page.body], kinds=("pages",))
+    return context
+
+
+def register():
+    reader_context.register(NewsIndexPage)(news_index_context)
+    reader_context.register(NewsPage)(article_context)
+
+
+@require_safe
+def robots_txt(request):
+    """``/robots.txt``: crawl everything but the admin, the API and search results."""
+    content = render_to_string(
+        "robots.txt",
+        {"sitemap_url": absolute_url(reverse("sitemap"), request=request)},
+        request=request,
+    )
+    return HttpResponse(content, content_type="text/plain; charset=utf-8")
