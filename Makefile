@@ -11,7 +11,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev migrate demo run worker browser bench bench-scale wrk bench-search bench-freshness bench-import test test-postgres lint format migrations-check clean
+.PHONY: help install install-dev migrate demo run worker browser bench bench-scale wrk bench-search bench-freshness bench-import test test-postgres lint layers format migrations-check clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -86,6 +86,9 @@ lint: install-dev ## Run ruff (lint and format check)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+layers: install-dev ## Check the one-way layers and app boundaries (import-linter, pyproject.toml)
+	$(BIN)/lint-imports
+
 format: install-dev ## Reformat the code and apply safe lint fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -93,7 +96,7 @@ format: install-dev ## Reformat the code and apply safe lint fixes
 migrations-check: install-dev ## Fail if a model change has no migration
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint migrations-check ## Install, lint, check migrations and run the whole suite (SQLite)
+test: lint layers migrations-check ## Install, lint, check layers and migrations, run the whole suite (SQLite)
 	$(BIN)/pytest
 
 test-postgres: install-dev ## Run the whole suite against PostgreSQL (POSTGRES_URL=, default local test db)

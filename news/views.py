@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from cms.core.pages import reader_context
 from cms.core.site_urls import absolute_url
-from news.freshness import remembered
+from news.freshness.remembered import remembered
 from news.models import NewsIndexPage, NewsPage
 from news.representation import BodyResolver
 from news.selectors import adjacent_news, prefetch_post_details, published_news

@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from news.freshness import depends_on_page
+from news.freshness.versions import depends_on_page
 from news.models import Author, Disclaimer
 from news.visibility import has_expired
 

@@ -20,7 +20,7 @@ from taggit.models import Tag
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 
-from news.freshness import remembered
+from news.freshness.remembered import remembered
 from news.models import NewsPage
 from news.selectors import published_news
 from news.visibility import reader_visible

@@ -3,7 +3,7 @@
 from django import template
 from wagtail.models import Page, Site
 
-from news.freshness import remembered
+from news.freshness.remembered import remembered
 from news.visibility import reader_visible
 
 register = template.Library()

@@ -6,7 +6,7 @@ moderation and deletion of a comment:
 
 - a comment that becomes approved, or stops being approved, changes what readers see on
   its article and in the API, so the page's cached responses are dropped through the same
-  "content changed" service pages use (``news.freshness.page_content_changed``);
+  "content changed" service pages use (``news.freshness.changes.page_content_changed``);
 - a comment that becomes approved is announced (``news.signals.comment_approved``); the
   webhooks app subscribes and queues ``comment.approved`` deliveries.
 """
@@ -21,8 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.admin.utils import get_admin_base_url
 
-from news import freshness
 from news.comments.models import Comment
+from news.freshness import changes as freshness
 from news.models import NewsPage
 from news.signals import comment_approved
 

@@ -19,35 +19,11 @@ in front of the site (``purge.py``). This package decides when each of them is s
 - ``signal_handlers.py``: the receivers that call it for pages, view restrictions,
   authors, disclaimers, images, News settings and sites (connected in
   ``NewsConfig.ready()``, each scoped by ``sender=``); comments call the service from
-  their own moderation code.
+  their own moderation code;
+- ``middleware.py``: the response cache itself.
 
-docs/caching.md explains the design and its trade-offs for operators.
+Import what you need from its module (``from news.freshness.changes import
+content_changed``): the modules sit in different layers (docs/architecture.md), the
+middleware and receivers above the rest. docs/caching.md explains the design and its
+trade-offs for operators.
 """
-
-from news.freshness.changes import content_changed, page_content_changed
-from news.freshness.remembered import remembered, seconds_until_next_expiry
-from news.freshness.versions import (
-    LISTINGS,
-    SEARCH,
-    TREE,
-    bump,
-    current_versions,
-    depends_on_page,
-    page_tag,
-    versions_match,
-)
-
-__all__ = [
-    "LISTINGS",
-    "SEARCH",
-    "TREE",
-    "bump",
-    "content_changed",
-    "current_versions",
-    "depends_on_page",
-    "page_content_changed",
-    "page_tag",
-    "remembered",
-    "seconds_until_next_expiry",
-    "versions_match",
-]

@@ -51,7 +51,7 @@ class ResponseCacheMiddleware:
     Views and hooks opt out with ``request.newsdesk_no_cache = "<reason>"`` (pages behind
     a password or login, see news/wagtail_hooks.py) or by sending their own
     ``Cache-Control: private/no-store/no-cache``. They declare what a response shows with
-    ``news.freshness.depends_on_page(request, page)``.
+    ``news.freshness.versions.depends_on_page(request, page)``.
     """
 
     #: Paths never served from or stored in the shared cache.
@@ -86,7 +86,7 @@ class ResponseCacheMiddleware:
         # Versions are read before rendering: a change committed while this response is
         # being rendered makes it stale at once instead of being stored as fresh. An API
         # detail's page is known from its path; a page view records its page's version
-        # when it declares it (news.freshness.depends_on_page), before reading content.
+        # when it declares it (news.freshness.versions.depends_on_page), before reading content.
         request.newsdesk_cache_tags = {TREE}
         detail = API_DETAIL_PATH.match(request.path)
         if detail:

@@ -31,7 +31,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published, published
 
 from home.models import StandardPage
-from news import freshness
+from news.freshness import changes as freshness
 from news.importers.comments import import_comments
 from news.importers.entries import DRAFT, LIVE, POST, SCHEDULED
 from news.importers.html import BodyConverter

@@ -9,9 +9,9 @@ import time_machine
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from news import freshness
 from news.comments import spam
 from news.comments.models import Comment
+from news.freshness import changes as freshness
 
 
 class CommentFactory(DjangoModelFactory):
@@ -51,7 +51,8 @@ def post_url(page):
 
 @pytest.fixture(name="freshness_calls")
 def freshness_calls_fixture(monkeypatch):
-    """The pages news.freshness.page_content_changed was called with (ids, in order)."""
+    """The pages news.freshness.changes.page_content_changed was called with (ids, in
+    order)."""
     calls = []
     original = freshness.page_content_changed
 

@@ -260,7 +260,7 @@ class TestServerSideCache:
     def test_a_comment_level_change_refreshes_only_that_post_and_listings(
         self, client, post, news_index
     ):
-        from news.freshness import page_content_changed
+        from news.freshness.changes import page_content_changed
 
         other = NewsPageFactory(parent=news_index, slug="other-story")
         for url in ("/news/harbour-reopens/", "/news/other-story/", "/news/"):

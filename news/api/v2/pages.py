@@ -35,7 +35,7 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from news.comments.selectors import with_visible_comment_counts
 from news.compat import share_site_root_paths
-from news.freshness import remembered
+from news.freshness.remembered import remembered
 from news.models import NewsPage
 from news.representation import BodyResolver
 from news.selectors import post_detail_prefetches

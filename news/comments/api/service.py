@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from news import freshness
 from news.comments import spam
 from news.comments.forms import HONEYPOT
 from news.comments.representation import created_object, error_document, thread_object
@@ -30,6 +29,7 @@ from news.comments.selectors import (
     visible_threads_queryset,
 )
 from news.comments.submission import RECEIVED_MESSAGE, closed_reason, submit_comment
+from news.freshness.versions import depends_on_page
 
 # Database ids; larger numbers would overflow the query.
 MAX_PAGE_ID = 2**31 - 1
@@ -52,7 +52,7 @@ def find_post(page_id):
 
 
 def comment_listing(request, page, *, limit, offset):
-    freshness.depends_on_page(request, page)
+    depends_on_page(request, page)
     threads = visible_threads_queryset(page)
     reason = closed_reason(page)
     return {
