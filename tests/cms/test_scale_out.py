@@ -12,67 +12,19 @@ responses that the *other* instance serves.
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-import dj_database_url
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
+from tests.deployment import PROJECT, free_port, fresh_database, manage
+
 REDIS_URL = os.environ.get("NEWSDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args, settings="cms.settings.production"):
-    result = subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT,
-        env={**env, "DJANGO_SETTINGS_MODULE": settings},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}"
-    return result.stdout
-
-
-def fresh_database(tmp_path):
-    """A database URL for an empty database, and a function that removes it."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp_path / 'scale-out.sqlite3'}", lambda: None
-
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = f"newsdesk_scale_out_{secrets.token_hex(4)}"
-    admin = {
-        "host": config["HOST"] or "127.0.0.1",
-        "port": config["PORT"] or 5432,
-        "user": config["USER"],
-        "password": config["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(**admin) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    netloc = url.split("://", 1)[1].rsplit("/", 1)[0]
-    return f"postgres://{netloc}/{name}", drop
+pytestmark = pytest.mark.deployment
 
 
 def get(base, path, headers=None):
@@ -118,7 +70,7 @@ def deployment(tmp_path_factory):
     import redis
 
     tmp_path = tmp_path_factory.mktemp("scale-out")
-    database_url, drop_database = fresh_database(tmp_path)
+    database_url, drop_database = fresh_database(tmp_path, "scale_out")
     prefix = f"scale-out-{secrets.token_hex(4)}"
     env = {
         **os.environ,

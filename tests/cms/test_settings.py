@@ -1,37 +1,20 @@
 """Settings: production hardening and configuration from the environment."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.base import env_bool, env_int, env_list
+from tests.deployment import clean_environment, python
 
-ROOT = Path(__file__).resolve().parents[2]
 REAL_LOOKING_KEY = "k3y-" + "Zq8vN2xL7pR4tW9yB6mC1dF5gH0jK3sA8eU2iO7nV4bX6zQ9wE1rT5yU8"
 
 
 def manage(*args, env=None):
-    full_env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
-    full_env.update(env or {})
-    return subprocess.run(  # noqa: S603 - fixed command line
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    """``manage.py args`` in a fresh process with only ``env`` set (the finished process)."""
+    return python("manage.py", *args, env=clean_environment(**(env or {})), timeout=120)
 
 
+@pytest.mark.deployment
 def test_check_deploy_with_production_settings_is_clean():
     result = manage(
         "check",
@@ -63,6 +46,7 @@ def test_check_deploy_with_production_settings_is_clean():
         ),
     ],
 )
+@pytest.mark.deployment
 def test_production_refuses_to_start_misconfigured(env, message):
     result = manage("check", env={"DJANGO_SETTINGS_MODULE": "cms.settings.production", **env})
     assert result.returncode != 0
@@ -133,6 +117,7 @@ def settings_value(expression, env):
     )
 
 
+@pytest.mark.deployment
 def test_media_goes_to_s3_compatible_storage_when_a_bucket_is_configured():
     import importlib.util
 
@@ -154,12 +139,14 @@ def test_media_goes_to_s3_compatible_storage_when_a_bucket_is_configured():
         assert "'serve_view'" in result.stdout
 
 
+@pytest.mark.deployment
 def test_media_stays_on_the_file_system_without_a_bucket():
     result = settings_value("settings.STORAGES['default']['BACKEND']", {})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage"
 
 
+@pytest.mark.deployment
 def test_frontend_cache_backends_come_from_the_environment():
     result = settings_value(
         "sorted(settings.WAGTAILFRONTENDCACHE)",

@@ -1,0 +1,80 @@
+"""Helpers for deployment-style tests: Newsdesk run as real processes (gunicorn instances,
+workers, settings checks) against a database of their own.
+
+Those tests are marked ``deployment``; CI runs them, ``make test-quick`` (``-m "not
+deployment"``) skips them on a developer's machine.
+"""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+PROJECT = Path(__file__).resolve().parents[1]
+# Variables a subprocess must not inherit from the test run: each test says what it wants.
+SCRUBBED = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS"}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_environment(**overrides):
+    env = {key: value for key, value in os.environ.items() if key not in SCRUBBED}
+    env.update(overrides)
+    return env
+
+
+def run(args, env, *, timeout=300):
+    """Run ``args`` in the project directory; the finished process."""
+    return subprocess.run(  # noqa: S603 - our own commands
+        args, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def python(*args, env, timeout=300):
+    return run([sys.executable, *args], env, timeout=timeout)
+
+
+def manage(env, *args, settings="cms.settings.production", timeout=300):
+    """``manage.py args`` with ``settings``; its output. Fails the test when it fails."""
+    result = python("manage.py", *args, env={**env, "DJANGO_SETTINGS_MODULE": settings})
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+def fresh_database(tmp_path, name):
+    """A database URL for an empty database, and a function that removes it: a SQLite file
+    under ``tmp_path``, or, when the suite runs on PostgreSQL (``DATABASE_URL``), a new
+    database on that server."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{tmp_path / f'{name}.sqlite3'}", lambda: None
+
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    database = f"newsdesk_{name}_{secrets.token_hex(4)}"
+    admin = {
+        "host": config["HOST"] or "127.0.0.1",
+        "port": config["PORT"] or 5432,
+        "user": config["USER"],
+        "password": config["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+
+    def drop():
+        with psycopg.connect(**admin) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    netloc = url.split("://", 1)[1].rsplit("/", 1)[0]
+    return f"postgres://{netloc}/{database}", drop
