@@ -24,6 +24,8 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
 4. **Search ranking on SQLite** (search/sqlite_ranking.py) subclasses modelsearch's SQLite
    backend and overrides its private ranking hooks (``_build_rank_expression``,
    ``_do_search``, ``_do_count``); that module explains why.
+5. **The worker runs tasks with django-tasks-db's ``Worker.run_task``**
+   (news/management/commands/run_worker.py), around a loop of Newsdesk's own.
 """
 
 from wagtail.api.v2 import views as wagtail_v2_views

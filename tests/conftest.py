@@ -4,6 +4,7 @@ import pytest
 from wagtail.models import Site
 
 from tests.news.factories import NewsIndexPageFactory
+from tests.servers import PurgeRecorder, Receiver
 
 
 @pytest.fixture
@@ -52,3 +53,32 @@ def persistent_tasks(settings):
             "QUEUES": settings.NEWSDESK_TASK_QUEUES,
         }
     }
+
+
+@pytest.fixture
+def receiver():
+    """``receiver(answers=(200,))`` starts a webhook receiver on loopback (tests/servers.py)."""
+    receivers = []
+
+    def start(answers=(200,)):
+        started = Receiver(answers)
+        receivers.append(started)
+        return started
+
+    yield start
+    for started in receivers:
+        started.close()
+
+
+@pytest.fixture
+def purge_recorder(settings):
+    """A Varnish-style frontend cache on loopback, configured as the site's CDN."""
+    recorder = PurgeRecorder()
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": recorder.url,
+        }
+    }
+    yield recorder
+    recorder.close()

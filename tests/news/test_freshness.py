@@ -2,9 +2,6 @@
 response cache and its invalidation, and frontend-cache (CDN) purges."""
 
 import datetime
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
@@ -296,50 +293,13 @@ class TestServerSideCache:
         assert response["Cache-Control"].startswith("public")
 
 
-class PurgeRecorder:
-    """A stand-in for Varnish/nginx: records the PURGE requests it gets."""
-
-    def __init__(self):
-        self.purged = []
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_PURGE(self):
-                recorder.purged.append((self.headers["Host"], self.path))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait_for(self, count, timeout=5):
-        deadline = time.monotonic() + timeout
-        while len(self.purged) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return {path for _host, path in self.purged}
-
-
 def test_publishing_purges_the_frontend_cache(
-    admin_client, post, settings, django_capture_on_commit_callbacks
+    admin_client, post, purge_recorder, django_capture_on_commit_callbacks
 ):
-    recorder = PurgeRecorder()
-    settings.WAGTAILFRONTENDCACHE = {
-        "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": recorder.url,
-        }
-    }
-    try:
-        publish_title_change(
-            admin_client, post, "Harbour reopens fully", django_capture_on_commit_callbacks
-        )
-        purged = recorder.wait_for(10)
-    finally:
-        recorder.server.shutdown()
+    publish_title_change(
+        admin_client, post, "Harbour reopens fully", django_capture_on_commit_callbacks
+    )
+    purged = purge_recorder.wait_for(10)
     expected = {
         "/",
         "/news/",
@@ -353,19 +313,6 @@ def test_publishing_purges_the_frontend_cache(
         "/api/v2/pages/",
     }
     assert expected <= purged, expected - purged
-
-
-@pytest.fixture
-def purge_recorder(settings):
-    recorder = PurgeRecorder()
-    settings.WAGTAILFRONTENDCACHE = {
-        "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": recorder.url,
-        }
-    }
-    yield recorder
-    recorder.server.shutdown()
 
 
 def test_making_a_section_private_purges_every_page_in_it(

@@ -34,10 +34,10 @@ def race(env, scheduler, barrier):
     seeded = python("-m", "tests.news.scheduling_race", "seed", str(POSTS), env=env)
     assert seeded.returncode == 0, seeded.stderr[-3000:]
     barrier.mkdir()
+    command = [sys.executable, "-m", "tests.news.scheduling_race", "publish", scheduler]
     workers = [
         subprocess.Popen(  # noqa: S603 - our own test script
-            [sys.executable, "-m", "tests.news.scheduling_race", "publish", scheduler]
-            + [str(barrier), name],
+            [*command, str(barrier), name],
             cwd=PROJECT,
             env=env,
             stdout=subprocess.PIPE,

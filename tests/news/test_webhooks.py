@@ -10,10 +10,7 @@ import hashlib
 import hmac
 import json
 import re
-import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,88 +23,11 @@ from django_tasks_db.models import DBTaskResult
 from news.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tests.news.factories import AuthorFactory, NewsPageFactory
 from tests.news.workflow_helpers import make_user, news_form_data
+from tests.servers import SilentReceiver
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
 
 pytestmark = pytest.mark.usefixtures("persistent_tasks")
-
-
-class Receiver:
-    """A webhook receiver on 127.0.0.1 that records what it gets and answers with the
-    statuses it is told to (``"slow"`` sleeps longer than the delivery timeout)."""
-
-    def __init__(self, answers=(200,)):
-        self.answers = list(answers)
-        self.requests = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                answer = (
-                    receiver.answers.pop(0) if len(receiver.answers) > 1 else receiver.answers[0]
-                )
-                if answer == "slow":
-                    time.sleep(2.5)
-                    answer = 200
-                try:
-                    self.send_response(answer)
-                    self.end_headers()
-                    self.wfile.write(b"ok")
-                except OSError:
-                    pass  # the worker gave up waiting
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/newsdesk"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class SilentReceiver:
-    """Accepts connections and never answers: the worst receiver there is."""
-
-    def __init__(self):
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/never"
-        self.accepted = []
-        self.thread = threading.Thread(target=self.accept, daemon=True)
-        self.thread.start()
-
-    def accept(self):
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                return
-            self.accepted.append(connection)
-
-    def close(self):
-        self.socket.close()
-        for connection in self.accepted:
-            connection.close()
-
-
-@pytest.fixture
-def receiver():
-    receivers = []
-
-    def start(answers=(200,)):
-        started = Receiver(answers)
-        receivers.append(started)
-        return started
-
-    yield start
-    for started in receivers:
-        started.close()
 
 
 @pytest.fixture

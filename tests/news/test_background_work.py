@@ -1,0 +1,109 @@
+"""Saving, submitting, approving and publishing in the admin queue the background work and
+return without doing it; the worker does it (cms/settings/base.py, ``TASKS``).
+
+With the persistent task backend, as in production: Wagtail's own tasks (search index,
+reference index, frontend-cache purge) and Newsdesk's (webhook delivery, re-indexing
+posts that link to the page) are rows in the database when the editor's request returns,
+none has run (the receiver and the CDN have heard nothing, the search does not find the
+post yet), and ``run_worker --once`` runs them all.
+"""
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from news.models import NewsPage
+from news.webhooks.models import WebhookEndpoint
+from tests.news.factories import AuthorFactory
+from tests.news.workflow_helpers import current_task_state, make_user, news_form_data
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("persistent_tasks")]
+
+PUBLISHING_WORK = {
+    "modelsearch.tasks.insert_or_update_object_task",
+    "wagtail.tasks.update_reference_index_task",
+    "wagtail.contrib.frontend_cache.tasks.purge_urls_from_cache_task",
+    "news.webhooks.tasks.deliver_due_webhooks",
+    "news.tasks.reindex_posts_linking_to",
+}
+
+
+@pytest.fixture
+def hook(receiver):
+    started = receiver()
+    WebhookEndpoint.objects.create(
+        name="Frontend", url=started.url, secret="shared", events=["page.published"]
+    )
+    return started
+
+
+def queued():
+    return set(DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True))
+
+
+def found_by_search(word):
+    return [post.title for post in NewsPage.objects.live().search(word)]
+
+
+def post_form(client, news_index, data, django_capture_on_commit_callbacks):
+    url = reverse("wagtailadmin_pages:add", args=["news", "newspage", news_index.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+
+
+def assert_the_worker_does_it_all(hook, purge_recorder, post):
+    call_command("run_worker", "--once")
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
+    assert len(hook.requests) == 1
+    assert f"/news/{post.slug}/" in purge_recorder.wait_for(1)
+    assert found_by_search("cranes") == [post.title]
+
+
+def test_publishing_queues_the_work_and_returns(
+    admin_client, news_index, hook, purge_recorder, django_capture_on_commit_callbacks
+):
+    data = news_form_data(title="Quay cranes return", slug="quay-cranes", author=AuthorFactory())
+    data["action-publish"] = "Publish"
+    post_form(admin_client, news_index, data, django_capture_on_commit_callbacks)
+
+    post = NewsPage.objects.get(slug="quay-cranes")
+    assert post.live
+    assert queued() >= PUBLISHING_WORK
+    assert hook.requests == []
+    assert purge_recorder.purged == []
+    assert found_by_search("cranes") == []
+    assert_the_worker_does_it_all(hook, purge_recorder, post)
+
+
+def test_saving_submitting_and_approving_queue_the_work(
+    client, django_user_model, news_index, hook, purge_recorder, django_capture_on_commit_callbacks
+):
+    editor = make_user(django_user_model, "ed", settings.NEWSDESK_EDITORS_GROUP)
+    moderator = make_user(django_user_model, "mo", settings.NEWSDESK_MODERATORS_GROUP)
+    client.force_login(editor)
+    data = news_form_data(title="Quay cranes return", slug="quay-cranes", author=AuthorFactory())
+    post_form(client, news_index, data, django_capture_on_commit_callbacks)  # save draft
+    post = NewsPage.objects.get(slug="quay-cranes")
+    assert "wagtail.tasks.update_reference_index_task" in queued()
+
+    data["action-submit"] = "Submit"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("wagtailadmin_pages:edit", args=[post.pk]), data)
+    assert response.status_code == 302
+
+    client.force_login(moderator)
+    task_state = current_task_state(post)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/pages/workflow/action/{post.pk}/approve/{task_state.pk}/", {"comment": ""}
+        )
+    assert response.status_code in (200, 302)
+    post.refresh_from_db()
+    assert post.live
+    assert queued() >= PUBLISHING_WORK
+    assert hook.requests == []
+    assert purge_recorder.purged == []
+    assert_the_worker_does_it_all(hook, purge_recorder, post)

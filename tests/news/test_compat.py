@@ -1,0 +1,109 @@
+"""Each Wagtail internal news/compat.py patches or leans on is still there, as it was.
+
+These fail when an upgrade changes what the patch relies on: then revisit the entry in
+news/compat.py (and remove it when Wagtail no longer needs it)."""
+
+import datetime
+import inspect
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker as DatabaseTaskWorker
+from wagtail.api import querysets as wagtail_api_querysets
+from wagtail.api.v2 import views as wagtail_v2_views
+from wagtail.api.v3 import api as wagtail_v3_api
+from wagtail.api.v3 import querysets as wagtail_v3_querysets
+from wagtail.models import Page
+
+from news import compat
+from news.selectors import public_pages
+from tests.news.factories import NewsPageFactory
+
+
+class TestPublicPagesQuerysets:
+    def test_both_api_versions_use_newsdesks_rule(self):
+        for module in compat.PUBLIC_QUERYSET_CONSUMERS:
+            assert module.get_public_pages_queryset is public_pages, module.__name__
+
+    def test_wagtail_still_looks_it_up_through_those_modules(self):
+        """If Wagtail stops calling the function by its module-global name (or moves it),
+        rebinding it there no longer does anything."""
+        v2 = inspect.getsource(wagtail_v2_views.PagesAPIViewSet.get_base_queryset)
+        v3 = inspect.getsource(wagtail_v3_querysets.get_pages_queryset)
+        assert "get_public_pages_queryset(" in v2
+        assert "get_public_pages_queryset(" in v3
+
+    def test_wagtails_own_function_is_untouched_and_takes_request_and_model(self):
+        original = wagtail_api_querysets.get_public_pages_queryset
+        assert original is not public_pages
+        assert list(inspect.signature(original).parameters) == ["request", "model"]
+
+    @pytest.mark.django_db
+    def test_an_expired_live_page_is_gone_from_both_apis(self, client, news_index):
+        post = NewsPageFactory(
+            parent=news_index,
+            title="Expired offer",
+            expire_at=timezone.now() - datetime.timedelta(minutes=1),
+        )
+        assert Page.objects.get(pk=post.pk).live  # the worker has not unpublished it yet
+        assert client.get(f"/api/v2/pages/{post.pk}/").status_code == 404
+        assert client.get(f"/api/v3/pages/{post.pk}/").status_code == 404
+        listed = client.get("/api/v2/pages/?type=news.NewsPage&fields=_,title").json()
+        assert "Expired offer" not in [item["title"] for item in listed["items"]]
+
+
+class TestOpenAPISecurity:
+    def test_wagtails_document_still_declares_the_invalid_scheme(self):
+        """When this fails, Wagtail fixed its document: remove the patch."""
+        wagtail_document = wagtail_v3_api.api.get_openapi_schema.wagtail_get_openapi_schema()
+        schemes = wagtail_document["components"]["securitySchemes"].values()
+        assert any(s.get("type") == "http" and "scheme" not in s for s in schemes)
+
+    @pytest.mark.django_db
+    def test_the_served_document_has_none(self, client):
+        schemes = client.get("/api/v3/openapi.json").json()["components"]["securitySchemes"]
+        assert all("scheme" in s for s in schemes.values() if s.get("type") == "http")
+
+
+def test_wagtail_caches_site_root_paths_in_the_attribute_newsdesk_sets():
+    source = inspect.getsource(Page._get_site_root_paths)
+    assert compat.SITE_ROOT_PATHS_ATTRIBUTE in source
+    page = Page()
+    setattr(page, compat.SITE_ROOT_PATHS_ATTRIBUTE, ["shared"])
+    assert page._get_site_root_paths() == ["shared"]
+
+
+@pytest.mark.skipif(
+    "sqlite" not in settings.DATABASES["default"]["ENGINE"],
+    reason="search/sqlite_ranking.py is used on SQLite only (this runs in the SQLite suite)",
+)
+def test_the_sqlite_ranking_hooks_are_still_there():
+    """search/sqlite_ranking.py overrides these private methods of modelsearch. (The module
+    defines a model that exists on SQLite only, so it is imported here.)"""
+    from modelsearch.backends.database.sqlite import sqlite as modelsearch_sqlite
+
+    compiler = modelsearch_sqlite.SQLiteSearchQueryCompiler
+    results = modelsearch_sqlite.SQLiteSearchResults
+    assert list(inspect.signature(compiler._build_rank_expression).parameters) == [
+        "self",
+        "vectors",
+        "config",
+    ]
+    assert list(inspect.signature(compiler.build_search_query).parameters) == [
+        "self",
+        "query",
+        "config",
+    ]
+    assert list(inspect.signature(results._do_search).parameters) == ["self"]
+    assert list(inspect.signature(results._do_count).parameters) == ["self"]
+    assert compiler.FTS_TABLE_FIELDS == ["title", "body"]
+    assert hasattr(modelsearch_sqlite, "SQLiteFTSIndexEntry")
+
+
+def test_the_worker_runs_tasks_the_way_django_tasks_db_does():
+    """run_worker claims and runs tasks with django-tasks-db's own Worker.run_task."""
+    assert list(inspect.signature(DatabaseTaskWorker.run_task).parameters) == [
+        "self",
+        "db_task_result",
+    ]
