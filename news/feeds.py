@@ -156,7 +156,7 @@ class NewsFeed(Feed):
     def item_extra_kwargs(self, item):
         return {
             "author_names": [author.name for author in item.authors],
-            "image": social_image(item.lead_image, item.feed_url),
+            "image": social_image(item.lead_image, self.request),
         }
 
 

@@ -9,7 +9,7 @@ not repeat queries for authors, tags or the lead image rendition.
 import datetime
 import json
 import mimetypes
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
-from cms.core.site_urls import site_for
+from cms.core.site_urls import absolute_url, site_for
 
 # Social networks ask for images at least 1200 px wide for large previews.
 SOCIAL_IMAGE_FILTER = "width-1200"
@@ -53,8 +53,9 @@ def modification_datetime(page):
     return publication_datetime(page)
 
 
-def social_image(image, base_url, filter_spec=SOCIAL_IMAGE_FILTER):
-    """URL (absolute), size, type and alt text of an image rendition for previews.
+def social_image(image, request=None, filter_spec=SOCIAL_IMAGE_FILTER):
+    """URL (absolute, on the base of the site serving ``request``), size, type and alt text
+    of an image rendition for previews.
 
     Uses prefetched renditions when the image came with them. ``None`` when there is no
     image or its file cannot be read (a broken image must not break the page or feed).
@@ -67,7 +68,7 @@ def social_image(image, base_url, filter_spec=SOCIAL_IMAGE_FILTER):
         return None
     mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
     return {
-        "url": urljoin(base_url, rendition.url),
+        "url": absolute_url(rendition.url, request=request),
         "width": rendition.width,
         "height": rendition.height,
         "type": mime_type,
@@ -156,7 +157,7 @@ def article_metadata(context):
     published = publication_datetime(page)
     modified = modification_datetime(page)
     description = page.summary or page.search_description
-    image = social_image(page.lead_image, url)
+    image = social_image(page.lead_image, request)
 
     json_ld = {
         "@context": "https://schema.org",

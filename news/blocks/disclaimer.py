@@ -1,8 +1,11 @@
 """``disclaimer``: a reusable Disclaimer snippet, or text written for this post only."""
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.html import strip_tags
+from pydantic import BaseModel
 from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -10,7 +13,15 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from cms.core.blocks import NewsdeskBlock, plain_text, raw_text
 
 
+class DisclaimerValue(BaseModel):
+    source: Literal["snippet", "custom"]
+    disclaimer_id: int | None
+    html: str
+
+
 class DisclaimerBlock(NewsdeskBlock, blocks.StructBlock):
+    api_schema = DisclaimerValue
+
     disclaimer = SnippetChooserBlock("news.Disclaimer", required=False)
     text = blocks.RichTextBlock(
         required=False, features=["bold", "italic", "link"], label="Custom text"

@@ -5,10 +5,15 @@ out wherever the block is shown: on the page, in the API and in the search text.
 those are is the resolver's answer (cms/core/resolvers.py), one query for the whole body.
 """
 
+import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
 from wagtail import blocks
 
 from cms.core.blocks import NewsdeskBlock, raw_text
 from cms.core.resolvers import resolver_for
+from cms.core.schemas import Rendition
 
 
 class ExternalLinkBlock(blocks.StructBlock):
@@ -33,7 +38,36 @@ def article_ids(raw):
     return [item.get("value") for item in items if item.get("type") == "article"]
 
 
+class RelatedArticle(BaseModel):
+    type: Literal["article"]
+    id: int
+    title: str
+    api_url: str
+    html_url: str
+    publication_date: datetime.date
+    summary: str
+    thumbnail: Rendition | None
+
+
+class RelatedLink(BaseModel):
+    type: Literal["link"]
+    url: str
+    title: str
+
+
+RelatedItem = Annotated[RelatedArticle | RelatedLink, Field(discriminator="type")]
+
+
+class RelatedArticlesValue(BaseModel):
+    heading: str
+    items: list[RelatedItem] = Field(
+        description="Unpublished, expired, private or deleted articles are left out"
+    )
+
+
 class RelatedArticlesBlock(NewsdeskBlock, blocks.StructBlock):
+    api_schema = RelatedArticlesValue
+
     heading = blocks.CharBlock(max_length=255, default="Read more")
     items = RelatedItemsBlock()
 

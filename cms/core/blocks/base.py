@@ -7,8 +7,9 @@ its template only:
   (``{"images": [...], "pages": [...], "disclaimers": [...], "embeds": [...]}``), so a
   whole response can load each kind in one query;
 - ``api_value(raw, resolver)``: its JSON for API clients, with those objects resolved by
-  the resolver it is handed (see cms/core/resolvers.py); the shapes are pinned in
-  news/schemas.py and the contract tests;
+  the resolver it is handed (see cms/core/resolvers.py);
+- ``api_schema``: the type of that JSON (a pydantic model, or an annotated ``str``), which
+  API v3 publishes in its OpenAPI document and the contract tests pin;
 - ``search_text(raw, resolver=None)``: the words readers can find the post by (with a
   resolver, also titles of linked articles readers may see);
 - ``word_count(raw)``: the words a reader reads, for the reading time.
@@ -34,6 +35,8 @@ def plain_text(html):
 
 class NewsdeskBlock:
     """Mixed into each block class, before the Wagtail block class it builds on."""
+
+    api_schema = None
 
     def references(self, raw):
         return {}

@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from pydantic import BaseModel, Field
 from wagtail import blocks
 from wagtail.embeds.embeds import get_embed
 from wagtail.embeds.exceptions import EmbedException
@@ -42,7 +43,28 @@ def find_embed(url):
         return None
 
 
+class EmbedObject(BaseModel):
+    html: str
+    type: str
+    provider_name: str
+    thumbnail_url: str
+    width: int | None
+    height: int | None
+
+
+class EmbedValue(BaseModel):
+    url: str
+    title: str
+    caption: str
+    embed: EmbedObject | None = Field(
+        description="The provider's oEmbed data; null when it could not be fetched "
+        "(show a plain link to url)"
+    )
+
+
 class EmbedBlock(NewsdeskBlock, blocks.StructBlock):
+    api_schema = EmbedValue
+
     url = blocks.URLBlock(label="URL", help_text="e.g. a YouTube or Vimeo address")
     title = blocks.CharBlock(
         required=False,

@@ -1,12 +1,23 @@
 """``image``: an image with its caption and credit, as shown in the body of a post."""
 
+from pydantic import BaseModel, Field
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
+from cms.core.schemas import ImageObject
+
+
+class ImageBlockValue(BaseModel):
+    image: ImageObject | None = Field(description="null when the image was deleted")
+    caption: str
+    credit: str
+    alt: str = Field(description="The block's alt text override, else the image's own")
 
 
 class ImageBlock(NewsdeskBlock, blocks.StructBlock):
+    api_schema = ImageBlockValue
+
     image = ImageChooserBlock()
     caption = blocks.CharBlock(required=False, max_length=500)
     credit = blocks.CharBlock(

@@ -1,5 +1,8 @@
 """``paragraph``: rich text with inline formatting, links, lists and sub-headings."""
 
+from typing import Annotated
+
+from pydantic import Field
 from wagtail import blocks
 
 from cms.core.blocks.base import NewsdeskBlock, plain_text
@@ -10,6 +13,8 @@ PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h2
 
 
 class ParagraphBlock(NewsdeskBlock, blocks.RichTextBlock):
+    api_schema = Annotated[str, Field(description="HTML with internal links resolved")]
+
     def __init__(self, **kwargs):
         kwargs.setdefault("features", PARAGRAPH_FEATURES)
         super().__init__(**kwargs)

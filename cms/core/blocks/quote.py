@@ -1,5 +1,6 @@
 """``quote``: quoted text such as wire copy, with who said it and where it came from."""
 
+from pydantic import BaseModel
 from wagtail import blocks
 
 from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
@@ -7,7 +8,16 @@ from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
 QUOTE_FIELDS = ("text", "attribution", "source_name", "source_url")
 
 
+class QuoteValue(BaseModel):
+    text: str
+    attribution: str
+    source_name: str
+    source_url: str
+
+
 class QuoteBlock(NewsdeskBlock, blocks.StructBlock):
+    api_schema = QuoteValue
+
     text = blocks.TextBlock(label="Quoted text")
     attribution = blocks.CharBlock(required=False, max_length=255, help_text="Who said it")
     source_name = blocks.CharBlock(
