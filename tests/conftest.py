@@ -1,9 +1,11 @@
 """Shared fixtures: the site tree every reader test starts from."""
 
 import pytest
+from django.conf import settings
 from wagtail.models import Site
 
 from tests.news.factories import NewsIndexPageFactory
+from tests.news.workflow_helpers import make_user
 from tests.servers import PurgeRecorder, Receiver
 
 
@@ -29,6 +31,18 @@ def admin_user(django_user_model):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A member of the Editors group: writes and submits."""
+    return make_user(django_user_model, "ed", settings.NEWSDESK_EDITORS_GROUP)
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    """A member of the Moderators group: approves, rejects, publishes, moderates comments."""
+    return make_user(django_user_model, "mo", settings.NEWSDESK_MODERATORS_GROUP)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,9 @@
 """Data builders and JSON helpers for the API tests."""
 
+import json
+import os
+from pathlib import Path
+
 from tests.news.factories import (
     AuthorFactory,
     DisclaimerFactory,
@@ -7,6 +11,9 @@ from tests.news.factories import (
     NewsPageFactory,
     every_block_body,
 )
+
+# The pinned shapes (regenerate with UPDATE_CONTRACTS=1, see test_api_contract.py).
+CONTRACTS = Path(__file__).parent / "contracts"
 
 
 def full_posts(news_index, count, *, related=None):
@@ -45,3 +52,12 @@ def shape(value):
     if value is None:
         return "null"
     return type(value).__name__
+
+
+def check(name, document):
+    path = CONTRACTS / f"{name}.json"
+    actual = shape(document)
+    if os.environ.get("UPDATE_CONTRACTS"):
+        path.write_text(json.dumps(actual, indent=2, sort_keys=True) + "\n")
+    expected = json.loads(path.read_text())
+    assert actual == expected, f"{name}: the API shape changed (see {path})"

@@ -7,14 +7,16 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 from wagtail.models import Collection
 
-from home.models import StandardPage
 from news.models import Author, Disclaimer, NewsIndexPage, NewsPage, NewsPageAuthor
 
 
 class ImageFactory(wagtail_factories.ImageFactory):
-    """Images in the root collection, where Editors and Moderators may choose them."""
+    """Tiny images (16 x 9 pixels; renditions cost next to nothing) in the root collection,
+    where Editors and Moderators may choose them. Tests about rendition sizes pass
+    ``file__width`` and ``file__height``."""
 
     collection = factory.LazyFunction(Collection.get_first_root_node)
+    file = factory.django.ImageField(width=16, height=9)
 
 
 class AuthorFactory(DjangoModelFactory):
@@ -39,15 +41,6 @@ class NewsIndexPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = NewsIndexPage
-
-
-class StandardPageFactory(wagtail_factories.PageFactory):
-    title = factory.Sequence(lambda n: f"Standard page {n}")
-    slug = factory.Sequence(lambda n: f"standard-{n}")
-    show_in_menus = True
-
-    class Meta:
-        model = StandardPage
 
 
 class NewsPageFactory(wagtail_factories.PageFactory):

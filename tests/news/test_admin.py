@@ -13,13 +13,13 @@ from wagtail.test.utils.form_data import (
 
 from home.models import HomePage, StandardPage
 from news.models import NewsIndexPage, NewsPage
+from tests.home.factories import StandardPageFactory
 from tests.news.factories import (
     AuthorFactory,
     DisclaimerFactory,
     ImageFactory,
     NewsIndexPageFactory,
     NewsPageFactory,
-    StandardPageFactory,
 )
 
 

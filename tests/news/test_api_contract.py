@@ -6,16 +6,12 @@ regenerate with ``UPDATE_CONTRACTS=1 pytest tests/news/test_api_contract.py``, r
 diff of the JSON files, and mention it in the changelog for frontend developers.
 """
 
-import json
-import os
-from pathlib import Path
-
 import pytest
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
 from news.models import NewsSettings
-from tests.news.api_helpers import shape
+from tests.news.api_helpers import check, shape
 from tests.news.factories import (
     AuthorFactory,
     DisclaimerFactory,
@@ -26,7 +22,6 @@ from tests.news.factories import (
 
 pytestmark = pytest.mark.django_db
 
-CONTRACTS = Path(__file__).parent / "contracts"
 EMBED_URL = "https://video.example/v/contract"
 
 
@@ -62,15 +57,6 @@ def post(news_index, home_page):
         authors=[AuthorFactory(photo=ImageFactory())],
         tags=["Climate"],
     )
-
-
-def check(name, document):
-    path = CONTRACTS / f"{name}.json"
-    actual = shape(document)
-    if os.environ.get("UPDATE_CONTRACTS"):
-        path.write_text(json.dumps(actual, indent=2, sort_keys=True) + "\n")
-    expected = json.loads(path.read_text())
-    assert actual == expected, f"{name}: the API shape changed (see {path})"
 
 
 def test_v2_listing_contract(client, post):

@@ -9,15 +9,14 @@ post yet), and ``run_worker --once`` runs them all.
 """
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from news.models import NewsPage
-from news.webhooks.models import WebhookEndpoint
 from tests.news.factories import AuthorFactory
-from tests.news.workflow_helpers import current_task_state, make_user, news_form_data
+from tests.news.webhooks.factories import WebhookEndpointFactory
+from tests.news.workflow_helpers import current_task_state, news_form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("persistent_tasks")]
 
@@ -33,9 +32,7 @@ PUBLISHING_WORK = {
 @pytest.fixture
 def hook(receiver):
     started = receiver()
-    WebhookEndpoint.objects.create(
-        name="Frontend", url=started.url, secret="shared", events=["page.published"]
-    )
+    WebhookEndpointFactory(url=started.url, events=["page.published"])
     return started
 
 
@@ -79,10 +76,8 @@ def test_publishing_queues_the_work_and_returns(
 
 
 def test_saving_submitting_and_approving_queue_the_work(
-    client, django_user_model, news_index, hook, purge_recorder, django_capture_on_commit_callbacks
+    client, editor, moderator, news_index, hook, purge_recorder, django_capture_on_commit_callbacks
 ):
-    editor = make_user(django_user_model, "ed", settings.NEWSDESK_EDITORS_GROUP)
-    moderator = make_user(django_user_model, "mo", settings.NEWSDESK_MODERATORS_GROUP)
     client.force_login(editor)
     data = news_form_data(title="Quay cranes return", slug="quay-cranes", author=AuthorFactory())
     post_form(client, news_index, data, django_capture_on_commit_callbacks)  # save draft

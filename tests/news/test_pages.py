@@ -14,13 +14,13 @@ from wagtail.embeds.models import Embed
 from wagtail.models import PageViewRestriction, Site
 
 from news.models import NewsPage, NewsSettings
+from tests.home.factories import StandardPageFactory
 from tests.news.factories import (
     AuthorFactory,
     DisclaimerFactory,
     ImageFactory,
     NewsIndexPageFactory,
     NewsPageFactory,
-    StandardPageFactory,
     every_block_body,
 )
 

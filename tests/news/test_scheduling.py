@@ -5,28 +5,16 @@ from io import StringIO
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from news.models import NewsPage
 from tests.news.factories import AuthorFactory, NewsPageFactory
-from tests.news.test_workflow import api_for
-from tests.news.workflow_helpers import make_user
+from tests.news.workflow_helpers import api_for
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return make_user(django_user_model, "ed", settings.NEWSDESK_EDITORS_GROUP)
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    return make_user(django_user_model, "mo", settings.NEWSDESK_MODERATORS_GROUP)
 
 
 def run_worker_once():

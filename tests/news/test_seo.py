@@ -11,11 +11,11 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction, Site
 
+from tests.home.factories import StandardPageFactory
 from tests.news.factories import (
     AuthorFactory,
     ImageFactory,
     NewsPageFactory,
-    StandardPageFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from news.models import NewsPage
-from tests.news.factories import AuthorFactory, NewsPageFactory, StandardPageFactory
-from tests.news.test_workflow import api_for
-from tests.news.workflow_helpers import make_user
+from tests.home.factories import StandardPageFactory
+from tests.news.factories import AuthorFactory, NewsPageFactory
+from tests.news.workflow_helpers import api_for, make_user
 
 pytestmark = pytest.mark.django_db
 

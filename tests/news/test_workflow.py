@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from wagtail.models import (
-    APIToken,
     PageLogEntry,
     Revision,
     TaskState,
@@ -22,7 +21,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from news.models import NewsPage
 from tests.news.factories import AuthorFactory, NewsIndexPageFactory, NewsPageFactory
-from tests.news.workflow_helpers import current_task_state, make_user, news_form_data
+from tests.news.workflow_helpers import api_for, current_task_state, make_user, news_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -235,39 +234,6 @@ ALLOWED = {
     "delete live page": {"admin"},
 }
 MATRIX = [(role, action) for action in ALLOWED for role in ROLES]
-
-
-class APIClient:
-    """JSON requests to the API with a bearer token (or none, for anonymous)."""
-
-    def __init__(self, client, token):
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def _send(self, method, path, data=None):
-        kwargs = {"headers": self.headers, "content_type": "application/json"}
-        if data is not None:
-            kwargs["data"] = data
-        return getattr(self.client, method)(path, **kwargs)
-
-    def get(self, path):
-        return self.client.get(path, headers=self.headers)
-
-    def post(self, path, data=None):
-        return self._send("post", path, data)
-
-    def patch(self, path, data=None):
-        return self._send("patch", path, data)
-
-    def delete(self, path):
-        return self.client.delete(path, headers=self.headers)
-
-
-def api_for(client, user):
-    if user is None:
-        return APIClient(client, None)
-    _token, plaintext = APIToken.create_token(user=user, name="tests")
-    return APIClient(client, plaintext)
 
 
 @pytest.mark.parametrize(("role", "action"), MATRIX)

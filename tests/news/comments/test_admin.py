@@ -7,10 +7,7 @@ from django.contrib.auth.models import Permission
 from wagtail.models import ModelLogEntry
 
 from news.comments.models import Comment
-from tests.news.comment_helpers import (
-    CommentFactory,
-    freshness_calls_fixture,  # noqa: F401 - the freshness_calls fixture
-)
+from tests.news.comments.factories import CommentFactory
 from tests.news.factories import NewsPageFactory
 from tests.news.workflow_helpers import make_user
 

@@ -22,10 +22,11 @@ from django_tasks_db.models import DBTaskResult
 
 from news.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tests.news.factories import AuthorFactory, NewsPageFactory
+from tests.news.webhooks.factories import WebhookEndpointFactory
 from tests.news.workflow_helpers import make_user, news_form_data
 from tests.servers import SilentReceiver
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "webhooks.md"
 
 pytestmark = pytest.mark.usefixtures("persistent_tasks")
 
@@ -35,16 +36,6 @@ def fast_retries(settings):
     settings.NEWSDESK_WEBHOOK_TIMEOUT = 1
     settings.NEWSDESK_WEBHOOK_RETRY_BASE = 30
     settings.NEWSDESK_WEBHOOK_MAX_ATTEMPTS = 3
-
-
-def endpoint_for(url, events=("page.published", "page.unpublished", "page.deleted"), **kwargs):
-    return WebhookEndpoint.objects.create(
-        name="Frontend",
-        url=url,
-        secret="s3cret-shared-with-the-frontend",
-        events=list(events),
-        **kwargs,
-    )
 
 
 def run_worker():
@@ -81,7 +72,7 @@ def publish_through_admin(admin_client, news_index, django_capture_on_commit_cal
 
 def test_publishing_sends_a_signed_delivery(receiver, publish_through_admin):
     hook = receiver()
-    endpoint = endpoint_for(hook.url)
+    endpoint = WebhookEndpointFactory(url=hook.url)
     page = publish_through_admin()
     assert hook.requests == []  # nothing is sent from the editor's request
     run_worker()
@@ -120,7 +111,7 @@ def test_failed_deliveries_are_retried_with_backoff_and_logged(
     receiver, fast_retries, publish_through_admin
 ):
     hook = receiver(answers=[500, 500, 200])
-    endpoint_for(hook.url)
+    WebhookEndpointFactory(url=hook.url)
     publish_through_admin()
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
@@ -160,7 +151,7 @@ def test_a_receiver_that_times_out_is_retried_then_given_up(
     receiver, fast_retries, publish_through_admin
 ):
     hook = receiver(answers=["slow"])
-    endpoint_for(hook.url)
+    WebhookEndpointFactory(url=hook.url)
     publish_through_admin()
     with time_machine.travel(timezone.now(), tick=True) as clock:
         for _ in range(3):
@@ -179,7 +170,7 @@ def test_publishing_never_waits_for_a_receiver_that_never_answers(
 ):
     silent = SilentReceiver()
     try:
-        endpoint_for(silent.url)
+        WebhookEndpointFactory(url=silent.url)
         publish_through_admin()
         # The editor's request finished without as much as opening a connection to the
         # receiver, so it cannot have waited for it: the delivery is queued.
@@ -200,9 +191,9 @@ def test_publishing_never_waits_for_a_receiver_that_never_answers(
 def test_a_dead_receiver_does_not_delay_the_others(receiver, fast_retries, publish_through_admin):
     silent = SilentReceiver()
     try:
-        endpoint_for(silent.url)
+        WebhookEndpointFactory(url=silent.url)
         hook = receiver()
-        endpoint_for(hook.url)
+        WebhookEndpointFactory(url=hook.url)
         publish_through_admin()
         started = time.monotonic()
         run_worker()
@@ -224,7 +215,7 @@ class TestWhichEvents:
         return list(WebhookDelivery.objects.order_by("created_at").values_list("event", flat=True))
 
     def test_unpublish_and_delete(self, post, admin_client, django_capture_on_commit_callbacks):
-        endpoint_for("http://127.0.0.1:9/")
+        WebhookEndpointFactory(url="http://127.0.0.1:9/")
         with django_capture_on_commit_callbacks(execute=True):
             response = admin_client.post(reverse("wagtailadmin_pages:unpublish", args=[post.pk]))
         assert response.status_code == 302
@@ -242,7 +233,7 @@ class TestWhichEvents:
         assert deleted["page"]["title"] == "Ferry times"
 
     def test_saving_a_draft_sends_nothing(self, post, django_capture_on_commit_callbacks):
-        endpoint_for("http://127.0.0.1:9/")
+        WebhookEndpointFactory(url="http://127.0.0.1:9/")
         with django_capture_on_commit_callbacks(execute=True):
             post.title = "Draft change"
             post.save_revision()
@@ -251,8 +242,10 @@ class TestWhichEvents:
     def test_endpoints_get_only_their_events_and_only_while_active(
         self, post, django_capture_on_commit_callbacks
     ):
-        only_unpublished = endpoint_for("http://127.0.0.1:9/a", events=["page.unpublished"])
-        endpoint_for("http://127.0.0.1:9/b", is_active=False)
+        only_unpublished = WebhookEndpointFactory(
+            url="http://127.0.0.1:9/a", events=["page.unpublished"]
+        )
+        WebhookEndpointFactory(url="http://127.0.0.1:9/b", is_active=False)
         with django_capture_on_commit_callbacks(execute=True):
             post.save_revision().publish()
             post.unpublish()
@@ -263,7 +256,7 @@ class TestWhichEvents:
     def test_deliveries_of_a_deactivated_endpoint_are_not_sent(
         self, post, django_capture_on_commit_callbacks
     ):
-        endpoint = endpoint_for("http://127.0.0.1:9/")
+        endpoint = WebhookEndpointFactory(url="http://127.0.0.1:9/")
         with django_capture_on_commit_callbacks(execute=True):
             post.save_revision().publish()
         endpoint.is_active = False
@@ -277,7 +270,7 @@ class TestWhichEvents:
     def test_scheduled_publishing_by_the_worker_sends_published(
         self, news_index, django_capture_on_commit_callbacks
     ):
-        endpoint_for("http://127.0.0.1:9/")
+        WebhookEndpointFactory(url="http://127.0.0.1:9/")
         post = NewsPageFactory(parent=news_index, live=False)
         go_live = timezone.now() + datetime.timedelta(hours=1)
         post.save_revision(approved_go_live_at=go_live)
@@ -293,7 +286,7 @@ class TestWhichEvents:
 class TestAdmin:
     @pytest.fixture
     def endpoint(self):
-        return endpoint_for("https://frontend.example/hooks")
+        return WebhookEndpointFactory(url="https://frontend.example/hooks")
 
     def test_administrator_adds_an_endpoint(self, admin_client):
         url = reverse("webhook_endpoints:add")
@@ -441,7 +434,7 @@ class TestPrivacy:
     def test_publishing_behind_a_password_sends_nothing(
         self, private_index, django_capture_on_commit_callbacks
     ):
-        endpoint_for("http://127.0.0.1:9/")
+        WebhookEndpointFactory(url="http://127.0.0.1:9/")
         with django_capture_on_commit_callbacks(execute=True):
             NewsPageFactory(parent=private_index, title="Secret merger talks", live=False)
             from news.models import NewsPage
@@ -453,7 +446,7 @@ class TestPrivacy:
         self, private_index, django_capture_on_commit_callbacks
     ):
         post = NewsPageFactory(parent=private_index, title="Secret merger talks")
-        endpoint_for("http://127.0.0.1:9/")
+        WebhookEndpointFactory(url="http://127.0.0.1:9/")
         with django_capture_on_commit_callbacks(execute=True):
             post.unpublish()
         delivery = WebhookDelivery.objects.get()

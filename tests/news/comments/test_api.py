@@ -12,8 +12,9 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from news.comments.models import Comment
-from tests.news.api_helpers import full_posts
-from tests.news.comment_helpers import CommentFactory, form_data
+from tests.news.api_helpers import check, full_posts
+from tests.news.comments.factories import CommentFactory
+from tests.news.comments.helpers import form_data
 from tests.news.factories import NewsPageFactory
 from tests.news.workflow_helpers import make_user
 
@@ -21,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 COMMENTS = "/api/v2/comments/"
 LISTING = "/api/v2/pages/?type=news.NewsPage"
-
-
-@pytest.fixture
-def post(news_index):
-    return NewsPageFactory(parent=news_index, title="Storm tops the wall", slug="storm")
 
 
 def get_json(client, url, status=200):
@@ -375,7 +371,6 @@ class TestCommentCount:
 
 def test_comment_api_contracts(client, post):
     """The shapes frontends rely on, pinned like the pages API (tests/news/contracts/)."""
-    from tests.news.test_api_contract import check
 
     top = CommentFactory(page=post, author_url="https://reader.example/")
     CommentFactory(page=post, parent=top)

@@ -16,25 +16,16 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from news.comments.models import Comment
-from news.webhooks.models import WebhookDelivery, WebhookEndpoint
-from tests.news.comment_helpers import (
-    CommentFactory,
-    form_data,
-    freshness_calls_fixture,  # noqa: F401 - the freshness_calls fixture
-    post_url,
-    token_issued,
-)
+from news.webhooks.models import WebhookDelivery
+from tests.news.comments.factories import CommentFactory
+from tests.news.comments.helpers import form_data, post_url, token_issued
 from tests.news.factories import NewsPageFactory
+from tests.news.webhooks.factories import WebhookEndpointFactory
 from tests.news.workflow_helpers import make_user
 
 pytestmark = pytest.mark.django_db
 
 RECEIVED = "Thank you — your comment awaits moderation."
-
-
-@pytest.fixture
-def post(news_index):
-    return NewsPageFactory(parent=news_index, title="Storm tops the wall", slug="storm")
 
 
 def soup(response):
@@ -544,9 +535,7 @@ class TestFreshnessAndWebhooks:
     def test_approval_queues_a_webhook_without_the_email(
         self, post, django_capture_on_commit_callbacks
     ):
-        WebhookEndpoint.objects.create(
-            name="Frontend", url="https://frontend.example/hook", events=["comment.approved"]
-        )
+        WebhookEndpointFactory(url="https://frontend.example/hook", events=["comment.approved"])
         top = CommentFactory(page=post)
         with django_capture_on_commit_callbacks(execute=True):
             reply = CommentFactory(
