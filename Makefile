@@ -9,9 +9,11 @@ PORT ?= 8000
 # canonical links) are built on it (cms/core/site_urls.py).
 SITE_URL ?= http://$(HOST):$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Test processes side by side (pytest-xdist); 1 runs the suite in one process.
+PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev migrate demo run worker browser bench bench-scale wrk bench-search bench-freshness bench-import test test-postgres lint layers format migrations-check clean
+.PHONY: help install install-dev migrate demo run worker browser bench bench-scale wrk bench-search bench-freshness bench-import test test-quick test-postgres lint layers format migrations-check clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -97,10 +99,13 @@ migrations-check: install-dev ## Fail if a model change has no migration
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: lint layers migrations-check ## Install, lint, check layers and migrations, run the whole suite (SQLite)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+test-quick: install-dev ## The suite without the deployment and browser tests (a quick local run; CI runs all)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not deployment and not browser"
 
 test-postgres: install-dev ## Run the whole suite against PostgreSQL (POSTGRES_URL=, default local test db)
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 clean: ## Remove the virtualenv, caches and test output (keeps db.sqlite3 and media/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output *.egg-info

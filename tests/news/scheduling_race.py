@@ -1,16 +1,17 @@
 """Run by tests/news/test_scheduling_workers.py in processes of their own, as two workers
 sharing one database would run:
 
-    python -m tests.news.scheduling_race seed <count>
+    python -m tests.news.scheduling_race seed <section> <count>
     python -m tests.news.scheduling_race publish <newsdesk|wagtail> <barrier dir> <name>
-    python -m tests.news.scheduling_race report
+    python -m tests.news.scheduling_race report <section>
 
-``seed`` makes ``count`` posts approved to go live a minute ago. ``publish`` waits until both
+``seed`` makes a news index ``section`` with ``count`` posts approved to go live a minute
+ago. ``publish`` waits until both
 workers are ready (a file each in the barrier directory), then runs one scheduled-publishing
 round: Newsdesk's (news.scheduling) or, to show the race is real, Wagtail's own
 ``publish_scheduled``. Each publish is made slow (half a second), as a busy database would,
 so both workers are certainly working on the same revisions at the same time. ``report``
-prints, as JSON, how many times each post was published by the scheduler.
+prints, as JSON, how many times each post of the section was published by the scheduler.
 """
 
 import datetime
@@ -29,14 +30,14 @@ def setup():
     django.setup()
 
 
-def seed(count):
+def seed(section, count):
     from django.utils import timezone
     from wagtail.models import Site
 
     from news.models import NewsIndexPage, NewsPage
 
     home = Site.objects.get(is_default_site=True).root_page
-    index = home.add_child(instance=NewsIndexPage(title="News", slug="news"))
+    index = home.add_child(instance=NewsIndexPage(title=section, slug=section))
     due = timezone.now() - datetime.timedelta(minutes=1)
     for number in range(count):
         post = index.add_child(
@@ -76,10 +77,10 @@ def publish(scheduler, barrier, name):
         call_command("publish_scheduled")
 
 
-def report():
+def report(section):
     from wagtail.models import PageLogEntry
 
-    from news.models import NewsPage
+    from news.models import NewsIndexPage, NewsPage
 
     print(
         json.dumps(
@@ -87,7 +88,9 @@ def report():
                 post.title: PageLogEntry.objects.filter(
                     page=post, action="wagtail.publish.scheduled"
                 ).count()
-                for post in NewsPage.objects.order_by("title")
+                for post in NewsPage.objects.child_of(
+                    NewsIndexPage.objects.get(slug=section)
+                ).order_by("title")
             }
         )
     )
@@ -97,10 +100,10 @@ if __name__ == "__main__":
     setup()
     command, *arguments = sys.argv[1:]
     if command == "seed":
-        seed(int(arguments[0]))
+        seed(arguments[0], int(arguments[1]))
     elif command == "publish":
         publish(*arguments)
     elif command == "report":
-        report()
+        report(*arguments)
     else:
         raise SystemExit(f"unknown command {command!r}")

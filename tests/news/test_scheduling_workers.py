@@ -20,9 +20,10 @@ pytestmark = pytest.mark.deployment
 POSTS = 3
 
 
-@pytest.fixture
-def shared_database(tmp_path):
-    url, drop = fresh_database(tmp_path, "scheduling")
+@pytest.fixture(scope="module")
+def shared_database(tmp_path_factory):
+    """One migrated database for the module; each race seeds a section of its own."""
+    url, drop = fresh_database(tmp_path_factory.mktemp("scheduling"), "scheduling")
     env = clean_environment(DATABASE_URL=url, LOG_LEVEL="WARNING")
     manage(env, "migrate", "--noinput", "-v0", settings="cms.settings.test")
     yield {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.test"}
@@ -31,7 +32,8 @@ def shared_database(tmp_path):
 
 def race(env, scheduler, barrier):
     """Seed the due posts, run two workers at once; how often each post was published."""
-    seeded = python("-m", "tests.news.scheduling_race", "seed", str(POSTS), env=env)
+    section = f"race-{scheduler}"
+    seeded = python("-m", "tests.news.scheduling_race", "seed", section, str(POSTS), env=env)
     assert seeded.returncode == 0, seeded.stderr[-3000:]
     barrier.mkdir()
     command = [sys.executable, "-m", "tests.news.scheduling_race", "publish", scheduler]
@@ -49,7 +51,7 @@ def race(env, scheduler, barrier):
     for worker in workers:
         _out, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err[-3000:]
-    result = python("-m", "tests.news.scheduling_race", "report", env=env)
+    result = python("-m", "tests.news.scheduling_race", "report", section, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
