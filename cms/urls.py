@@ -40,6 +40,7 @@ urlpatterns += [
 ]
 
 if settings.NEWSDESK_BENCH:
+    # Benchmark-only views exist only when benchmarking (bench/load_bench.py).
     from cms.bench import urlpatterns as bench_urlpatterns
 
     urlpatterns += bench_urlpatterns

@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from cms.core.site_urls import site_for
+from cms.core.site_urls import site_base_url, site_for
 from news.selectors import news_index_under, published_news
 from news.seo import modification_datetime, publication_datetime, site_name, social_image
 
@@ -120,7 +120,7 @@ class NewsFeed(Feed):
                 return index.get_full_url(self.request) + index.reverse_subpage(
                     "tag", args=[obj["tag"].slug]
                 )
-        return root.get_full_url(self.request) or obj["site"].root_url + "/"
+        return root.get_full_url(self.request) or site_base_url(obj["site"]) + "/"
 
     def items(self, obj):
         tag = obj["tag"].slug if obj["tag"] is not None else None

@@ -16,6 +16,8 @@ from modelsearch.backends.database import SearchBackend as DatabaseSearchBackend
 def SearchBackend(params):
     backend = DatabaseSearchBackend(params)
     if backend.__class__.__name__ == "SQLiteSearchBackend":
+        # Imported only on SQLite: the module defines the FTS index model, which exists
+        # on SQLite alone (importing it elsewhere is an error).
         from search.sqlite_ranking import NewsdeskSQLiteSearchBackend
 
         return NewsdeskSQLiteSearchBackend(params)
