@@ -233,6 +233,8 @@ TASKS = {
         "QUEUES": NEWSDESK_TASK_QUEUES,
     }
 }
+# The worker deletes the results of tasks finished longer ago than this (days).
+NEWSDESK_TASK_RESULTS_KEEP_DAYS = env_int("NEWSDESK_TASK_RESULTS_KEEP_DAYS", 14)
 
 # Webhooks (news/webhooks/): deliveries are sent by the worker (manage.py run_worker).
 NEWSDESK_WEBHOOK_TIMEOUT = env_int("NEWSDESK_WEBHOOK_TIMEOUT", 10)

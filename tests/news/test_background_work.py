@@ -8,9 +8,12 @@ none has run (the receiver and the CDN have heard nothing, the search does not f
 post yet), and ``run_worker --once`` runs them all.
 """
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from news.models import NewsPage
@@ -102,3 +105,31 @@ def test_saving_submitting_and_approving_queue_the_work(
     assert hook.requests == []
     assert purge_recorder.purged == []
     assert_the_worker_does_it_all(hook, purge_recorder, post)
+
+
+def test_the_worker_deletes_results_of_tasks_finished_long_ago(settings):
+    settings.NEWSDESK_TASK_RESULTS_KEEP_DAYS = 14
+    now = timezone.now()
+
+    def result(status, days_ago):
+        return DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="news.webhooks.tasks.deliver_due_webhooks",
+            queue_name="webhooks",
+            backend_name="default",
+            run_after=now,
+            status=status,
+            finished_at=None if status == "READY" else now - datetime.timedelta(days=days_ago),
+        )
+
+    old = result("SUCCESSFUL", 20)
+    old_failure = result("FAILED", 15)
+    recent = result("SUCCESSFUL", 2)
+    waiting = result("READY", 0)
+    DBTaskResult.objects.filter(pk=waiting.pk).update(
+        run_after=now + datetime.timedelta(days=1)  # not due: the worker leaves it queued
+    )
+    call_command("run_worker", "--once")
+    remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert {recent.pk, waiting.pk} <= remaining
+    assert not {old.pk, old_failure.pk} & remaining

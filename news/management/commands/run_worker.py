@@ -13,7 +13,9 @@ Runs until stopped (SIGINT/SIGTERM finish the current round and task, then exit)
   time has come are published and posts past their expiry time unpublished
   (news/scheduling.py; two workers never publish the same revision twice); then
   ``news.signals.worker_round`` lets subsystems do their housekeeping (e.g. queueing webhook
-  deliveries whose task was lost).
+  deliveries whose task was lost); and once an hour the results of tasks finished more than
+  NEWSDESK_TASK_RESULTS_KEEP_DAYS days ago (default 14) are deleted, so the task table
+  does not grow for ever.
 
     python manage.py run_worker              # loop
     python manage.py run_worker --once       # one round, then every task that is due; exit
@@ -30,6 +32,8 @@ import socket
 import threading
 import time
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, close_old_connections, connections
 from django_tasks import task_backends
@@ -61,6 +65,20 @@ def scheduling_round():
     for receiver, result in worker_round.send_robust(sender=Command):
         if isinstance(result, Exception):
             logger.error("Worker housekeeping %r failed", receiver, exc_info=result)
+
+
+PRUNE_EVERY_SECONDS = 3600
+
+
+def prune_finished_tasks(backend):
+    """Delete the results of tasks that finished (or failed) long enough ago."""
+    call_command(
+        "prune_db_task_results",
+        backend=backend,
+        queue_name="*",
+        min_age_days=settings.NEWSDESK_TASK_RESULTS_KEEP_DAYS,
+        verbosity=0,
+    )
 
 
 class TaskRunner:
@@ -160,7 +178,14 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        loops = [("scheduled publishing", self.scheduling_loop, interval)]
+        loops = [
+            (
+                "scheduled publishing",
+                self.scheduling_loop,
+                interval,
+                backend if runs_tasks else None,
+            )
+        ]
         queues = sorted(backend.queues) if runs_tasks else []
         loops += [
             (f"tasks:{queue}", self.task_loop, task_interval, backend, queue) for queue in queues
@@ -200,6 +225,7 @@ class Command(BaseCommand):
         if backend is not None:
             refresh_connections()
             TaskRunner(backend, "once").run_all_due()
+            prune_finished_tasks(backend)
         refresh_connections()
         if failures:
             raise CommandError("Scheduled publishing failed; see the log above")
@@ -208,7 +234,8 @@ class Command(BaseCommand):
         while not self.stopping and time.monotonic() < started + seconds:
             time.sleep(0.1)
 
-    def scheduling_loop(self, name, interval):
+    def scheduling_loop(self, name, interval, backend):
+        pruned_at = None
         try:
             while not self.stopping:
                 started = time.monotonic()
@@ -217,6 +244,14 @@ class Command(BaseCommand):
                     scheduling_round()
                 except Exception:
                     logger.exception("Scheduled publishing failed; trying again next round")
+                if backend is not None and (
+                    pruned_at is None or started - pruned_at >= PRUNE_EVERY_SECONDS
+                ):
+                    try:
+                        prune_finished_tasks(backend)
+                    except Exception:
+                        logger.exception("Pruning finished task results failed")
+                    pruned_at = started
                 self.wait(interval, started)
         finally:
             connections.close_all()  # this thread's connections
