@@ -241,3 +241,54 @@ def test_the_move_can_be_reversed_and_done_again(news_index):
         migrate_to_latest()
     assert Comment.objects.get(pk=comment.pk).body == "Hello"
     assert ContentType.objects.get_for_model(Comment).app_label == "comments"
+
+
+def test_rolling_back_only_the_news_app_gives_everything_back_to_it(news_index):
+    """``migrate news 0006`` alone (the new apps' state-only 0001 stay applied) leaves the
+    database as the code before the move expects it: content types, and with them the
+    groups' permissions and the history, under the news app again."""
+    comment = Comment.objects.create(
+        page=NewsPageFactory(parent=news_index), author_name="Reader", body="Hello"
+    )
+    comment.set_status(Comment.Status.APPROVED)
+    type_ids = {
+        model: ContentType.objects.get(app_label=app, model=model).pk
+        for app, models in MOVED.items()
+        for model in models
+    }
+    try:
+        migrate([("news", "0006_import_records")])
+        for model, type_id in type_ids.items():
+            assert ContentType.objects.get(pk=type_id).app_label == "news", model
+        assert {"news.change_comment", "news.view_comment"} <= permissions_of(
+            settings.NEWSDESK_MODERATORS_GROUP
+        )
+        log_entry = ModelLogEntry.objects.get(object_id=str(comment.pk))
+        assert log_entry.content_type_id == type_ids["comment"]
+    finally:
+        migrate_to_latest()
+    assert ContentType.objects.get(pk=type_ids["comment"]).app_label == "comments"
+    assert "comments.change_comment" in permissions_of(settings.NEWSDESK_MODERATORS_GROUP)
+    assert [entry.pk for entry in ModelLogEntry.objects.for_instance(comment)] == [log_entry.pk]
+
+
+def test_the_move_stops_rather_than_split_rows_between_two_content_types(news_index):
+    """Should something have made and used a ``comments.comment`` content type before the
+    migration ran, moving would leave those rows behind: the migration stops, names them,
+    and changes nothing."""
+    try:
+        old = migrate(BEFORE_THE_MOVE)
+        OldContentType = old.get_model("contenttypes", "ContentType")
+        OldLogEntry = old.get_model("wagtailcore", "ModelLogEntry")
+        stray = OldContentType.objects.create(app_label="comments", model="comment")
+        OldLogEntry.objects.create(
+            content_type=stray, label="1", action="wagtail.edit", timestamp=WHEN, object_id="1"
+        )
+        with pytest.raises(RuntimeError, match=r"comments\.comment already exists and is used"):
+            migrate_to_latest()
+        assert OldContentType.objects.filter(app_label="news", model="comment").exists()
+        OldLogEntry.objects.filter(content_type=stray).delete()
+    finally:
+        migrate_to_latest()
+    assert ContentType.objects.filter(app_label="comments", model="comment").count() == 1
+    assert not ContentType.objects.filter(app_label="news", model="comment").exists()

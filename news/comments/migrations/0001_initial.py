@@ -1,32 +1,14 @@
 """Comments move from the news app to their own (label ``comments``), keeping every row.
 
-The table stays ``news_comment``; the content type moves, so the Moderators' and Editors'
-permissions (granted by news/migrations/0005), moderation history and references follow.
+The table stays ``news_comment``; the content type moves with it
+(news/migrations/0007), so the Moderators' and Editors' permissions (granted by
+news/migrations/0005), moderation history and references follow.
 """
-
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
-
-
-def move_content_types(from_label, to_label, models):
-    """Carry the models' content types over to their new app label, so their permissions
-    (and the groups holding them), admin history and references come along. A content
-    type already made for the new label (which owns nothing yet) is replaced."""
-
-    def move(apps, schema_editor):
-        ContentType = apps.get_model("contenttypes", "ContentType")
-        for model in models:
-            old = ContentType.objects.filter(app_label=from_label, model=model).first()
-            if old is None:
-                continue  # created under the new label after migrating
-            ContentType.objects.filter(app_label=to_label, model=model).delete()
-            old.app_label = to_label
-            old.save(update_fields=["app_label"])
-
-    return move
 
 
 class Migration(migrations.Migration):
@@ -36,7 +18,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('news', '0006_import_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -73,9 +54,5 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[],
-        ),
-        migrations.RunPython(
-            move_content_types("news", "comments", ['comment']),
-            move_content_types("comments", "news", ['comment']),
         ),
     ]

@@ -1,9 +1,9 @@
 """Webhooks move from the news app to their own (label ``webhooks``), keeping every row.
 
 The tables stay ``news_webhookendpoint``, ``news_webhookdelivery`` and
-``news_webhookattempt``; the content types move, so permissions and history follow.
+``news_webhookattempt``; the content types move with them
+(news/migrations/0007), so permissions and history follow.
 """
-
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -12,31 +12,12 @@ import uuid
 from django.db import migrations, models
 
 
-def move_content_types(from_label, to_label, models):
-    """Carry the models' content types over to their new app label, so their permissions
-    (and the groups holding them), admin history and references come along. A content
-    type already made for the new label (which owns nothing yet) is replaced."""
-
-    def move(apps, schema_editor):
-        ContentType = apps.get_model("contenttypes", "ContentType")
-        for model in models:
-            old = ContentType.objects.filter(app_label=from_label, model=model).first()
-            if old is None:
-                continue  # created under the new label after migrating
-            ContentType.objects.filter(app_label=to_label, model=model).delete()
-            old.app_label = to_label
-            old.save(update_fields=["app_label"])
-
-    return move
-
-
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
         ('news', '0006_import_records'),
-        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -111,9 +92,5 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[],
-        ),
-        migrations.RunPython(
-            move_content_types("news", "webhooks", ['webhookendpoint', 'webhookdelivery', 'webhookattempt']),
-            move_content_types("webhooks", "news", ['webhookendpoint', 'webhookdelivery', 'webhookattempt']),
         ),
     ]
