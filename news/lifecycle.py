@@ -32,7 +32,8 @@ def _pages_being_deleted():
 
 
 def is_being_deleted(page):
-    return page.pk in _pages_being_deleted()
+    """True while ``page`` (a page or its id) is being deleted in this thread."""
+    return getattr(page, "pk", page) in _pages_being_deleted()
 
 
 def announce_live_page_deletion(sender, instance, **kwargs):

@@ -8,15 +8,19 @@ moderation and deletion of a comment:
   its article and in the API, so the page's cached responses are dropped through the same
   "content changed" service pages use (``news.freshness.changes.page_content_changed``);
 - a comment that becomes approved is announced (``news.signals.comment_approved``); the
-  webhooks app subscribes and queues ``comment.approved`` deliveries.
+  webhooks app subscribes and queues ``comment.approved`` deliveries;
+- approved comments that are deleted refresh their pages once the deletion commits, each
+  page once however many of its comments went.
 """
 
 import logging
+import threading
 
 from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.admin.utils import get_admin_base_url
@@ -58,8 +62,23 @@ def visible_comment_edited(comment):
     refresh_pages([comment.page])
 
 
-def visible_comments_removed(page_ids):
-    """Approved comments on ``page_ids`` were deleted."""
+_removed = threading.local()
+
+
+def visible_comment_removed(comment):
+    """An approved comment was deleted: its page is refreshed once the deletion commits.
+
+    A bulk delete (the admin's, or a post's comments going with the post) deletes comments
+    one by one; the pages are collected and each refreshed once, after the commit, instead
+    of once per comment. A page that is itself being deleted needs nothing here: its own
+    deletion refreshes everything (news.lifecycle)."""
+    pages = _removed.__dict__.setdefault("page_ids", set())
+    pages.add(comment.page_id)
+    transaction.on_commit(refresh_removed_pages, robust=True)
+
+
+def refresh_removed_pages():
+    page_ids = _removed.__dict__.pop("page_ids", set())
     if page_ids:
         refresh_pages(NewsPage.objects.filter(pk__in=page_ids))
 

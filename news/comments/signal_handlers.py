@@ -7,6 +7,7 @@ from django.db.models.signals import post_delete, post_save
 from news.comments import moderation
 from news.comments.models import Comment
 from news.comments.signals import moderated
+from news.lifecycle import is_being_deleted
 
 
 def comment_saved(sender, instance, raw=False, **kwargs):
@@ -25,8 +26,11 @@ def comments_moderated(sender, changes, **kwargs):
 
 
 def comment_deleted(sender, instance, **kwargs):
-    if instance._loaded_status == Comment.Status.APPROVED:
-        moderation.visible_comments_removed({instance.page_id})
+    if instance._loaded_status != Comment.Status.APPROVED:
+        return
+    if is_being_deleted(instance.page_id):
+        return  # the post's own deletion refreshes everything
+    moderation.visible_comment_removed(instance)
 
 
 def connect():

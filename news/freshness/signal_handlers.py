@@ -34,8 +34,13 @@ DRAFT_BOOKKEEPING_FIELDS = {
     "locked_by",
 }
 
-# Wagtail's search indexing task (modelsearch), run by the task worker after a save.
-SEARCH_INDEX_TASKS = {"modelsearch.tasks.insert_or_update_object_task"}
+# The tasks that change the search index, run by the task worker after a change: Wagtail's
+# (modelsearch) after a save, Newsdesk's after a linked article's visibility changed.
+SEARCH_INDEX_TASKS = {
+    "modelsearch.tasks.insert_or_update_object_task",
+    "news.tasks.reindex_posts",
+    "news.tasks.reindex_posts_linking_to",
+}
 
 
 def subtree_for_purge(page):
@@ -94,7 +99,9 @@ def shown_object_changed(sender, instance, created=False, raw=False, **kwargs):
 
 
 def search_index_updated(sender, task_result, **kwargs):
-    """The worker indexed a page: cached API search results may now be incomplete.
+    """The worker changed the search index: cached API search results may be out of date
+    (a new post missing, or a post still found by a linked title readers may no longer
+    see).
 
     Connected without a sender: the sender is the task backend's class, and the indexing
     task is Wagtail's, whichever backend runs it; the task's path scopes it instead."""

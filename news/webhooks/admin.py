@@ -218,8 +218,6 @@ class DeliveryInspectView(generic.InspectView):
         ]
 
     def get_attempt_log_display_value(self):
-        from django.template.loader import render_to_string
-
         return render_to_string(
             "news/webhooks/attempt_log.html",
             {"attempts": self.object.attempt_log.all()},

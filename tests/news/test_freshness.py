@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -336,3 +337,35 @@ def test_moving_a_page_purges_its_old_addresses(
         admin_client.post(reverse("wagtailadmin_pages:move_confirm", args=[post.pk, sport.pk]))
     purged = purge_recorder.wait_for(6)
     assert {"/news/harbour-reopens/", "/sport/harbour-reopens/", "/news/"} <= purged
+
+
+@pytest.mark.usefixtures("persistent_tasks")
+def test_api_searches_refresh_when_the_worker_changes_the_search_index(
+    client, news_index, django_capture_on_commit_callbacks
+):
+    """The worker re-indexes a post that links to an article made invisible after the
+    unpublish was committed (and the cache versions bumped): a search cached in between
+    must not be kept, or readers would find the post by a title they may no longer see."""
+    target = NewsPageFactory(parent=news_index, title="Zanzibar merger agreed")
+    body = [
+        {
+            "type": "related_articles",
+            "value": {"heading": "More", "items": [{"type": "article", "value": target.pk}]},
+        }
+    ]
+    NewsPageFactory(parent=news_index, title="Linking post", body=body)
+    call_command("run_worker", "--once")  # the index tasks the saves queued
+    url = "/api/v2/pages/?type=news.NewsPage&search=zanzibar&fields=_,title"
+
+    def found():
+        response = client.get(url)
+        return response["X-Cache"], sorted(item["title"] for item in response.json()["items"])
+
+    assert found() == ("MISS", ["Linking post", "Zanzibar merger agreed"])
+    with django_capture_on_commit_callbacks(execute=True):
+        target.unpublish()
+    # Rendered from the index as it still is, and stored: the re-index is still queued.
+    assert found() == ("MISS", ["Linking post"])
+    assert found() == ("HIT", ["Linking post"])
+    call_command("run_worker", "--once")
+    assert found() == ("MISS", [])

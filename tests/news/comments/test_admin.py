@@ -196,10 +196,17 @@ class TestBulkModeration:
         assert comments["pending"].status == "approved"
 
     def test_bulk_delete_of_an_approved_comment_refreshes_its_post(
-        self, client, django_user_model, comments, posts, freshness_calls
+        self,
+        client,
+        django_user_model,
+        comments,
+        posts,
+        freshness_calls,
+        django_capture_on_commit_callbacks,
     ):
         login(client, django_user_model, "Moderators")
-        response = client.post(bulk_url("delete", comments["approved"]))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(bulk_url("delete", comments["approved"]))
         assert response.status_code == 302
         assert not Comment.objects.filter(pk=comments["approved"].pk).exists()
         assert freshness_calls == [posts[0].pk]

@@ -513,7 +513,9 @@ class TestFreshnessAndWebhooks:
         assert again["X-Cache"] == "MISS"
         assert "Late words" in again.content.decode()
 
-    def test_every_change_to_or_from_approved_refreshes_the_page(self, post, freshness_calls):
+    def test_every_change_to_or_from_approved_refreshes_the_page(
+        self, post, freshness_calls, django_capture_on_commit_callbacks
+    ):
         comment = CommentFactory(page=post, status=Comment.Status.PENDING)
         comment.set_status(Comment.Status.REJECTED)  # hidden to hidden: nothing to refresh
         assert freshness_calls == []
@@ -524,13 +526,27 @@ class TestFreshnessAndWebhooks:
         assert freshness_calls == [post.pk, post.pk]
         approved = CommentFactory(page=post)  # created approved (an importer)
         assert freshness_calls == [post.pk] * 3
-        CommentFactory(page=post, status=Comment.Status.PENDING).delete()
+        # Deletions refresh once they commit, each page once per deletion.
+        with django_capture_on_commit_callbacks(execute=True):
+            CommentFactory(page=post, status=Comment.Status.PENDING).delete()
         assert len(freshness_calls) == 3
-        approved.delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            approved.delete()
         assert freshness_calls == [post.pk] * 4
         CommentFactory(page=post)
-        Comment.objects.filter(page=post).delete()
-        assert freshness_calls == [post.pk] * 6
+        CommentFactory(page=post)
+        with django_capture_on_commit_callbacks(execute=True):
+            Comment.objects.filter(page=post).delete()  # two approved at once: one refresh
+        assert freshness_calls == [post.pk] * 7
+
+    def test_a_post_deleted_with_its_comments_is_refreshed_by_its_own_deletion(
+        self, post, freshness_calls, django_capture_on_commit_callbacks
+    ):
+        CommentFactory.create_batch(5, page=post)
+        freshness_calls.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            post.delete()
+        assert freshness_calls == []  # no refresh per comment: the deletion covers them
 
     def test_approval_queues_a_webhook_without_the_email(
         self, post, django_capture_on_commit_callbacks
