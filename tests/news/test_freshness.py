@@ -343,9 +343,9 @@ def test_moving_a_page_purges_its_old_addresses(
 def test_api_searches_refresh_when_the_worker_changes_the_search_index(
     client, news_index, django_capture_on_commit_callbacks
 ):
-    """The worker re-indexes a post that links to an article made invisible after the
-    unpublish was committed (and the cache versions bumped): a search cached in between
-    must not be kept, or readers would find the post by a title they may no longer see."""
+    """The worker re-indexes a post that links to an article made private after the change
+    was committed (and the cache versions bumped): a search cached in between must not be
+    kept, or readers would find the post by a title they may no longer see."""
     target = NewsPageFactory(parent=news_index, title="Zanzibar merger agreed")
     body = [
         {
@@ -363,7 +363,7 @@ def test_api_searches_refresh_when_the_worker_changes_the_search_index(
 
     assert found() == ("MISS", ["Linking post", "Zanzibar merger agreed"])
     with django_capture_on_commit_callbacks(execute=True):
-        target.unpublish()
+        PageViewRestriction.objects.create(page=target, restriction_type="login")
     # Rendered from the index as it still is, and stored: the re-index is still queued.
     assert found() == ("MISS", ["Linking post"])
     assert found() == ("HIT", ["Linking post"])
