@@ -26,6 +26,9 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    ``_do_search``, ``_do_count``); that module explains why.
 5. **The worker runs tasks with django-tasks-db's ``Worker.run_task``**
    (news/management/commands/run_worker.py), around a loop of Newsdesk's own.
+6. **CDN purges queue Wagtail's purge task directly** (news/freshness/purge.py), on a queue
+   of their own, where ``purge_urls_from_cache`` would queue the same task on the default
+   queue.
 """
 
 from wagtail.api.v2 import views as wagtail_v2_views

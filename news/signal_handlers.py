@@ -44,7 +44,7 @@ def assign_news_review_workflow(sender, instance, created, raw=False, **kwargs):
 
 def reindex_linking_posts_after_commit(page_ids):
     page_ids = list(page_ids)
-    transaction.on_commit(lambda: reindex_posts_linking_to.enqueue(page_ids))
+    transaction.on_commit(lambda: reindex_posts_linking_to.enqueue(page_ids), robust=True)
 
 
 def visibility_changed(sender, instance, **kwargs):
@@ -68,7 +68,7 @@ def remember_linking_posts(sender, instance, **kwargs):
 def reindex_linking_posts_after_delete(sender, instance, **kwargs):
     linking = sorted(getattr(instance, "_newsdesk_linking_posts", ()) or ())
     if linking:
-        transaction.on_commit(lambda: reindex_posts.enqueue(linking))
+        transaction.on_commit(lambda: reindex_posts.enqueue(linking), robust=True)
 
 
 def connect():

@@ -222,11 +222,12 @@ if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
 # own tasks (search and reference index updates, frontend-cache purges, image file
 # deletion) and Newsdesk's (webhook deliveries, re-indexing linking posts) go through it,
 # so saving, publishing and approving never wait for them. The test settings run tasks at
-# once (the immediate backend). Webhook deliveries have a queue of their own, which the
-# worker runs on a thread of its own, so a receiver that does not answer never delays
-# indexing or purges (and those never run side by side with each other: Wagtail's
-# indexing tasks are not written to run concurrently for the same page).
-NEWSDESK_TASK_QUEUES = ["default", "webhooks"]
+# once (the immediate backend). The worker runs each queue on a thread of its own, one task
+# at a time: webhook deliveries and CDN purges have queues of their own, so a receiver or a
+# cache server that does not answer never delays search indexing. (Indexing tasks stay on
+# one queue: Wagtail's are not written to run side by side for the same page, which with
+# one worker they never do.)
+NEWSDESK_TASK_QUEUES = ["default", "webhooks", "purges"]
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

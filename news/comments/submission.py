@@ -57,5 +57,5 @@ def submit_comment(request, page, data):
     comment = form.build_comment(ip_address=ip, user_agent=request.headers.get("user-agent", ""))
     with transaction.atomic():
         comment.save()
-        transaction.on_commit(lambda: notify_moderators(comment))
+        transaction.on_commit(lambda: notify_moderators(comment), robust=True)
     return Result(form, 201, comment)

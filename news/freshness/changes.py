@@ -6,6 +6,9 @@ instances stop getting the old copy immediately, and a response rendered before 
 is not kept as fresh) and again once the transaction commits (a response rendered between
 the first bump and the commit would otherwise be stored as fresh), then queues the CDN
 purge of the URLs that show the pages, worked out now, while deleted pages still exist.
+
+Every after-commit callback Newsdesk registers is ``robust``: one that fails (a cache or a
+task queue that is down) is logged and does not keep the others from running.
 """
 
 from django.db import transaction
@@ -20,7 +23,7 @@ def _bump_now_and_after_commit(tags, urls):
         purge(urls)
 
     bump(*tags)
-    transaction.on_commit(after_commit)
+    transaction.on_commit(after_commit, robust=True)
 
 
 def content_changed(pages=(), *, purge_cdn=True, moved=None):

@@ -3,16 +3,18 @@
 Configured by ``WAGTAILFRONTENDCACHE`` (README, "Configuration"). The URLs that show a
 page are its own URL, its ancestors (the news index, the home page), the index's tag
 pages and tag feeds for its tags, the site feeds, the sitemap, and its API detail and
-comment URLs. Purging goes through Wagtail's ``purge_urls_from_cache``, which runs as a
-task (Wagtail's ``purge_urls_from_cache_task``) on the task worker, never in the editor's
-request.
+comment URLs. Purging is Wagtail's task (``purge_urls_from_cache_task``, what Wagtail's
+``purge_urls_from_cache`` queues), run by the task worker, never in the editor's request.
+Newsdesk queues it on a queue of its own, ``purges``: Wagtail's HTTP (Varnish) backend sends
+its PURGE requests without a timeout, and a cache server that hangs must hold up only later
+purges, not search indexing.
 """
 
 import logging
 
 from django.conf import settings
 from django.urls import reverse
-from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 from wagtail.models import Page
 
 from cms.core.site_urls import site_base_url
@@ -93,7 +95,10 @@ def frontend_urls(pages, *, listings=True):
         return []
 
 
+PURGE_QUEUE = "purges"
+
+
 def purge(urls):
     """Queue the purge of ``urls`` from every configured frontend cache (a task)."""
     if urls:
-        purge_urls_from_cache(list(urls))
+        purge_urls_from_cache_task.using(queue_name=PURGE_QUEUE).enqueue(list(urls), None, None)

@@ -17,7 +17,7 @@ from wagtail.models import Page
 from cms.core.site_urls import absolute_url
 from news.visibility import reader_visible
 from news.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from news.webhooks.tasks import deliver_due_webhooks
+from news.webhooks.tasks import queue_delivery_round
 
 
 def page_identity(page):
@@ -111,9 +111,9 @@ def queue_event(event, page, *, extra=None, endpoints=None):
             )
         if deliveries:
             WebhookDelivery.objects.bulk_create(deliveries)
-            deliver_due_webhooks.enqueue()
+            queue_delivery_round()
 
-    transaction.on_commit(write)
+    transaction.on_commit(write, robust=True)
 
 
 def queue_test_event(endpoint):
@@ -130,7 +130,7 @@ def queue_test_event(endpoint):
             {"message": f"Test event from Newsdesk to {endpoint.name}"},
         ),
     )
-    transaction.on_commit(deliver_due_webhooks.enqueue)
+    transaction.on_commit(queue_delivery_round, robust=True)
     return delivery
 
 
@@ -141,4 +141,4 @@ def resend(delivery):
     delivery.attempts = 0
     delivery.next_attempt_at = timezone.now()
     delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
-    transaction.on_commit(deliver_due_webhooks.enqueue)
+    transaction.on_commit(queue_delivery_round, robust=True)

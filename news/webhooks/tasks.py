@@ -16,6 +16,8 @@ import datetime
 
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from news.webhooks.delivery import BATCH_SIZE, deliver_due, lease_seconds, next_due_at
 
@@ -34,6 +36,20 @@ def deliver_due_webhooks():
     return tried
 
 
+def queue_delivery_round():
+    """Queue the delivery task, unless one is already waiting to run: a round sends every
+    delivery due when it runs, so publishing a hundred posts at once queues one task, not a
+    hundred. (Only the database backend can tell; others get a task each time.)"""
+    backend = deliver_due_webhooks.get_backend()
+    if isinstance(backend, DatabaseBackend):
+        waiting = DBTaskResult.objects.ready().filter(
+            backend_name=backend.alias, task_path=deliver_due_webhooks.module_path
+        )
+        if waiting.exists():
+            return
+    deliver_due_webhooks.enqueue()
+
+
 def queue_next_round():
     """Queue the task for when the next retry is due, where the backend can defer tasks;
     otherwise the worker's rounds pick it up (requeue_overdue_deliveries)."""
@@ -50,4 +66,4 @@ def requeue_overdue_deliveries(**kwargs):
     grace = lease_seconds() if deliver_due_webhooks.get_backend().supports_defer else 0
     due = next_due_at()
     if due is not None and due <= timezone.now() - datetime.timedelta(seconds=grace):
-        deliver_due_webhooks.enqueue()
+        queue_delivery_round()

@@ -88,3 +88,27 @@ def test_block_contracts(client, post, block_type):
 def test_error_contract(client, post):
     check("v2_error", client.get("/api/v2/pages/?type=news.NewsPage&limit=-1").json())
     check("v3_error", client.get("/api/v3/pages/999999/").json())
+
+
+NEWSDESK_V3_OPERATIONS = {
+    ("get", "/api/v3/pages/{page_id}/workflow/"): "news_api_workflow_workflow_state",
+    ("post", "/api/v3/pages/{page_id}/workflow/submit/"): "news_api_workflow_submit",
+    ("post", "/api/v3/pages/{page_id}/workflow/approve/"): "news_api_workflow_approve",
+    ("post", "/api/v3/pages/{page_id}/workflow/reject/"): "news_api_workflow_reject",
+    ("post", "/api/v3/pages/{page_id}/workflow/cancel/"): "news_api_workflow_cancel",
+    ("get", "/api/v3/pages/{page_id}/comments/"): "news_comments_api_v3_list_comments",
+    ("post", "/api/v3/pages/{page_id}/comments/"): "news_comments_api_v3_create_comment",
+    ("get", "/api/v3/comments/form-token/"): "news_comments_api_v3_form_token",
+}
+
+
+def test_v3_operation_ids_stay_the_same(client):
+    """Clients generated from the OpenAPI document name their methods after these."""
+    document = client.get("/api/v3/openapi.json").json()
+    operations = {
+        (method, path): operation["operationId"]
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and operation.get("operationId", "").startswith("news_")
+    }
+    assert operations == NEWSDESK_V3_OPERATIONS

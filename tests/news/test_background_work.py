@@ -9,6 +9,8 @@ post yet), and ``run_worker --once`` runs them all.
 """
 
 import datetime
+import socket
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from news.models import NewsPage
-from tests.news.factories import AuthorFactory
+from tests.news.factories import AuthorFactory, NewsPageFactory
 from tests.news.webhooks.factories import WebhookEndpointFactory
 from tests.news.workflow_helpers import current_task_state, news_form_data
 
@@ -133,3 +135,49 @@ def test_the_worker_deletes_results_of_tasks_finished_long_ago(settings):
     remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
     assert {recent.pk, waiting.pk} <= remaining
     assert not {old.pk, old_failure.pk} & remaining
+
+
+def test_publishing_many_posts_at_once_queues_one_delivery_round(
+    admin_client, news_index, hook, django_capture_on_commit_callbacks
+):
+    author = AuthorFactory()
+    for number in range(3):
+        data = news_form_data(title=f"Story {number}", slug=f"story-{number}", author=author)
+        data["action-publish"] = "Publish"
+        post_form(admin_client, news_index, data, django_capture_on_commit_callbacks)
+    rounds = DBTaskResult.objects.filter(task_path="news.webhooks.tasks.deliver_due_webhooks")
+    assert rounds.count() == 1
+    call_command("run_worker", "--once")
+    assert len(hook.requests) == 3
+
+
+def test_purges_and_deliveries_have_queues_of_their_own(
+    admin_client, news_index, hook, purge_recorder, django_capture_on_commit_callbacks
+):
+    data = news_form_data(title="Quay cranes return", slug="quay-cranes", author=AuthorFactory())
+    data["action-publish"] = "Publish"
+    post_form(admin_client, news_index, data, django_capture_on_commit_callbacks)
+    queues = dict(DBTaskResult.objects.values_list("task_path", "queue_name"))
+    assert queues["wagtail.contrib.frontend_cache.tasks.purge_urls_from_cache_task"] == "purges"
+    assert queues["modelsearch.tasks.insert_or_update_object_task"] == "default"
+    assert queues["news.webhooks.tasks.deliver_due_webhooks"] == "webhooks"
+
+
+def test_tasks_a_killed_worker_left_running_are_run_again(news_index):
+    """A worker killed mid-task (its process gone) leaves the task *running*; the next
+    worker on the machine runs it again. Another machine's running tasks are its own."""
+    from news.tasks import reindex_posts
+
+    post = NewsPageFactory(parent=news_index, title="Found again")
+    mine = reindex_posts.enqueue([post.pk]).id
+    theirs = reindex_posts.enqueue([post.pk]).id
+    dead_pid = 2**22 + 7  # above Linux's pid_max default: no such process
+    DBTaskResult.objects.filter(pk=mine).update(
+        status="RUNNING", worker_ids=[f"{socket.gethostname()}:{dead_pid}:tasks:default"]
+    )
+    DBTaskResult.objects.filter(pk=theirs).update(
+        status="RUNNING", worker_ids=["another-machine:123:tasks:default"]
+    )
+    call_command("run_worker", "--once", stdout=StringIO())
+    assert DBTaskResult.objects.get(pk=mine).status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(pk=theirs).status == "RUNNING"

@@ -10,10 +10,14 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseTaskWorker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 from wagtail.api import querysets as wagtail_api_querysets
 from wagtail.api.v2 import views as wagtail_v2_views
 from wagtail.api.v3 import api as wagtail_v3_api
 from wagtail.api.v3 import querysets as wagtail_v3_querysets
+from wagtail.contrib.frontend_cache import utils as frontend_cache_utils
+from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 from wagtail.models import Page
 
 from news import compat
@@ -102,8 +106,37 @@ def test_the_sqlite_ranking_hooks_are_still_there():
 
 
 def test_the_worker_runs_tasks_the_way_django_tasks_db_does():
-    """run_worker claims and runs tasks with django-tasks-db's own Worker.run_task."""
+    """run_worker claims and runs tasks with django-tasks-db's own pieces (news/compat.py,
+    5): its Worker (built with these keywords) and run_task, the result queryset's ready()
+    and get_locked(), a result's claim(), and its SQLite-safe transaction."""
     assert list(inspect.signature(DatabaseTaskWorker.run_task).parameters) == [
         "self",
         "db_task_result",
+    ]
+    assert set(inspect.signature(DatabaseTaskWorker.__init__).parameters) == {
+        "self",
+        "queue_names",
+        "interval",
+        "batch",
+        "backend_name",
+        "startup_delay",
+        "max_tasks",
+        "worker_id",
+        "excluded_queue_names",
+    }
+    assert callable(DBTaskResult.objects.ready)
+    assert callable(DBTaskResult.objects.get_queryset().get_locked)
+    assert list(inspect.signature(DBTaskResult.claim).parameters) == ["self", "worker_id"]
+    assert callable(exclusive_transaction) and callable(is_locked_database_exception)
+
+
+def test_purging_is_wagtails_task_which_purge_urls_from_cache_only_queues():
+    """news/freshness/purge.py queues Wagtail's purge task on a queue of its own instead of
+    calling purge_urls_from_cache, which does nothing more than queue the same task."""
+    source = inspect.getsource(frontend_cache_utils.purge_urls_from_cache)
+    assert "purge_urls_from_cache_task.enqueue(list(urls), backend_settings, backends)" in source
+    assert list(inspect.signature(purge_urls_from_cache_task.func).parameters) == [
+        "urls",
+        "backend_settings",
+        "backends",
     ]

@@ -78,6 +78,12 @@ def test_worker_rejects_bad_options():
         call_command("run_worker", "--task-interval", "0")
 
 
+def test_the_old_delivery_interval_option_still_starts_the_worker():
+    err = StringIO()
+    call_command("run_worker", "--once", "--delivery-interval", "2", stdout=StringIO(), stderr=err)
+    assert "--delivery-interval is deprecated" in err.getvalue()
+
+
 def test_worker_once_reports_failed_scheduled_publishing(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")

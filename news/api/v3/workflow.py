@@ -28,6 +28,8 @@ from ninja.errors import HttpError
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import Page, PageLogEntry, WorkflowState
 
+# Each operation's ``operation_id`` is fixed: clients generate method names from it, so it
+# must not follow the module's path (tests/news/test_api_contract.py pins them).
 router = Router(tags=["workflow"], auth=BearerTokenAuth())
 
 HISTORY_LIMIT = 100
@@ -172,6 +174,7 @@ def state_out(page, user):
     "/{page_id}/workflow/",
     response=WorkflowStateOut,
     url_name="page_workflow_state",
+    operation_id="news_api_workflow_workflow_state",
     summary="A page's moderation state, the actions open to you, and its history",
 )
 def workflow_state(request, page_id: int):
@@ -183,6 +186,7 @@ def workflow_state(request, page_id: int):
     "/{page_id}/workflow/submit/",
     response=WorkflowStateOut,
     url_name="page_workflow_submit",
+    operation_id="news_api_workflow_submit",
     summary="Submit the page's latest draft for moderation",
 )
 def submit(request, page_id: int):
@@ -235,6 +239,7 @@ def task_action(request, page_id, action_name, comment):
     "/{page_id}/workflow/approve/",
     response=WorkflowStateOut,
     url_name="page_workflow_approve",
+    operation_id="news_api_workflow_approve",
     summary="Approve the current step; approving the last step publishes the page",
 )
 def approve(request, page_id: int, body: CommentIn | None = None):
@@ -246,6 +251,7 @@ def approve(request, page_id: int, body: CommentIn | None = None):
     "/{page_id}/workflow/reject/",
     response=WorkflowStateOut,
     url_name="page_workflow_reject",
+    operation_id="news_api_workflow_reject",
     summary="Request changes: the page goes back to its author and stays a draft",
 )
 def reject(request, page_id: int, body: CommentIn):
@@ -259,6 +265,7 @@ def reject(request, page_id: int, body: CommentIn):
     "/{page_id}/workflow/cancel/",
     response=WorkflowStateOut,
     url_name="page_workflow_cancel",
+    operation_id="news_api_workflow_cancel",
     summary="Withdraw the page from moderation",
 )
 def cancel(request, page_id: int):

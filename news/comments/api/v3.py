@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from news.comments.api import service
 
+# Fixed operation ids: clients generate method names from them (see news/api/v3/workflow.py).
 router = Router(tags=["comments"])
 
 
@@ -104,6 +105,7 @@ def answer_with(answer, response):
     "/pages/{page_id}/comments/",
     response=CommentListOut,
     url_name="page_comments",
+    operation_id="news_comments_api_v3_list_comments",
     summary="Approved comments on a news post, threaded, oldest first",
 )
 def list_comments(request, page_id: int, params: Query[CommentListParams]):
@@ -121,6 +123,7 @@ def list_comments(request, page_id: int, params: Query[CommentListParams]):
         429: CommentErrorOut,
     },
     url_name="page_comments_create",
+    operation_id="news_comments_api_v3_create_comment",
     summary="Submit a comment; it appears once a moderator approves it",
 )
 def create_comment(request, page_id: int, body: CommentIn, response: HttpResponse):
@@ -133,6 +136,7 @@ def create_comment(request, page_id: int, body: CommentIn, response: HttpRespons
     "/comments/form-token/",
     response=FormTokenOut,
     url_name="comments_form_token",
+    operation_id="news_comments_api_v3_form_token",
     summary="A form token for submitting a comment (see docs/comments.md)",
 )
 def form_token(request, response: HttpResponse):

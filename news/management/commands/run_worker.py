@@ -6,9 +6,11 @@ Runs until stopped (SIGINT/SIGTERM finish the current round and task, then exit)
   ``TASKS`` in cms/settings/base.py): Wagtail's own (search and reference index updates,
   frontend-cache purges, image file deletion) and Newsdesk's (webhook deliveries with
   their retries, re-indexing posts that link to a changed page). Each queue of the backend
-  (``QUEUES``: ``default`` and ``webhooks``) has a thread of its own that runs its tasks
-  one at a time, so a webhook receiver that never answers does not hold up indexing; the
-  threads poll every ``--task-interval`` seconds when there is nothing to do (default 1);
+  (``QUEUES``: ``default``, ``webhooks``, ``purges``) has a thread of its own that runs its
+  tasks one at a time, so a webhook receiver or a cache server that never answers does not
+  hold up indexing; the threads poll every ``--task-interval`` seconds when there is
+  nothing to do (default 1). Tasks this machine's earlier worker left running when it was
+  killed are run again when the worker starts;
 - **scheduled publishing** every ``--interval`` seconds (default 30): posts whose go-live
   time has come are published and posts past their expiry time unpublished
   (news/scheduling.py; two workers never publish the same revision twice); then
@@ -22,7 +24,7 @@ Runs until stopped (SIGINT/SIGTERM finish the current round and task, then exit)
 
 One worker per deployment is enough; more share the work (each task and each scheduled
 revision is claimed by one worker). With the immediate task backend (the test settings)
-tasks run as they are queued, so the worker only does scheduled publishing.
+tasks run where they are queued, in the worker too (its housekeeping may send webhooks).
 """
 
 import logging
@@ -81,6 +83,42 @@ def prune_finished_tasks(backend):
     )
 
 
+def this_hosts_worker_prefix():
+    return f"{socket.gethostname()}:"
+
+
+def requeue_abandoned_tasks(backend):
+    """Queue again the tasks an earlier worker on this machine was running when it was
+    killed (its process is gone), so they are not left *running* for ever. Tasks are
+    written to be run again safely (indexing, purges, claimed deliveries)."""
+    prefix = this_hosts_worker_prefix()
+    abandoned = []
+    running = DBTaskResult.objects.filter(backend_name=backend.alias, status="RUNNING")
+    for result in running.only("pk", "worker_ids"):
+        worker = (result.worker_ids or [""])[-1]
+        if not worker.startswith(prefix):
+            continue  # another machine's worker: it recovers its own
+        pid = worker[len(prefix) :].split(":", 1)[0]
+        if pid.isdigit() and not process_exists(int(pid)):
+            abandoned.append(result.pk)
+    if abandoned:
+        DBTaskResult.objects.filter(pk__in=abandoned, status="RUNNING").update(
+            status="READY", started_at=None
+        )
+        logger.warning("Queued %d task(s) a stopped worker left running", len(abandoned))
+    return len(abandoned)
+
+
+def process_exists(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
 class TaskRunner:
     """Takes the due tasks of one queue (``None``: every queue) of a database task backend
     and runs them, one at a time.
@@ -94,7 +132,7 @@ class TaskRunner:
     def __init__(self, backend, name, queue=None):
         self.backend = backend
         self.queue = queue
-        worker_id = f"{socket.gethostname()}:{os.getpid()}:{name}"[:64]
+        worker_id = f"{this_hosts_worker_prefix()}{os.getpid()}:{name}"[:64]
         self.worker = DatabaseTaskWorker(
             queue_names=[queue] if queue else ["*"],
             interval=0,
@@ -153,12 +191,23 @@ class Command(BaseCommand):
             help="Seconds a task thread waits when no task is due (default 1; at least 0.1)",
         )
         parser.add_argument(
+            "--delivery-interval",
+            type=float,
+            help="Deprecated (webhook deliveries are tasks now): use --task-interval",
+        )
+        parser.add_argument(
             "--once",
             action="store_true",
             help="One scheduling round, then every task that is due; then exit",
         )
 
-    def handle(self, *args, interval, task_interval, once, **options):
+    def handle(self, *args, interval, task_interval, once, delivery_interval=None, **options):
+        if delivery_interval is not None:
+            self.stderr.write(
+                "--delivery-interval is deprecated: webhook deliveries are tasks now; "
+                "using it as --task-interval."
+            )
+            task_interval = delivery_interval
         if interval < 1:
             raise CommandError(f"--interval must be at least 1 second, not {interval:g}")
         if task_interval < 0.1:
@@ -167,6 +216,10 @@ class Command(BaseCommand):
             )
         backend = task_backends["default"]
         runs_tasks = isinstance(backend, DatabaseBackend)
+        if runs_tasks:
+            recovered = requeue_abandoned_tasks(backend)
+            if recovered:
+                self.stdout.write(f"Queued {recovered} task(s) a stopped worker left running.")
         if once:
             self.run_once(backend if runs_tasks else None)
             return
