@@ -96,3 +96,16 @@ def purge_recorder(settings):
     }
     yield recorder
     recorder.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database migrated once per test process, for deployment-style tests to copy
+    (tests/deployment.py, ``fresh_database(..., template=...)``): its URL."""
+    from tests.deployment import clean_environment, fresh_database, manage
+
+    url, drop = fresh_database(tmp_path_factory.mktemp("migrated"), "migrated")
+    env = clean_environment(DATABASE_URL=url, LOG_LEVEL="WARNING")
+    manage(env, "migrate", "--noinput", "-v0", settings="cms.settings.test")
+    yield url
+    drop()

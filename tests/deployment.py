@@ -2,11 +2,13 @@
 workers, settings checks) against a database of their own.
 
 Those tests are marked ``deployment``; CI runs them, ``make test-quick`` (``-m "not
-deployment"``) skips them on a developer's machine.
+deployment"``) skips them on a developer's machine. ``migrated_database`` (tests/conftest.py)
+migrates one database per test process; ``fresh_database(..., template=...)`` copies it.
 """
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -49,13 +51,20 @@ def manage(env, *args, settings="cms.settings.production", timeout=300):
     return result.stdout
 
 
-def fresh_database(tmp_path, name):
-    """A database URL for an empty database, and a function that removes it: a SQLite file
+def on_postgres():
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def fresh_database(tmp_path, name, template=None):
+    """A database URL for a new database, and a function that removes it: a SQLite file
     under ``tmp_path``, or, when the suite runs on PostgreSQL (``DATABASE_URL``), a new
-    database on that server."""
+    database on that server. Empty, or a copy of ``template`` (a URL this function made)."""
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp_path / f'{name}.sqlite3'}", lambda: None
+    if not on_postgres():
+        path = tmp_path / f"{name}.sqlite3"
+        if template is not None:
+            shutil.copyfile(template.removeprefix("sqlite:///"), path)
+        return f"sqlite:///{path}", lambda: None
 
     import psycopg
 
@@ -69,8 +78,9 @@ def fresh_database(tmp_path, name):
         "dbname": "postgres",
         "autocommit": True,
     }
+    copy = f' TEMPLATE "{dj_database_url.parse(template)["NAME"]}"' if template else ""
     with psycopg.connect(**admin) as connection:
-        connection.execute(f'CREATE DATABASE "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"{copy}')
 
     def drop():
         with psycopg.connect(**admin) as connection:

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from tests.deployment import PROJECT, clean_environment, fresh_database, manage, python
+from tests.deployment import PROJECT, clean_environment, fresh_database, python
 
 pytestmark = pytest.mark.deployment
 
@@ -21,12 +21,13 @@ POSTS = 3
 
 
 @pytest.fixture(scope="module")
-def shared_database(tmp_path_factory):
-    """One migrated database for the module; each race seeds a section of its own."""
-    url, drop = fresh_database(tmp_path_factory.mktemp("scheduling"), "scheduling")
-    env = clean_environment(DATABASE_URL=url, LOG_LEVEL="WARNING")
-    manage(env, "migrate", "--noinput", "-v0", settings="cms.settings.test")
-    yield {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.test"}
+def shared_database(tmp_path_factory, migrated_database):
+    """One database for the module; each race seeds a section of its own."""
+    directory = tmp_path_factory.mktemp("scheduling")
+    url, drop = fresh_database(directory, "scheduling", template=migrated_database)
+    yield clean_environment(
+        DATABASE_URL=url, LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="cms.settings.test"
+    )
     drop()
 
 
