@@ -42,7 +42,9 @@ def announce_live_page_deletion(sender, instance, **kwargs):
     if not instance.live or instance.pk in deleting:
         return
     deleting[instance.pk] = time.monotonic()
-    page_deleted.send(sender=instance.specific_class, page=instance.specific_deferred)
+    page_deleted.send(
+        sender=instance.specific_class or type(instance), page=instance.specific_deferred
+    )
 
 
 def forget_deletion(sender, instance, **kwargs):

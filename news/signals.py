@@ -9,8 +9,9 @@ the apps that listen (docs/architecture.md).
 from django.db.models.signals import ModelSignal
 from django.dispatch import Signal
 
-#: A live page is about to be deleted. Sent once per page (``page``: the specific page,
-#: fields deferred), before Wagtail unpublishes it as part of the deletion; the
+#: A live page is about to be deleted. Sent once per page, ``sender`` its page model (as
+#: Wagtail's page signals), ``page`` the specific page with its fields deferred; before
+#: Wagtail unpublishes it as part of the deletion; the
 #: ``page_unpublished`` Wagtail then sends is part of the deletion
 #: (``news.lifecycle.is_being_deleted``).
 page_deleted = Signal()

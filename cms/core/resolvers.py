@@ -7,7 +7,10 @@ rule, a selector); an image block's API value carries renditions with absolute U
 representation layer). Content gets these from a *resolver*, an object with this
 interface (``news.representation.BodyResolver`` is the implementation):
 
-- ``prepare(stream_values, image_ids=())``: load in bulk what the values refer to;
+- ``prepare(stream_values, image_ids=(), kinds=...)``: load in bulk what the values refer
+  to (only ``kinds`` of it: "images", "pages", "disclaimers", "embeds");
+- ``prepare_block(block, raw)``: the same for one block's stored value;
+- ``stream(stream_value)``: the resolved list of a body's blocks (what the API serves);
 - ``image(image_id)``: the API image object, or None;
 - ``related_article(page_id)``: the API object of a linked article readers may see, or None;
 - ``visible_pages(page_ids)``: {id: page} of those pages readers may see;

@@ -3,6 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
+from news.api_fields import COMMENT_COUNT_ANNOTATION
 from news.comments.models import Comment
 from news.models import NewsPage
 from news.visibility import reader_visible
@@ -34,8 +35,8 @@ def visible_comment_count(page):
 
 
 def with_visible_comment_counts(posts):
-    """Each post's visible comment count as ``visible_comment_count``, a subquery of the
-    listing's own query instead of one count query per post."""
+    """Each post's visible comment count, a subquery of the listing's own query instead of
+    one count query per post, under the name the ``comment_count`` API field reads."""
     counts = (
         Comment.objects.visible()
         .filter(page=OuterRef("pk"))
@@ -45,5 +46,5 @@ def with_visible_comment_counts(posts):
         .values("count")
     )
     return posts.annotate(
-        visible_comment_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+        **{COMMENT_COUNT_ANNOTATION: Coalesce(Subquery(counts, output_field=IntegerField()), 0)}
     )

@@ -115,7 +115,7 @@ def connect():
         page_unpublished.connect(page_unpublished_fresh, sender=model)
         post_page_move.connect(page_moved_fresh, sender=model)
         post_save.connect(page_saved_fresh, sender=model)
-    page_deleted.connect(page_deleted_fresh)
+        page_deleted.connect(page_deleted_fresh, sender=model)
     post_save.connect(privacy_changed_fresh, sender=PageViewRestriction)
     post_delete.connect(privacy_changed_fresh, sender=PageViewRestriction)
     for shown_model in (Author, Disclaimer, NewsSettings, get_image_model(), Site):

@@ -38,6 +38,6 @@ def connect():
     for model in get_page_models():
         page_published.connect(page_published_hook, sender=model)
         page_unpublished.connect(page_unpublished_hook, sender=model)
-    page_deleted.connect(page_deleted_hook)
+        page_deleted.connect(page_deleted_hook, sender=model)
     comment_approved.connect(comment_approved_hook, sender="comments.Comment")
     worker_round.connect(requeue_overdue_deliveries)
