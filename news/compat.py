@@ -21,9 +21,10 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    site root paths from the cache on its own. ``share_site_root_paths`` sets the
    attribute Wagtail caches them in (``Page._wagtail_cached_site_root_paths``) on every
    page of a response.
-4. **Search ranking on SQLite** (search/sqlite_ranking.py) subclasses modelsearch's SQLite
-   backend and overrides its private ranking hooks (``_build_rank_expression``,
-   ``_do_search``, ``_do_count``); that module explains why.
+4. **Search on SQLite** (search/sqlite_ranking.py) subclasses modelsearch's SQLite backend:
+   it overrides the private ranking hooks (``_build_rank_expression``, ``_do_search``,
+   ``_do_count``) and sets the query compilers' ``query`` and ``fields`` after their
+   ``__init__`` (words only, every column); that module explains why.
 5. **The worker runs tasks with django-tasks-db's ``Worker.run_task``**
    (news/management/commands/run_worker.py), around a loop of Newsdesk's own.
 6. **CDN purges queue Wagtail's purge task directly** (news/freshness/purge.py), on a queue

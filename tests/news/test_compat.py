@@ -103,6 +103,16 @@ def test_the_sqlite_ranking_hooks_are_still_there():
     assert list(inspect.signature(results._do_count).parameters) == ["self"]
     assert compiler.FTS_TABLE_FIELDS == ["title", "body"]
     assert hasattr(modelsearch_sqlite, "SQLiteFTSIndexEntry")
+    # The compilers keep the query and fields they are given as .query and .fields.
+    from modelsearch.backends.base import BaseSearchQueryCompiler
+
+    source = inspect.getsource(BaseSearchQueryCompiler.__init__)
+    assert "self.query = query" in source and "self.fields = fields" in source
+    for compiler_class in (compiler, modelsearch_sqlite.SQLiteAutocompleteQueryCompiler):
+        assert list(inspect.signature(compiler_class.__init__).parameters)[:4] in (
+            ["self", "queryset", "query", "fields"],
+            ["self", "args", "kwargs"],
+        )
 
 
 def test_the_worker_runs_tasks_the_way_django_tasks_db_does():
