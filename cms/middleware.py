@@ -6,13 +6,28 @@ The response cache is news/freshness/middleware.py.
 import json
 
 
+def error_reasons(errors):
+    """``"title: This field is required; ..."`` from a problem document's ``errors`` (each
+    ``{"loc": [...], "msg": ...}``), so the ``message`` says what was wrong."""
+    if not isinstance(errors, list):
+        return ""
+    reasons = []
+    for error in errors[:5]:
+        if not isinstance(error, dict) or not error.get("msg"):
+            continue
+        where = ".".join(str(part) for part in error.get("loc") or [] if part != "body")
+        reasons.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
+    return "; ".join(reasons)
+
+
 class APIErrorMessageMiddleware:
     """Give every JSON API error a ``message``, as Newsdesk's API promises.
 
     API v3 answers errors as RFC 7807 problem documents (``title``, ``status``,
     ``detail``, sometimes ``errors``); API v2 already uses ``{"message": ...}``. This adds
-    ``message`` (the ``detail``, else the ``title``) to problem documents and keeps every
-    other field, so clients of either style can read the error.
+    ``message`` (the ``detail``, else the ``title``, followed by what each of the first
+    ``errors`` says) to problem documents and keeps every other field, so clients of either
+    style can read the error.
     """
 
     def __init__(self, get_response):
@@ -36,6 +51,9 @@ class APIErrorMessageMiddleware:
         message = document.get("detail") or document.get("title") or "Request failed"
         if not isinstance(message, str):
             message = json.dumps(message)
+        reasons = error_reasons(document.get("errors"))
+        if reasons:
+            message = f"{message}: {reasons}"
         document["message"] = message
         response.content = json.dumps(document).encode()
         response["Content-Length"] = str(len(response.content))

@@ -30,6 +30,7 @@ from cms.core.pages import NewsdeskPage
 from cms.core.resolvers import resolver_for
 from news import api_fields
 from news.blocks import NewsBodyBlock
+from news.forms import NewsPageForm
 
 
 class Author(index.Indexed, models.Model):
@@ -195,8 +196,12 @@ class NewsPage(NewsdeskPage, Page):
         FieldRowPanel([FieldPanel("publication_date"), FieldPanel("breaking")]),
         FieldPanel("summary"),
         FieldPanel("lead_image"),
+        # Required to submit or publish, not to save a draft (news/forms.py).
         MultipleChooserPanel(
-            "news_authors", chooser_field_name="author", label="Authors", min_num=1
+            "news_authors",
+            chooser_field_name="author",
+            label="Authors",
+            help_text="Who wrote it, in byline order. Needed to submit or publish.",
         ),
         FieldPanel("body"),
         FieldPanel("tags"),
@@ -225,6 +230,7 @@ class NewsPage(NewsdeskPage, Page):
 
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
+    base_form_class = NewsPageForm
 
     api_fields = [
         APIField("publication_date"),

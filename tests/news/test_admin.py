@@ -186,14 +186,31 @@ class NewsPageEditorTests(WagtailPageTestCase):
             self.assertContains(response, message)
             self.assertFalse(NewsPage.objects.filter(slug="bad-disclaimer").exists())
 
-    def test_publishing_needs_an_author(self):
-        # Wagtail lets a draft be saved incomplete; publishing it needs the required parts.
-        data = self.post_data(slug="no-author", news_authors=inline_formset([]))
+    def test_a_draft_saves_without_an_author_publishing_and_submitting_need_one(self):
+        add_url = f"/admin/pages/add/news/newspage/{self.index.pk}/"
+        draft = self.post_data(slug="no-author", news_authors=inline_formset([]))
+        response = self.client.post(add_url, draft)  # "Save draft", as autosave does
+        self.assertEqual(response.status_code, 302)
+        page = NewsPage.objects.get(slug="no-author")
+        self.assertFalse(page.live)
+
+        edit_url = f"/admin/pages/{page.pk}/edit/"
+        for action in ("action-publish", "action-submit"):
+            data = {**draft, action: action}
+            response = self.client.post(edit_url, data)
+            self.assertEqual(response.status_code, 200, action)
+            self.assertContains(response, "Credit at least one author before submitting")
+            page.refresh_from_db()
+            self.assertFalse(page.live)
+            self.assertIsNone(page.current_workflow_state)
+
+        data = self.post_data(
+            slug="no-author", news_authors=inline_formset([{"author": self.author.pk}])
+        )
         data["action-publish"] = "action-publish"
-        response = self.client.post(f"/admin/pages/add/news/newspage/{self.index.pk}/", data)
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Please submit at least 1 form")
-        self.assertFalse(NewsPage.objects.filter(slug="no-author").exists())
+        self.assertEqual(self.client.post(edit_url, data).status_code, 302)
+        page.refresh_from_db()
+        self.assertTrue(page.live)
 
     def test_can_create_standard_page(self):
         self.assertCanCreate(

@@ -545,3 +545,21 @@ def test_pages_a_token_may_not_edit_are_not_found(client, newsroom, django_user_
             assert response.status_code == 404, (page.title, path)
             assert response.json()["message"]
     assert not reload(page).live
+
+
+def test_submitting_or_publishing_over_the_api_needs_an_author(client, news_index, users):
+    page = NewsPageFactory(parent=news_index, title="Nobody wrote this", live=False)
+    page.owner = users["editor"]
+    page.save()
+    page.save_revision(user=users["editor"])
+    submitted = api_for(client, users["editor"]).post(f"/api/v3/pages/{page.pk}/workflow/submit/")
+    assert submitted.status_code == 400
+    assert "Credit at least one author" in submitted.json()["message"]
+    assert page.current_workflow_state is None
+    published = api_for(client, users["admin"]).patch(
+        f"/api/v3/pages/{page.pk}/",
+        {"meta": {"type": "news.NewsPage", "action": "publish"}, "title": "Nobody wrote this"},
+    )
+    assert published.status_code == 422, published.content
+    assert "Credit at least one author" in published.json()["message"]
+    assert not reload(page).live

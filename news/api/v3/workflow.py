@@ -28,6 +28,9 @@ from ninja.errors import HttpError
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import Page, PageLogEntry, WorkflowState
 
+from news.forms import AUTHOR_REQUIRED
+from news.models import NewsPage
+
 # Each operation's ``operation_id`` is fixed: clients generate method names from it, so it
 # must not follow the module's path (tests/news/test_api_contract.py pins them).
 router = Router(tags=["workflow"], auth=BearerTokenAuth())
@@ -200,6 +203,9 @@ def submit(request, page_id: int):
             raise HttpError(409, "This page is already in moderation.")
         if page.locked and page.locked_by != request.user:
             raise HttpError(409, "This page is locked by another user.")
+        draft = page.get_latest_revision_as_object()
+        if isinstance(draft, NewsPage) and not draft.authors:
+            raise HttpError(400, AUTHOR_REQUIRED)
         if state is not None:
             # Changes were requested: resubmitting resumes the same workflow, as in the admin.
             state.resume(request.user)
