@@ -2,10 +2,12 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_v2, api_v3
+from news.chooser import NewsPageBrowseView, NewsPageSearchView
 from news.comments.views import post_comment
 from news.feeds import NewsAtomFeedView, NewsFeed
 from news.sitemaps import sitemaps
@@ -13,6 +15,23 @@ from news.views import robots_txt
 from search import views as search_views
 
 urlpatterns = [
+    # Wagtail's page chooser, listing news newest first with dates (news/chooser.py); at
+    # the chooser's own addresses, so every chooser in the admin uses it.
+    path(
+        "admin/choose-page/",
+        require_admin_access(NewsPageBrowseView.as_view()),
+        name="wagtailadmin_choose_page",
+    ),
+    path(
+        "admin/choose-page/<int:parent_page_id>/",
+        require_admin_access(NewsPageBrowseView.as_view()),
+        name="wagtailadmin_choose_page_child",
+    ),
+    path(
+        "admin/choose-page/search/",
+        require_admin_access(NewsPageSearchView.as_view()),
+        name="wagtailadmin_choose_page_search",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_v2.urls),

@@ -30,6 +30,9 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
 6. **CDN purges queue Wagtail's purge task directly** (news/freshness/purge.py), on a queue
    of their own, where ``purge_urls_from_cache`` would queue the same task on the default
    queue.
+7. **The page chooser's browse and search views are subclassed** (news/chooser.py) to add a
+   publication-date column and order a news index's posts newest first, and served at the
+   chooser's own URLs ahead of Wagtail's (cms/urls.py).
 """
 
 from wagtail.api.v2 import views as wagtail_v2_views

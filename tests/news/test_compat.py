@@ -150,3 +150,15 @@ def test_purging_is_wagtails_task_which_purge_urls_from_cache_only_queues():
         "backend_settings",
         "backends",
     ]
+
+
+def test_the_page_chooser_views_newsdesk_extends_are_still_shaped_so():
+    """news/chooser.py extends Wagtail's chooser views' ``columns`` (a list with a
+    ``status`` column) and ``get_object_list`` (the parent's children)."""
+    from wagtail.admin.views import chooser
+
+    assert isinstance(chooser.BrowseView.columns, property)
+    assert isinstance(chooser.SearchView.columns, property)
+    assert "status" in inspect.getsource(chooser.BrowseView.columns.fget)
+    source = inspect.getsource(chooser.BrowseView.get_object_list)
+    assert "self.parent_page.get_children()" in source
