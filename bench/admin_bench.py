@@ -121,7 +121,7 @@ def measure(rounds):
                 "publication_date": "2026-11-24",
                 "summary": "A summary of the story.",
                 "tags": "Harbour",
-                "show_default_disclaimer": "on",
+                "site_disclaimer": "auto",
                 "news_authors": inline_formset([{"author": author.pk}]),
                 "body": streamfield(
                     [

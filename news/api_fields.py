@@ -73,6 +73,14 @@ class SourceField(Field):
         return {"name": value.source_name, "url": value.source_url}
 
 
+class ShowsDefaultDisclaimerField(Field):
+    """Whether the site-wide disclaimer goes under the post: the editor's choice
+    (``site_disclaimer``) applied to its body."""
+
+    def to_representation(self, value) -> bool:
+        return value.shows_default_disclaimer
+
+
 class DefaultDisclaimerField(ContextMixin, Field):
     """HTML of the site-wide disclaimer when the post shows it, else null."""
 

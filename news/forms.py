@@ -31,6 +31,11 @@ def credited_authors(formset):
 
 
 class NewsPageForm(WagtailAdminPageForm):
+    def clean_title(self):
+        """The headline on one line: the title box grows to show a long headline, so a
+        pasted line break or a press of Enter must not end up in it."""
+        return " ".join(self.cleaned_data["title"].split())
+
     def clean(self):
         cleaned_data = super().clean()
         if not self.is_deferred_validation and self.authors() == []:

@@ -7,6 +7,7 @@ fields' serializers are in news/api_fields.py."""
 import datetime
 import math
 
+from django import forms
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -18,7 +19,9 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     MultiFieldPanel,
     MultipleChooserPanel,
+    TitleFieldPanel,
 )
+from wagtail.admin.widgets import AdminAutoHeightTextInput
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -150,6 +153,17 @@ class NewsPageAuthor(Orderable):
     panels = [FieldPanel("author")]
 
 
+class SiteDisclaimer(models.TextChoices):
+    """Whether a post shows the site-wide disclaimer (News settings) under its body.
+
+    One disclaimer per post by default: a post that has a disclaimer block of its own
+    shows only that one, unless the editor asks for both."""
+
+    AUTO = "auto", "Show it, unless the post has its own disclaimer block"
+    BOTH = "both", "Show it, also when the post has its own disclaimer block"
+    NEVER = "never", "Don't show it"
+
+
 class NewsPage(NewsdeskPage, Page):
     """A dated, headlined news post."""
 
@@ -177,10 +191,13 @@ class NewsPage(NewsdeskPage, Page):
         "source", max_length=255, blank=True, help_text='Credit the source, e.g. "AFP"'
     )
     source_url = models.URLField("source URL", blank=True, max_length=500)
-    show_default_disclaimer = models.BooleanField(
-        "show the site-wide disclaimer",
-        default=True,
-        help_text="The default disclaimer is set in Settings > News settings",
+    site_disclaimer = models.CharField(
+        "site-wide disclaimer",
+        max_length=6,
+        choices=SiteDisclaimer.choices,
+        default=SiteDisclaimer.AUTO,
+        help_text="The site-wide disclaimer is written in Settings > News settings. A post "
+        "with a disclaimer block of its own shows just that one unless you choose to show both.",
     )
     body = StreamField(NewsBodyBlock(), blank=True)
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True)
@@ -192,7 +209,14 @@ class NewsPage(NewsdeskPage, Page):
     )
 
     content_panels = [
-        *Page.content_panels,
+        # A headline can be long: the title grows to show all of it (news/forms.py keeps
+        # it on one line when saved).
+        TitleFieldPanel(
+            "title",
+            placeholder="Headline*",
+            widget=AdminAutoHeightTextInput,
+            help_text="The headline readers see, in listings and on the post",
+        ),
         FieldRowPanel([FieldPanel("publication_date"), FieldPanel("breaking")]),
         FieldPanel("summary"),
         FieldPanel("lead_image"),
@@ -203,13 +227,18 @@ class NewsPage(NewsdeskPage, Page):
             label="Authors",
             help_text="Who wrote it, in byline order. Needed to submit or publish.",
         ),
-        FieldPanel("body"),
+        FieldPanel(
+            "body",
+            help_text="The story, block by block: add paragraphs, quotes with their source, "
+            "images, related articles, videos and disclaimers with the + buttons. In a "
+            "paragraph, Enter starts a new paragraph.",
+        ),
         FieldPanel("tags"),
         MultiFieldPanel(
             [FieldPanel("source_name"), FieldPanel("source_url")],
             heading="Source credit",
         ),
-        FieldPanel("show_default_disclaimer"),
+        FieldPanel("site_disclaimer", widget=forms.RadioSelect),
     ]
     settings_panels = [
         *Page.settings_panels,
@@ -240,7 +269,11 @@ class NewsPage(NewsdeskPage, Page):
         APIField("authors", serializer=api_fields.AuthorsField()),
         APIField("tags", serializer=api_fields.TagsField()),
         APIField("source", serializer=api_fields.SourceField(source="*")),
-        APIField("show_default_disclaimer"),
+        APIField("site_disclaimer"),
+        APIField(
+            "show_default_disclaimer",
+            serializer=api_fields.ShowsDefaultDisclaimerField(source="*"),
+        ),
         APIField("default_disclaimer", serializer=api_fields.DefaultDisclaimerField(source="*")),
         APIField("body", serializer=api_fields.BodyField()),
         APIField("body_html", serializer=api_fields.BodyHTMLField(source="*")),
@@ -261,10 +294,18 @@ class NewsPage(NewsdeskPage, Page):
         """Estimated reading time at 230 words a minute (reads the stored text only)."""
         return max(1, math.ceil(self.body.stream_block.word_count(self.body) / 230))
 
+    @property
+    def shows_default_disclaimer(self):
+        """Whether the site-wide disclaimer goes under this post (``site_disclaimer``);
+        reads the stored body, no query."""
+        if self.site_disclaimer == SiteDisclaimer.AUTO:
+            return not any(block.get("type") == "disclaimer" for block in self.body.raw_data)
+        return self.site_disclaimer == SiteDisclaimer.BOTH
+
     def default_disclaimer(self, request=None):
         """The site-wide disclaimer shown under the post (News settings of the site serving
         ``request``, else of the post's own site), or None."""
-        if not self.show_default_disclaimer:
+        if not self.shows_default_disclaimer:
             return None
         if request is not None:
             return NewsSettings.for_request(request).default_disclaimer  # cached per request

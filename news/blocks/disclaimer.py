@@ -22,21 +22,31 @@ class DisclaimerValue(BaseModel):
 class DisclaimerBlock(NewsdeskBlock, blocks.StructBlock):
     api_schema = DisclaimerValue
 
-    disclaimer = SnippetChooserBlock("news.Disclaimer", required=False)
+    disclaimer = SnippetChooserBlock(
+        "news.Disclaimer",
+        required=False,
+        label="Saved disclaimer",
+        help_text="One of the site's standing notices (Snippets > Disclaimers)",
+    )
     text = blocks.RichTextBlock(
-        required=False, features=["bold", "italic", "link"], label="Custom text"
+        required=False,
+        features=["bold", "italic", "link"],
+        label="Or write your own",
+        help_text="For this post only",
     )
 
     def clean(self, value):
         value = super().clean(value)
         has_snippet = value.get("disclaimer") is not None
         has_text = bool(value.get("text") and strip_tags(value["text"].source).strip())
-        if has_snippet == has_text:
-            message = (
-                "Choose a saved disclaimer or write custom text, not both."
-                if has_snippet
-                else "Choose a saved disclaimer or write custom text."
-            )
+        if has_snippet and has_text:
+            message = "Choose a saved disclaimer or write custom text, not both."
+        elif not has_snippet and not has_text and not self.is_deferred_validation:
+            # A draft (and autosave) may keep an empty block; submitting or publishing not.
+            message = "Choose a saved disclaimer or write custom text."
+        else:
+            message = None
+        if message:
             raise StructBlockValidationError(
                 block_errors={"disclaimer": ErrorList([ValidationError(message)])}
             )
@@ -66,4 +76,9 @@ class DisclaimerBlock(NewsdeskBlock, blocks.StructBlock):
     class Meta:
         icon = "warning"
         label = "Disclaimer"
+        help_text = (
+            "Choose a saved disclaimer or write your own. The site-wide disclaimer is then "
+            "left out of this post unless you choose to show both (Site-wide disclaimer, "
+            "below the body)."
+        )
         template = "news/blocks/disclaimer.html"

@@ -8,29 +8,47 @@ those are is the resolver's answer (cms/core/resolvers.py), one query for the wh
 import datetime
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from pydantic import BaseModel, Field
 from wagtail import blocks
+from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 
-from cms.core.blocks import NewsdeskBlock, raw_text
+from cms.core.blocks import LabelledStreamBlock, NewsdeskBlock, raw_text
 from cms.core.resolvers import resolver_for
 from cms.core.schemas import Rendition
+
+NO_ITEMS = "Add at least one article or link, or remove this block."
 
 
 class ExternalLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock(label="URL")
-    title = blocks.CharBlock(max_length=255)
+    title = blocks.CharBlock(max_length=255, help_text="The headline of the story linked to")
+    summary = blocks.TextBlock(
+        required=False,
+        max_length=500,
+        help_text="Optional: a sentence or two shown after the headline, e.g. what the story adds",
+    )
 
     class Meta:
         icon = "link-external"
-        label = "External link"
+        label = "Link to another site"
 
 
-class RelatedItemsBlock(blocks.StreamBlock):
-    article = blocks.PageChooserBlock(page_type="news.NewsPage", label="News article")
+class RelatedItemsBlock(LabelledStreamBlock):
+    """The links of a related-articles block. At least one is needed, checked when the
+    post is saved (``RelatedArticlesBlock.clean``), not the moment the block is added."""
+
+    article = blocks.PageChooserBlock(page_type="news.NewsPage", label="Newsdesk article")
     link = ExternalLinkBlock()
 
     class Meta:
-        min_num = 1
+        required = False  # RelatedArticlesBlock.clean says what is missing
+        add_label = "Add an article or a link"
+        help_text = (
+            "Newsdesk articles (search for them by headline) or stories on other sites; "
+            "readers see them in this order."
+        )
 
 
 def article_ids(raw):
@@ -53,6 +71,7 @@ class RelatedLink(BaseModel):
     type: Literal["link"]
     url: str
     title: str
+    summary: str
 
 
 RelatedItem = Annotated[RelatedArticle | RelatedLink, Field(discriminator="type")]
@@ -69,7 +88,20 @@ class RelatedArticlesBlock(NewsdeskBlock, blocks.StructBlock):
     api_schema = RelatedArticlesValue
 
     heading = blocks.CharBlock(max_length=255, default="Read more")
-    items = RelatedItemsBlock()
+    items = RelatedItemsBlock(label="Articles and links")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not self.is_deferred_validation and not len(value["items"]):
+            # Drafts (and autosave) may keep an empty block; submitting or publishing not.
+            raise StructBlockValidationError(
+                block_errors={
+                    "items": StreamBlockValidationError(
+                        non_block_errors=ErrorList([ValidationError(NO_ITEMS)])
+                    )
+                }
+            )
+        return value
 
     def get_context(self, value, parent_context=None):
         """``items``: what a reader may follow, each a dict with ``type`` ("article" or
@@ -92,7 +124,12 @@ class RelatedArticlesBlock(NewsdeskBlock, blocks.StructBlock):
                     )
             elif child.block_type == "link":
                 items.append(
-                    {"type": "link", "title": child.value["title"], "url": child.value["url"]}
+                    {
+                        "type": "link",
+                        "title": child.value["title"],
+                        "url": child.value["url"],
+                        "summary": child.value.get("summary") or "",
+                    }
                 )
         context["items"] = items
         return context
@@ -114,6 +151,7 @@ class RelatedArticlesBlock(NewsdeskBlock, blocks.StructBlock):
                         "type": "link",
                         "url": raw_text(link, "url"),
                         "title": raw_text(link, "title"),
+                        "summary": raw_text(link, "summary"),
                     }
                 )
         return {"heading": raw_text(raw, "heading"), "items": items}
@@ -123,6 +161,7 @@ class RelatedArticlesBlock(NewsdeskBlock, blocks.StructBlock):
         for item in (raw or {}).get("items") or []:
             if item.get("type") == "link":
                 parts.append(raw_text(item.get("value"), "title"))
+                parts.append(raw_text(item.get("value"), "summary"))
         if resolver is not None:
             visible = resolver.visible_pages([pk for pk in article_ids(raw) if pk])
             parts += [page.title for page in visible.values()]

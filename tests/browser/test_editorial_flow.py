@@ -218,7 +218,12 @@ def body_block(page, index):
 
 
 def add_block(page, container, label):
-    """Append a block to the last stream in ``container``: its "+" then the block picker."""
+    """Append a block to the last stream in ``container``: its "+" then the block picker.
+
+    An autosave finishing closes an open block picker (Wagtail 8), so this waits for the
+    last edit to be saved first, as a person would see "Saved" before going on.
+    """
+    wait_for_autosave(page)
     container.locator("button.c-sf-add-button").last.click()
     page.get_by_role("option", name=label, exact=True).click()
 
@@ -256,14 +261,16 @@ def wait_for_autosave(page):
 
 def write_post(page, data):
     """Fill in the news page editor: title, summary, author and one block of each type."""
-    page.get_by_placeholder(re.compile(r"page title", re.I)).fill(TITLE)
+    page.get_by_placeholder("Headline*").fill(TITLE)
     page.locator("#id_summary").fill(SUMMARY)
 
-    # Authors: a MultipleChooserPanel of Author snippets. Its first, required, form is
-    # already on the page; choose the author into it with the snippet chooser.
+    # Authors: a MultipleChooserPanel of Author snippets ("Add authors" opens the snippet
+    # chooser; a draft may have none, submitting needs one).
     authors = page.locator("#panel-child-content-authors-content")
-    authors.get_by_role("button", name=re.compile(r"choose author", re.I)).first.click()
-    open_modal(page).get_by_role("link", name=data["author"].name, exact=True).click()
+    authors.get_by_role("button", name=re.compile(r"add authors", re.I)).click()
+    dialog = open_modal(page)
+    dialog.get_by_role("row").filter(has_text=data["author"].name).get_by_role("checkbox").check()
+    dialog.get_by_role("button", name="Confirm selection").click()
     expect_modal_closed(page)
     expect(authors).to_contain_text(data["author"].name)
 
@@ -296,11 +303,13 @@ def write_post(page, data):
     add_block(page, body, "Related articles")
     related = body_block(page, 3)
     page.locator("#body-3-value-heading").fill(RELATED_HEADING)
-    add_block(page, related, "News article")
+    # Nothing is wrong yet: the block asks for a link on save, not on insert.
+    expect(related).not_to_contain_text(re.compile(r"minimum number", re.I))
+    add_block(page, related, "Newsdesk article")
     related.get_by_role("button", name=re.compile(r"choose a page", re.I)).click()
     choose_page(page, data["index"].title, data["related"].title)
     expect(page.locator("#body-3-value-items-0-value")).to_have_value(str(data["related"].pk))
-    add_block(page, related, "External link")
+    add_block(page, related, "Link to another site")
     page.locator("#body-3-value-items-1-value-url").fill(EXTERNAL_URL)
     page.locator("#body-3-value-items-1-value-title").fill(EXTERNAL_TITLE)
 

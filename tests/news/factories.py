@@ -101,7 +101,11 @@ def every_block_body(*, image, related_page, disclaimer, embed_url="https://vide
                     {"type": "article", "value": related_page.pk},
                     {
                         "type": "link",
-                        "value": {"url": "https://elsewhere.example/story", "title": "Elsewhere"},
+                        "value": {
+                            "url": "https://elsewhere.example/story",
+                            "title": "Elsewhere",
+                            "summary": "What the other paper found.",
+                        },
                     },
                 ],
             },
@@ -113,6 +117,11 @@ def every_block_body(*, image, related_page, disclaimer, embed_url="https://vide
         },
         {
             "type": "embed",
-            "value": {"url": embed_url, "title": "Watch the storm", "caption": "Related video"},
+            "value": {
+                "heading": "Related video",
+                "url": embed_url,
+                "title": "Watch the storm",
+                "caption": "The pier at dawn",
+            },
         },
     ]

@@ -99,7 +99,7 @@ class NewsPageEditorTests(WagtailPageTestCase):
             "breaking": "on",
             "source_name": "AFP",
             "source_url": "https://wire.example/afp",
-            "show_default_disclaimer": "on",
+            "site_disclaimer": "auto",
             "tags": "Storm, Port Alder",
             "news_authors": inline_formset(
                 [{"author": self.author.pk}, {"author": self.second_author.pk}]
@@ -171,6 +171,7 @@ class NewsPageEditorTests(WagtailPageTestCase):
         self.assertContains(response, datetime.date.today().isoformat())
 
     def test_disclaimer_needs_exactly_one_of_snippet_or_text(self):
+        add_url = f"/admin/pages/add/news/newspage/{self.index.pk}/"
         for value, message in [
             ({"disclaimer": "", "text": rich_text("")}, "Choose a saved disclaimer or write"),
             (
@@ -179,12 +180,62 @@ class NewsPageEditorTests(WagtailPageTestCase):
             ),
         ]:
             data = self.post_data(slug="bad-disclaimer", body=streamfield([("disclaimer", value)]))
-            response = self.client.post(
-                f"/admin/pages/add/news/newspage/{self.index.pk}/", nested_form_data(data)
-            )
+            data["action-publish"] = "action-publish"
+            response = self.client.post(add_url, nested_form_data(data))
             self.assertEqual(response.status_code, 200)
             self.assertContains(response, message)
             self.assertFalse(NewsPage.objects.filter(slug="bad-disclaimer").exists())
+
+    def test_blocks_left_empty_save_in_a_draft_and_stop_publishing(self):
+        """A related-articles block with no links yet and an empty disclaimer block are
+        work in progress: a draft (and autosave) keeps them; publishing says what is
+        missing, on the block."""
+        add_url = f"/admin/pages/add/news/newspage/{self.index.pk}/"
+        body = streamfield(
+            [
+                ("related_articles", {"heading": "Read more", "items": streamfield([])}),
+                ("disclaimer", {"disclaimer": "", "text": rich_text("")}),
+            ]
+        )
+        draft = self.post_data(slug="in-progress", body=body)
+        self.assertEqual(self.client.post(add_url, draft).status_code, 302)
+        page = NewsPage.objects.get(slug="in-progress")
+        self.assertEqual([b.block_type for b in page.body], ["related_articles", "disclaimer"])
+
+        response = self.client.post(
+            f"/admin/pages/{page.pk}/edit/", {**draft, "action-publish": "action-publish"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Add at least one article or link, or remove this block.")
+        self.assertContains(response, "Choose a saved disclaimer or write custom text.")
+        page.refresh_from_db()
+        self.assertFalse(page.live)
+
+    def test_the_editor_explains_the_fields_and_blocks(self):
+        response = self.client.get(f"/admin/pages/add/news/newspage/{self.index.pk}/")
+        page = response.content.decode()
+        # The headline box grows to show a long headline.
+        self.assertRegex(page, r'<textarea name="title"[^>]*data-controller="w-autosize w-sync"')
+        self.assertIn('placeholder="Headline*"', page)
+        for help_text in [
+            "In a paragraph, Enter starts a new paragraph.",
+            "A blank line starts a new paragraph.",
+            "Choose a saved disclaimer or write your own.",
+            "Optional: a heading above the video",
+            "Optional: a sentence or two shown after the headline",
+            "Add an article or a link",
+            "Show it, unless the post has its own disclaimer block",
+        ]:
+            self.assertIn(help_text, page)
+        self.assertIn("cms/admin/labelled-stream-block.js", page)
+
+    def test_a_headline_is_saved_on_one_line(self):
+        data = self.post_data(slug="one-line", title="Storm closes\r\nthe   harbour ")
+        self.assertEqual(
+            self.client.post(f"/admin/pages/add/news/newspage/{self.index.pk}/", data).status_code,
+            302,
+        )
+        self.assertEqual(NewsPage.objects.get(slug="one-line").title, "Storm closes the harbour")
 
     def test_a_draft_saves_without_an_author_publishing_and_submitting_need_one(self):
         add_url = f"/admin/pages/add/news/newspage/{self.index.pk}/"

@@ -15,7 +15,7 @@ from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.models import PageViewRestriction
 
-from news.models import NewsPage
+from news.models import NewsPage, NewsSettings
 from tests.news.api_helpers import full_posts
 from tests.news.factories import (
     AuthorFactory,
@@ -42,6 +42,27 @@ def get_json(client, url, status=200):
 def titles(client, query):
     data = get_json(client, f"{LISTING}&fields=_,title&{query}")
     return [item["title"] for item in data["items"]]
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_the_site_wide_disclaimer_is_shown_once_per_post_unless_both_are_asked_for(
+    client, news_index, home_page, version
+):
+    settings_row = NewsSettings.for_site(home_page.get_site())
+    settings_row.default_disclaimer = DisclaimerFactory(text="<p>Site-wide notice.</p>")
+    settings_row.save()
+    own = [{"type": "disclaimer", "value": {"disclaimer": None, "text": "<p>Mine.</p>"}}]
+    cases = [
+        (NewsPageFactory(parent=news_index), "auto", True),
+        (NewsPageFactory(parent=news_index, body=own), "auto", False),
+        (NewsPageFactory(parent=news_index, body=own, site_disclaimer="both"), "both", True),
+        (NewsPageFactory(parent=news_index, site_disclaimer="never"), "never", False),
+    ]
+    for post, choice, shown in cases:
+        data = get_json(client, f"/api/{version}/pages/{post.pk}/")
+        assert data["site_disclaimer"] == choice
+        assert data["show_default_disclaimer"] is shown
+        assert data["default_disclaimer"] == ("<p>Site-wide notice.</p>" if shown else None)
 
 
 class TestResolvedBlocks:
@@ -127,6 +148,7 @@ class TestResolvedBlocks:
             "type": "link",
             "url": "https://elsewhere.example/story",
             "title": "Elsewhere",
+            "summary": "What the other paper found.",
         }
 
     def test_unpublished_related_article_is_left_out(self, client, post):
@@ -154,6 +176,11 @@ class TestResolvedBlocks:
         embed = next(b["value"] for b in data["body"] if b["type"] == "embed")
         assert embed["embed"]["html"] == '<iframe src="https://video.example/embed/1"></iframe>'
         assert embed["embed"]["provider_name"] == "VideoSite"
+        assert (embed["heading"], embed["title"], embed["caption"]) == (
+            "Related video",
+            "Watch the storm",
+            "The pier at dawn",
+        )
 
     def test_embed_that_cannot_be_fetched_is_null(self, client, news_index):
         body = [
@@ -162,6 +189,7 @@ class TestResolvedBlocks:
         post = NewsPageFactory(parent=news_index, body=body)
         data = get_json(client, f"/api/v2/pages/{post.pk}/")
         assert data["body"][0]["value"] == {
+            "heading": "",  # blocks saved before embeds had a heading
             "url": "https://v.example/x",
             "title": "T",
             "caption": "",
@@ -398,7 +426,7 @@ class TestPreview:
             "slug": post.slug,
             "publication_date": post.publication_date.isoformat(),
             "summary": "",
-            "show_default_disclaimer": "on",
+            "site_disclaimer": "auto",
             "tags": "",
             "news_authors-TOTAL_FORMS": "0",
             "news_authors-INITIAL_FORMS": "0",
@@ -486,9 +514,9 @@ def test_openapi_document_is_valid_and_types_each_block(client):
             "summary",
             "thumbnail",
         },
-        "RelatedLink": {"type", "url", "title"},
+        "RelatedLink": {"type", "url", "title", "summary"},
         "DisclaimerValue": {"source", "disclaimer_id", "html"},
-        "EmbedValue": {"url", "title", "caption", "embed"},
+        "EmbedValue": {"heading", "url", "title", "caption", "embed"},
         "ImageObject": {"id", "title", "alt", "width", "height", "renditions"},
     }
     for name, fields in expected_fields.items():

@@ -46,6 +46,7 @@ def post(news_index, home_page):
         parent=news_index,
         title="Contract post",
         lead_image=ImageFactory(),
+        site_disclaimer="both",  # its own disclaimer blocks and the site-wide one
         source_name="AFP",
         source_url="https://wire.example/afp",
         body=every_block_body(

@@ -7,8 +7,9 @@ import pytest
 from django.conf import settings
 
 from cms.core.blocks import NewsdeskBlock
+from cms.core.blocks.labelled_stream import LabelledStreamBlockAdapter
 from home.blocks import StandardBodyBlock
-from news.blocks import NewsBodyBlock
+from news.blocks import NewsBodyBlock, RelatedArticlesBlock
 
 TEMPLATES = Path(settings.TEMPLATES[0]["DIRS"][0])
 BODIES = [NewsBodyBlock(), StandardBodyBlock()]
@@ -42,9 +43,42 @@ def test_reading_time_and_search_text_come_from_the_blocks():
         [
             {"type": "paragraph", "value": "<p>" + "word " * 230 + "</p>"},
             {"type": "quote", "value": {"text": "one two three", "source_name": "AFP"}},
-            {"type": "embed", "value": {"url": "https://video.example/1", "title": "Storm"}},
+            {
+                "type": "embed",
+                "value": {"heading": "Footage", "url": "https://v.example/1", "title": "Storm"},
+            },
+            {
+                "type": "related_articles",
+                "value": {
+                    "heading": "Read more",
+                    "items": [
+                        {
+                            "type": "link",
+                            "value": {
+                                "url": "https://else.example/",
+                                "title": "Elsewhere",
+                                "summary": "Ferries diverted",
+                            },
+                        }
+                    ],
+                },
+            },
         ]
     )
     assert body.word_count(value) == 233
     text = body.search_text(value)
-    assert "one two three" in text and "AFP" in text and "Storm" in text
+    for words in ["one two three", "AFP", "Storm", "Footage", "Elsewhere", "Ferries diverted"]:
+        assert words in text
+
+
+def test_related_items_ask_for_a_link_on_save_not_on_insert():
+    """Wagtail's editor shows a StreamBlock's min_num error the moment the block is
+    added; the items have none (RelatedArticlesBlock.clean asks on save instead), and
+    their add button says what it adds."""
+    items = RelatedArticlesBlock().child_blocks["items"]
+    adapter = LabelledStreamBlockAdapter()
+    meta = adapter.js_args(items)[3]
+    assert (meta["minNum"], meta["required"]) == (None, False)
+    assert meta["addLabel"] == "Add an article or a link"
+    assert adapter.js_constructor == "cms.blocks.LabelledStreamBlock"
+    assert "cms/admin/labelled-stream-block.js" in str(adapter.media)

@@ -107,6 +107,11 @@ class TestNewsPage:
             ("Earlier: harbour wall plans", earlier.url),
             ("Elsewhere", "https://elsewhere.example/story"),
         ]
+        # An external link's teaser belongs to its item.
+        link_item = related.select(".block-related__item--link")[0]
+        assert link_item.select_one(".block-related__summary").get_text() == (
+            "What the other paper found."
+        )
 
         disclaimers = [d.get_text(strip=True) for d in body.select(".disclaimer")]
         assert disclaimers == ["Snippet disclaimer text.", "Updated to correct a date."]
@@ -115,7 +120,10 @@ class TestNewsPage:
         fallback = embed.select_one(".block-embed__fallback a")
         assert fallback["href"] == "https://video.example/v/1"
         assert fallback.get_text() == "Watch the storm"
-        assert embed.figcaption.get_text() == "Related video"
+        assert embed.figcaption.get_text() == "The pier at dawn"
+        heading = embed.find_previous_sibling("h2")
+        assert heading["class"] == ["block-embed__heading"]
+        assert heading.get_text() == "Related video"
 
     def test_embed_uses_stored_oembed_html_when_available(self, client, news_index):
         from wagtail.embeds.embeds import get_embed_hash
@@ -153,17 +161,31 @@ class TestNewsPage:
         page = html(client.get(post.url))
         assert page.select_one(".block-embed__fallback a").get_text() == "Watch the video"
 
-    def test_default_disclaimer_shown_unless_turned_off(self, client, news_index, home_page):
+    def test_one_disclaimer_per_post_unless_the_editor_asks_for_both(
+        self, client, news_index, home_page
+    ):
         settings_row = NewsSettings.for_site(Site.objects.get(is_default_site=True))
         settings_row.default_disclaimer = DisclaimerFactory(text="<p>Site-wide notice.</p>")
         settings_row.save()
-        shown = NewsPageFactory(parent=news_index)
-        hidden = NewsPageFactory(parent=news_index, show_default_disclaimer=False)
-        assert (
-            "Site-wide notice."
-            in html(client.get(shown.url)).select_one(".disclaimer--default").get_text()
-        )
-        assert html(client.get(hidden.url)).select_one(".disclaimer--default") is None
+        own = [{"type": "disclaimer", "value": {"disclaimer": None, "text": "<p>Mine.</p>"}}]
+        plain = NewsPageFactory(parent=news_index)
+        with_own = NewsPageFactory(parent=news_index, body=own)
+        both = NewsPageFactory(parent=news_index, body=own, site_disclaimer="both")
+        hidden = NewsPageFactory(parent=news_index, site_disclaimer="never")
+
+        def disclaimers(post):
+            page = html(client.get(post.url))
+            return [
+                (aside["aria-label"], aside.get_text(strip=True))
+                for aside in page.select("aside.disclaimer")
+            ]
+
+        site_wide = ("Site-wide disclaimer", "Site-wide notice.")
+        assert disclaimers(plain) == [site_wide]
+        assert disclaimers(with_own) == [("Disclaimer", "Mine.")]
+        # Both, as two landmarks a screen reader can tell apart.
+        assert disclaimers(both) == [("Disclaimer", "Mine."), site_wide]
+        assert disclaimers(hidden) == []
 
     def test_previous_and_next_links(self, client, news_index):
         old = NewsPageFactory(

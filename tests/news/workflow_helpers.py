@@ -28,7 +28,7 @@ def news_form_data(*, title, slug, author, body_text="Body text."):
             "slug": slug,
             "publication_date": datetime.date.today().isoformat(),
             "summary": "Summary.",
-            "show_default_disclaimer": "on",
+            "site_disclaimer": "auto",
             "tags": "",
             "news_authors": inline_formset([{"author": author.pk}]),
             "body": streamfield([("paragraph", rich_text(f"<p>{body_text}</p>"))]),

@@ -8,6 +8,7 @@ body live in ``news/blocks/``; the standard page body in ``home/blocks.py``.
 from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
 from cms.core.blocks.embed import EmbedBlock, find_embed, recently_failed_embeds
 from cms.core.blocks.image import ImageBlock
+from cms.core.blocks.labelled_stream import LabelledStreamBlock
 from cms.core.blocks.paragraph import PARAGRAPH_FEATURES, ParagraphBlock
 from cms.core.blocks.quote import QuoteBlock
 from cms.core.blocks.stream import NewsdeskStreamBlock
@@ -16,6 +17,7 @@ __all__ = [
     "PARAGRAPH_FEATURES",
     "EmbedBlock",
     "ImageBlock",
+    "LabelledStreamBlock",
     "NewsdeskBlock",
     "NewsdeskStreamBlock",
     "ParagraphBlock",

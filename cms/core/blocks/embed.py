@@ -53,6 +53,7 @@ class EmbedObject(BaseModel):
 
 
 class EmbedValue(BaseModel):
+    heading: str
     url: str
     title: str
     caption: str
@@ -65,13 +66,22 @@ class EmbedValue(BaseModel):
 class EmbedBlock(NewsdeskBlock, blocks.StructBlock):
     api_schema = EmbedValue
 
+    heading = blocks.CharBlock(
+        required=False,
+        max_length=255,
+        help_text='Optional: a heading above the video, e.g. "Related video"',
+    )
     url = blocks.URLBlock(label="URL", help_text="e.g. a YouTube or Vimeo address")
     title = blocks.CharBlock(
         required=False,
         max_length=255,
         help_text="Shown as the link text when the video cannot be embedded",
     )
-    caption = blocks.CharBlock(required=False, max_length=500)
+    caption = blocks.CharBlock(
+        required=False,
+        max_length=500,
+        help_text="Optional: a line under the video saying what it shows",
+    )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -84,6 +94,7 @@ class EmbedBlock(NewsdeskBlock, blocks.StructBlock):
     def api_value(self, raw, resolver):
         url = raw_text(raw, "url")
         return {
+            "heading": raw_text(raw, "heading"),
             "url": url,
             "title": raw_text(raw, "title"),
             "caption": raw_text(raw, "caption"),
@@ -91,7 +102,7 @@ class EmbedBlock(NewsdeskBlock, blocks.StructBlock):
         }
 
     def search_text(self, raw, resolver=None):
-        return " ".join(plain_text(raw_text(raw, key)) for key in ("title", "caption"))
+        return " ".join(plain_text(raw_text(raw, key)) for key in ("heading", "title", "caption"))
 
     class Meta:
         icon = "media"

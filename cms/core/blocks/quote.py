@@ -18,7 +18,10 @@ class QuoteValue(BaseModel):
 class QuoteBlock(NewsdeskBlock, blocks.StructBlock):
     api_schema = QuoteValue
 
-    text = blocks.TextBlock(label="Quoted text")
+    text = blocks.TextBlock(
+        label="Quoted text",
+        help_text="The words quoted, e.g. wire copy. A blank line starts a new paragraph.",
+    )
     attribution = blocks.CharBlock(required=False, max_length=255, help_text="Who said it")
     source_name = blocks.CharBlock(
         required=False, max_length=255, help_text='Where it comes from, e.g. "AFP"'

@@ -428,7 +428,7 @@ class Command(BaseCommand):
                 breaking=breaking,
                 source_name="AFP" if number % 3 == 0 else "",
                 source_url="https://www.afp.com/" if number % 3 == 0 else "",
-                show_default_disclaimer=number % 5 != 4,
+                site_disclaimer="auto" if number % 5 != 4 else "never",
                 body=self.post_body(rng, number, images, published, disclaimers),
             )
             post.news_authors = [
@@ -498,9 +498,10 @@ class Command(BaseCommand):
                 {
                     "type": "embed",
                     "value": {
+                        "heading": "Related video",
                         "url": "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
                         "title": "Watch: the view from the harbour wall",
-                        "caption": "Related video",
+                        "caption": "The harbour wall at high tide, filmed by a reader.",
                     },
                 }
             )
@@ -511,13 +512,15 @@ class Command(BaseCommand):
                 "value": {
                     "url": "https://example.org/background",
                     "title": "Background: a short history of the port",
+                    "summary": "How a fishing quay became a ferry port, and what the wall "
+                    "has withstood since.",
                 },
             }
         )
         body.append(
             {"type": "related_articles", "value": {"heading": "Read more", "items": items}}
         )
-        if number % 5 == 4:
+        if number % 5 == 4:  # with site_disclaimer "never" (see the caller)
             body.append(
                 {
                     "type": "disclaimer",
