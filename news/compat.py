@@ -33,6 +33,15 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
 7. **The page chooser's browse and search views are subclassed** (news/chooser.py) to add a
    publication-date column and order a news index's posts newest first, and served at the
    chooser's own URLs ahead of Wagtail's (cms/urls.py).
+8. **The review messages extend Wagtail's page editor and workflow action views**
+   (news/review.py, through the news posts' ``PageViewSet``): ``EditView`` runs a review
+   action in ``perform_workflow_action`` and then reports with
+   ``add_save_confirmation_message``; ``WorkflowActionView.post`` acts on
+   ``self.task_state`` of ``self.object``. The editor's menu is reordered in the
+   ``construct_page_action_menu`` hook, whose items are ``WorkflowMenuItem`` (with
+   ``name`` and ``launch_modal``) and ``PublishMenuItem``; the dashboard panel subclasses
+   ``WorkflowObjectsToModeratePanel`` (its ``states`` carry ``actions`` and
+   ``task_state``) and replaces it by its ``name``.
 """
 
 from wagtail.api.v2 import views as wagtail_v2_views

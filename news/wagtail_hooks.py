@@ -1,10 +1,15 @@
-"""Admin registration for the news snippets, and page-serving hooks."""
+"""Admin registration for the news snippets, the review and "New post" additions to the
+admin (news/review.py, news/newsroom.py), and page-serving hooks."""
 
 from django.http import Http404
+from django.urls import path
+from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.staticfiles import versioned_static
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from news import newsroom, review
 from news.freshness.versions import depends_on_page
 from news.models import Author, Disclaimer
 from news.visibility import has_expired
@@ -30,6 +35,54 @@ class DisclaimerViewSet(SnippetViewSet):
 
 register_snippet(AuthorViewSet)
 register_snippet(DisclaimerViewSet)
+
+
+# Reviewing posts (news/review.py) --------------------------------------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_news_page_views():
+    return review.NewsPageViewSet("news_page")
+
+
+hooks.register("construct_page_action_menu", review.review_first)
+
+
+@hooks.register("construct_homepage_panels")
+def review_queue_with_named_actions(request, panels):
+    """Wagtail's "Awaiting your review" panel, replaced by one with named actions."""
+    panels[:] = [
+        review.ReviewQueuePanel() if panel.name == "workflow_objects_to_moderate" else panel
+        for panel in panels
+    ]
+
+
+# "New post" (news/newsroom.py) -----------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def new_post_urls():
+    return [
+        path("newsdesk/new-post/", newsroom.NewPostView.as_view(), name=newsroom.NEW_POST_URL_NAME)
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def new_post_menu_item():
+    return newsroom.new_post_menu_item()
+
+
+@hooks.register("construct_homepage_panels")
+def new_post_on_the_dashboard(request, panels):
+    if newsroom.indexes_open_to(request.user):
+        panels.insert(0, newsroom.NewPostPanel())
+
+
+@hooks.register("insert_global_admin_css")
+def newsdesk_admin_css():
+    return format_html(
+        '<link rel="stylesheet" href="{}">', versioned_static("cms/admin/admin.css")
+    )
 
 
 @hooks.register("before_serve_page")

@@ -363,9 +363,9 @@ def test_editor_writes_moderator_approves_reader_reads(sessions, newsroom):
         has=page.get_by_role("heading", name=re.compile(r"awaiting your review", re.I))
     )
     row = awaiting.last.get_by_role("row").filter(has_text=TITLE)
-    row.get_by_role("button", name=re.compile(r"^actions$", re.I)).click()
     with page.expect_navigation():
-        row.get_by_role("button", name=re.compile(r"^approve( and publish)?$", re.I)).click()
+        row.get_by_role("button", name="Approve and publish", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text(f"'{TITLE}' approved and published.")
     expect(page.get_by_role("row").filter(has_text=TITLE)).to_have_count(0)
     # The news index listing in the admin now shows the post as live.
     page.goto(f"/admin/pages/{newsroom['index'].pk}/")

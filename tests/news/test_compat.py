@@ -162,3 +162,23 @@ def test_the_page_chooser_views_newsdesk_extends_are_still_shaped_so():
     assert "status" in inspect.getsource(chooser.BrowseView.columns.fget)
     source = inspect.getsource(chooser.BrowseView.get_object_list)
     assert "self.parent_page.get_children()" in source
+
+
+def test_the_review_views_newsdesk_extends_are_still_shaped_so():
+    """news/review.py relies on how Wagtail's editor and workflow views report a review."""
+    from wagtail.admin.action_menu import WorkflowMenuItem
+    from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
+    from wagtail.admin.views.pages.edit import EditView
+    from wagtail.admin.views.pages.workflow import WorkflowActionView
+
+    perform = inspect.getsource(EditView.perform_workflow_action)
+    assert "current_workflow_task.on_action" in perform
+    assert "self.add_save_confirmation_message()" in perform
+    post = inspect.getsource(WorkflowActionView.post)
+    assert "self.task_state" in post
+    assert {"name", "launch_modal"} <= set(
+        inspect.signature(WorkflowMenuItem.__init__).parameters
+    )
+    assert WorkflowObjectsToModeratePanel.name == "workflow_objects_to_moderate"
+    panel = inspect.getsource(WorkflowObjectsToModeratePanel.get_context_data)
+    assert '"actions": actions' in panel and '"task_state": state' in panel

@@ -67,6 +67,9 @@ TAGS = [
 ]
 
 # (headline, tags, breaking)
+# Submitted for review by the editor, not yet published (submit_post_for_review).
+REVIEW_POST = "Ferry timetable changes from Monday as the old pier closes for repairs"
+
 POSTS = [
     ("Council approves new harbour wall after winter storms", ["Port Alder", "Politics"], False),
     ("Tram line to the university opens two months early", ["Transport", "Port Alder"], False),
@@ -275,6 +278,8 @@ class Command(BaseCommand):
                 post_count,
             )
             comments = self.create_comments(index, users["moderator"][0])
+            if post_count:
+                self.submit_post_for_review(index, users["editor"][0], authors, images)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -441,6 +446,42 @@ class Command(BaseCommand):
             published.append(post)
             created += 1
         return created
+
+    def submit_post_for_review(self, index, editor, authors, images):
+        """A post the editor has submitted and the moderator has yet to review, so the
+        dashboard's "Awaiting your review" has something in it from the start."""
+        slug = post_slug(REVIEW_POST)
+        if NewsPage.objects.child_of(index).filter(slug=slug).exists():
+            return
+        rng = random.Random(slug)
+        post = NewsPage(
+            title=REVIEW_POST,
+            slug=slug,
+            owner=editor,
+            live=False,
+            summary="Sailings move to the new pier while the old one is repaired.",
+            lead_image=images[0],
+            body=[
+                {"type": "paragraph", "value": paragraph_html(rng, 3)},
+                {
+                    "type": "quote",
+                    "value": {
+                        "text": "Passengers should allow ten more minutes to reach the pier.",
+                        "attribution": "A ferry company spokesperson",
+                        "source_name": "AFP",
+                        "source_url": "https://www.afp.com/",
+                    },
+                },
+            ],
+        )
+        post.news_authors = [NewsPageAuthor(author=authors[0])]
+        post.tags.add("Transport", "Port Alder")
+        index.add_child(instance=post)
+        revision = post.save_revision(user=editor)
+        workflow = post.get_workflow()
+        if workflow is not None:
+            workflow.start(post, editor)
+        return revision
 
     def create_comments(self, index, moderator):
         """Add the demo comments whose posts exist; returns how many were new."""
