@@ -1,7 +1,10 @@
 """Comment moderation in the Wagtail admin.
 
-- Comments (its own menu item, ``/admin/comments/``): a listing with filters by status
-  and post and a search, newest first; bulk Approve, Reject, Mark as spam and Delete.
+- Comments (its own menu item, ``/admin/comments/``): a listing that opens on Pending
+  comments, with a tab per status and its count, filters by status and post and a search,
+  newest first; Approve, Reject and Spam in one click on each row and in each comment's
+  inspect view (news/comments/admin_views.py); bulk Approve, Reject, Mark as spam and
+  Delete.
 - Who may do what is Django model permissions (granted by news/migrations/0005, kept
   when the model moved to this app):
   Moderators view, change (moderate, edit) and delete; Editors only view (the listing
@@ -11,8 +14,7 @@
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,8 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from news.comments import admin_views
+from news.comments.admin_views import comments_matching, may_moderate
 from news.comments.models import MODERATE_LOG_ACTION, Comment
 from news.comments.moderation import ADMIN_URL_NAMESPACE
 from news.models import NewsPage
@@ -50,10 +54,6 @@ class CommentPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Comment, CommentPermissionPolicy(Comment))
 
 
-def may_moderate(user):
-    return policy_registry.get_by_type(Comment).user_has_permission(user, "change")
-
-
 def may_see_comments(user):
     return policy_registry.get_by_type(Comment).user_has_any_permission(
         user, {"view", "change", "delete"}
@@ -65,8 +65,13 @@ def commented_posts(request):
 
 
 class CommentFilterSet(WagtailFilterSet):
+    # Pending unless another status (or "Any status") is asked for: the listing's default
+    # (admin_views.CommentIndexView), so it shows no "Status: Pending" filter pill.
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Comment.Status.choices, empty_label=_("Any status")
+        label=_("Status"),
+        choices=Comment.Status.choices,
+        empty_label=_("Any status"),
+        initial=admin_views.DEFAULT_STATUS,
     )
     page = django_filters.ModelChoiceFilter(
         label=_("Post"), queryset=commented_posts, empty_label=_("Any post")
@@ -107,6 +112,9 @@ class CommentViewSet(SnippetViewSet):
     url_namespace = ADMIN_URL_NAMESPACE
     add_to_reference_index = False
     copy_view_enabled = False
+    index_view_class = admin_views.CommentIndexView
+    index_results_template_name = "news/comments/admin/index_results.html"  # status tabs
+    inspect_view_class = admin_views.CommentInspectView
     inspect_view_enabled = True
     inspect_view_fields = [
         "page",
@@ -166,6 +174,16 @@ class CommentViewSet(SnippetViewSet):
     def get_queryset(self, request):
         return Comment.objects.select_related("page", "parent")
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "moderate/<int:pk>/<slug:status>/",
+                admin_views.moderate,
+                name="moderate",
+            ),
+        ]
+
 
 register_snippet(CommentViewSet)
 
@@ -189,21 +207,7 @@ class ModerateBulkAction(SnippetBulkAction):
     def get_all_objects_in_listing_query(self, parent_id):
         # "Select all" acts on what the listing's filters and search show (the admin's
         # JavaScript passes the listing's query string on).
-        queryset = Comment.objects.all()
-        status = self.request.GET.get("status")
-        if status in Comment.Status.values:
-            queryset = queryset.filter(status=status)
-        page = self.request.GET.get("page")
-        if page and page.isdigit():
-            queryset = queryset.filter(page_id=int(page))
-        search = (self.request.GET.get("q") or "").strip()
-        if search:
-            queryset = queryset.filter(
-                Q(author_name__icontains=search)
-                | Q(author_email__icontains=search)
-                | Q(body__icontains=search)
-            )
-        return queryset.values_list("pk", flat=True)
+        return comments_matching(self.request.GET).values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
         return {

@@ -176,9 +176,7 @@ def test_the_review_views_newsdesk_extends_are_still_shaped_so():
     assert "self.add_save_confirmation_message()" in perform
     post = inspect.getsource(WorkflowActionView.post)
     assert "self.task_state" in post
-    assert {"name", "launch_modal"} <= set(
-        inspect.signature(WorkflowMenuItem.__init__).parameters
-    )
+    assert {"name", "launch_modal"} <= set(inspect.signature(WorkflowMenuItem.__init__).parameters)
     assert WorkflowObjectsToModeratePanel.name == "workflow_objects_to_moderate"
     panel = inspect.getsource(WorkflowObjectsToModeratePanel.get_context_data)
     assert '"actions": actions' in panel and '"task_state": state' in panel

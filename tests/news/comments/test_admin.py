@@ -64,16 +64,58 @@ def bulk_url(action, *comments, next_url=LISTING):
 
 class TestListing:
     @pytest.mark.parametrize("role", ["Moderators", "Editors", "admin"])
-    def test_moderators_editors_and_admins_see_every_comment(
+    def test_opens_on_pending_comments_and_all_shows_every_one(
         self, client, django_user_model, comments, role
     ):
         login(client, django_user_model, role)
-        assert listed_bodies(client.get(LISTING)) == [
+        response = client.get(LISTING)
+        assert listed_bodies(response) == ["Pending on the tram", "Pending on the wall"]
+        # Pending is the default, not a filter to remove: no "Status: Pending" pill.
+        page = BeautifulSoup(response.content, "html.parser")
+        assert page.select("[data-w-active-filter-id]") == []
+        assert listed_bodies(client.get(f"{LISTING}?status=")) == [
             "Approved on the wall",
             "Cheap pills",
             "Pending on the tram",
             "Pending on the wall",
         ]
+
+    def test_a_tab_per_status_with_its_count_following_the_other_filters(
+        self, client, django_user_model, comments, posts
+    ):
+        login(client, django_user_model, "Moderators")
+
+        def tabs(url):
+            page = BeautifulSoup(client.get(url).content, "html.parser")
+            return [
+                (
+                    " ".join(tab.get_text().split()),
+                    tab["href"],
+                    tab.get("aria-current") == "page",
+                )
+                for tab in page.select(".newsdesk-status-tabs a")
+            ]
+
+        assert tabs(LISTING) == [
+            ("Pending 2", f"{LISTING}?status=pending", True),
+            ("Approved 1", f"{LISTING}?status=approved", False),
+            ("Rejected 0", f"{LISTING}?status=rejected", False),
+            ("Spam 1", f"{LISTING}?status=spam", False),
+            ("All 4", f"{LISTING}?status=", False),
+        ]
+        tram = posts[1].pk
+        on_the_tram = tabs(f"{LISTING}?status=spam&page={tram}")
+        assert [(label, current) for label, _url, current in on_the_tram] == [
+            ("Pending 1", False),
+            ("Approved 0", False),
+            ("Rejected 0", False),
+            ("Spam 1", True),
+            ("All 2", False),
+        ]
+        assert on_the_tram[0][1] == f"{LISTING}?status=pending&page={tram}"
+        # The filters' own refresh (the results fragment) carries the tabs too.
+        fragment = client.get(f"{LISTING}results/?status=&_w_filter_fragment=1")
+        assert "All <span" in fragment.content.decode()
 
     def test_filters_by_status_and_post_and_search(
         self, client, django_user_model, comments, posts
@@ -83,14 +125,17 @@ class TestListing:
             "Pending on the tram",
             "Pending on the wall",
         ]
-        assert listed_bodies(client.get(f"{LISTING}?page={posts[1].pk}")) == [
+        assert listed_bodies(client.get(f"{LISTING}?status=&page={posts[1].pk}")) == [
             "Cheap pills",
             "Pending on the tram",
         ]
         assert listed_bodies(client.get(f"{LISTING}?status=pending&page={posts[1].pk}")) == [
             "Pending on the tram"
         ]
+        assert listed_bodies(client.get(f"{LISTING}?status=&q=pills")) == ["Cheap pills"]
+        # A search without a status looks through all of them; a tab narrows it.
         assert listed_bodies(client.get(f"{LISTING}?q=pills")) == ["Cheap pills"]
+        assert listed_bodies(client.get(f"{LISTING}?status=pending&q=pills")) == []
 
     def test_users_without_the_permission_are_turned_away(
         self, client, django_user_model, comments
@@ -162,6 +207,19 @@ class TestBulkModeration:
             "tram": "approved",
         }
 
+    def test_select_all_without_a_status_is_the_pending_listing_it_came_from(
+        self, client, django_user_model, comments
+    ):
+        login(client, django_user_model, "Moderators")
+        client.post(f"/admin/bulk/comments/comment/reject/?id=all&next={LISTING}")
+        statuses = {key: Comment.objects.get(pk=c.pk).status for key, c in comments.items()}
+        assert statuses == {
+            "pending": "rejected",
+            "approved": "approved",
+            "spam": "spam",
+            "tram": "rejected",
+        }
+
     def test_moderation_shows_in_the_comment_history(self, client, django_user_model, comments):
         login(client, django_user_model, "Moderators")
         client.post(bulk_url("spam", comments["tram"]))
@@ -210,6 +268,129 @@ class TestBulkModeration:
         assert response.status_code == 302
         assert not Comment.objects.filter(pk=comments["approved"].pk).exists()
         assert freshness_calls == [posts[0].pk]
+
+
+def moderate_url(comment, status):
+    return f"{LISTING}moderate/{comment.pk}/{status}/"
+
+
+def row_of(response, body):
+    page = BeautifulSoup(response.content, "html.parser")
+    return next(row for row in page.select("table.listing tbody tr") if body in row.get_text())
+
+
+class TestOneClickModeration:
+    @pytest.mark.parametrize(
+        ("label", "status", "message"),
+        [
+            ("Approve", "approved", "Comment by Reader approved."),
+            ("Reject", "rejected", "Comment by Reader rejected."),
+            ("Spam", "spam", "Comment by Reader marked as spam."),
+        ],
+    )
+    def test_each_row_moderates_in_one_click(
+        self, client, django_user_model, comments, label, status, message
+    ):
+        moderator = login(client, django_user_model, "Moderators")
+        comment = comments["pending"]
+        comment.author_name = "Reader"
+        comment.save()
+        listing = client.get(f"{LISTING}?page={comment.page_id}")
+        form = (
+            row_of(listing, "Pending on the wall").find("button", string=label).find_parent("form")
+        )
+        assert form["method"] == "post"
+        assert form["action"] == moderate_url(comment, status)
+        data = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
+        assert data["next"] == f"{LISTING}?page={comment.page_id}"
+
+        response = client.post(form["action"], data, follow=True)
+        assert response.redirect_chain == [(data["next"], 302)]
+        assert message in response.content.decode()
+        comment.refresh_from_db()
+        assert (comment.status, comment.moderated_by) == (status, moderator)
+        assert ModelLogEntry.objects.filter(
+            object_id=str(comment.pk), action="newsdesk.comment.moderate"
+        ).exists()
+        # Back on the pending listing it came from, the comment has gone from it.
+        assert "Pending on the wall" not in listed_bodies(response)
+
+    def test_an_approved_comment_appears_under_its_post(
+        self, client, django_user_model, comments, django_capture_on_commit_callbacks
+    ):
+        login(client, django_user_model, "Moderators")
+        comment = comments["pending"]
+        assert comment.body not in client.get(comment.page.url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(moderate_url(comment, "approved"), {"next": LISTING})
+        client.logout()
+        assert comment.body in client.get(comment.page.url).content.decode()
+
+    def test_the_buttons_offer_only_a_change(self, client, django_user_model, comments):
+        login(client, django_user_model, "Moderators")
+        response = client.get(f"{LISTING}?status=")
+        buttons = {
+            body: [
+                button.get_text()
+                for button in row_of(response, body).select(".newsdesk-moderate button")
+            ]
+            for body in ("Approved on the wall", "Cheap pills", "Pending on the tram")
+        }
+        assert buttons == {
+            "Approved on the wall": ["Reject", "Spam"],
+            "Cheap pills": ["Approve", "Reject"],
+            "Pending on the tram": ["Approve", "Reject", "Spam"],
+        }
+
+    def test_the_inspect_view_moderates_in_one_click(self, client, django_user_model, comments):
+        login(client, django_user_model, "Moderators")
+        comment = comments["tram"]
+        inspect = f"{LISTING}inspect/{comment.pk}/"
+        page = BeautifulSoup(client.get(inspect).content, "html.parser")
+        group = page.select_one("[aria-label='Moderate this comment']")
+        assert [b.get_text() for b in group.select("button")] == ["Approve", "Reject", "Spam"]
+        form = group.find("button", string="Approve").find_parent("form")
+        data = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
+        response = client.post(form["action"], data, follow=True)
+        assert response.redirect_chain == [(inspect, 302)]
+        comment.refresh_from_db()
+        assert comment.status == "approved"
+        page = BeautifulSoup(response.content, "html.parser")
+        group = page.select_one("[aria-label='Moderate this comment']")
+        assert [b.get_text() for b in group.select("button")] == ["Reject", "Spam"]
+
+    def test_editors_see_no_buttons_and_may_not_post_them(
+        self, client, django_user_model, comments
+    ):
+        login(client, django_user_model, "Editors")
+        listing = client.get(LISTING)
+        assert row_of(listing, "Pending on the wall").select(".newsdesk-moderate") == []
+        assert "Moderate" not in [
+            th.get_text(strip=True)
+            for th in BeautifulSoup(listing.content, "html.parser").select(
+                "table.listing thead th"
+            )
+        ]
+        inspect = client.get(f"{LISTING}inspect/{comments['tram'].pk}/")
+        assert "Moderate this comment" not in inspect.content.decode()
+        response = client.post(moderate_url(comments["tram"], "approved"), {"next": LISTING})
+        assert response.status_code in (302, 403)
+        assert Comment.objects.get(pk=comments["tram"].pk).status == "pending"
+
+    def test_bad_requests_change_nothing(self, client, django_user_model, comments):
+        login(client, django_user_model, "Moderators")
+        comment = comments["tram"]
+        assert client.get(moderate_url(comment, "approved")).status_code == 405
+        assert client.post(moderate_url(comment, "published")).status_code == 404
+        assert client.post(f"{LISTING}moderate/999999/approved/").status_code == 404
+        assert Comment.objects.get(pk=comment.pk).status == "pending"
+        # Somewhere else to go afterwards is not followed: back to the listing.
+        response = client.post(
+            moderate_url(comment, "spam"), {"next": "https://elsewhere.example/"}
+        )
+        assert response["Location"] == LISTING
+        again = client.post(moderate_url(comment, "spam"), {"next": LISTING}, follow=True)
+        assert "was already marked as spam" in again.content.decode()
 
 
 class TestEditing:
