@@ -1,33 +1,43 @@
-"""The editorial flow in a real browser: an editor writes, a moderator approves, readers read.
+"""The editorial flow in a real browser: an editor writes, a moderator approves, readers
+read and comment, the moderator approves the comment.
 
-Debian's Chromium, driven by Playwright (sync API), against pytest-django's live server:
+Debian's Chromium, driven by Playwright (sync API), against pytest-django's live server,
+each person in a browser context of their own, doing what they would do:
 
-1. an editor (Editors group) writes a news post in Wagtail's page editor, with an author
-   from the authors chooser and one block of every body block type, and submits it for
-   moderation;
-2. a moderator (Moderators group) approves it from the dashboard, which publishes it;
-3. an anonymous reader sees every block on the live page;
-4. the database agrees: live, approved through the workflow, every block type.
+1. an editor (Editors group) starts from the dashboard's **New post**, writes a news post
+   with one block of every body block type: a quote with its source, an image uploaded
+   from the image chooser, related articles picked through the page chooser's search and
+   an external story with a teaser, a saved disclaimer, a video with a heading; Wagtail's
+   autosave saves the draft as they type (no "Save draft" click); then submits it;
+2. a moderator (Moderators group) approves it from the dashboard's "Awaiting your
+   review", with the row's **Approve and publish**; the message says it was published;
+3. an anonymous reader sees every block on the live page and sends a comment;
+4. the moderator finds it in Comments (which opens on Pending) and approves it in one
+   click; the reader reloads and sees it;
+5. the database agrees: live, approved through the workflow, every block type, the comment
+   approved by the moderator.
 
-The test does not depend on the workflow's name, only on Wagtail's "Submit ..." and
-"Approve ..." actions. Screenshots of each step go to test-output/browser/ (and, when the
-test fails, each browser's last page as failed-<who>.png/.html).
+The test does not depend on the workflow's name, only on Wagtail's "Submit ..." action.
+Screenshots of each step go to test-output/browser/ (and, when the test fails, each
+browser's last page as failed-<who>.png/.html).
 """
 
+import json
 import re
 
 import pytest
 from django.contrib.auth.models import Group
+from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
-from wagtail.models import Collection, TaskState, WorkflowState
+from wagtail.models import TaskState, WorkflowState
 
+from news.comments.models import Comment
 from news.models import NewsPage
 from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.news.factories import (
     AuthorFactory,
     DisclaimerFactory,
-    ImageFactory,
     NewsIndexPageFactory,
     NewsPageFactory,
 )
@@ -42,21 +52,27 @@ pytestmark = [
 
 PASSWORD = "a-long-browser-test-password"
 
-TITLE = "Storm surge closes Port Alder harbour"
+TITLE = "Storm surge closes Port Alder harbour as the sea wall is inspected before the weekend"
 SUMMARY = "The harbour is shut until the sea wall has been inspected."
 PARAGRAPH = "Waves topped the old sea wall before dawn on Tuesday."
 QUOTE_TEXT = "We closed the harbour at first light."
 QUOTE_ATTRIBUTION = "Harbour master Ines Kalda"
 QUOTE_SOURCE = "AFP"
 QUOTE_URL = "https://wire.example/afp/storm-123"
+IMAGE_TITLE = "Waves over the pier"
 CAPTION = "Waves over the old pier"
 CREDIT = "Jo Lens/Reuters"
 RELATED_HEADING = "More on the storm"
+RELATED_TITLE = "Sea wall repairs begin"
 EXTERNAL_URL = "https://elsewhere.example/storm-story"
 EXTERNAL_TITLE = "The storm elsewhere"
+EXTERNAL_SUMMARY = "How the neighbouring ports fared overnight."
 DISCLAIMER_TEXT = "Views in quotes are those of the speakers."
+EMBED_HEADING = "Related video"
 EMBED_URL = "https://video.example/watch/storm-42"
 EMBED_TITLE = "Watch the storm surge"
+COMMENT_NAME = "Ada Reader"
+COMMENT_TEXT = "Thank you for the early warning, the ferry office had no news."
 BLOCK_TYPES = ["paragraph", "quote", "image", "related_articles", "disclaimer", "embed"]
 
 # True once Wagtail's autosave has nothing left to do: no unsaved edits and no save in
@@ -82,17 +98,22 @@ AUTOSAVE_SETTLED_JS = """
 
 
 @pytest.fixture
-def newsroom(home_page, django_user_model):
-    """The site tree, snippets, an image, an earlier post and the two users."""
+def newsroom(home_page, django_user_model, tmp_path, settings):
+    """The site tree, snippets, earlier posts, a photo on the editor's disk, two users."""
+    # The comment form refuses forms sent within seconds of loading (a bot check with
+    # tests of its own); Playwright fills it faster than a person.
+    settings.NEWSDESK_COMMENTS_MIN_FILL_SECONDS = 0
     index = NewsIndexPageFactory(parent=home_page, title="News", slug="news")
     author = AuthorFactory(name="Maren Holt")
     disclaimer = DisclaimerFactory(title="Opinion notice", text=f"<p>{DISCLAIMER_TEXT}</p>")
-    # In Wagtail's root collection, where the editorial groups may choose images (the
-    # factory's default is a new top-level collection that no group has permissions on).
-    image = ImageFactory(title="Harbour pier at dawn", collection=Collection.get_first_root_node())
     related = NewsPageFactory(
-        parent=index, title="Sea wall repairs begin", slug="sea-wall-repairs", authors=[author]
+        parent=index, title=RELATED_TITLE, slug="sea-wall-repairs", authors=[author]
     )
+    # Newer posts than the one to link, so it is not simply the first one listed.
+    for number in range(12):
+        NewsPageFactory(parent=index, title=f"Council meeting, part {number}", authors=[author])
+    photo = tmp_path / "waves-over-the-pier.jpg"
+    Image.new("RGB", (1200, 800), (40, 90, 140)).save(photo, "JPEG")
     editor = django_user_model.objects.create_user(
         "edna", email="edna@newsdesk.example", password=PASSWORD, first_name="Edna"
     )
@@ -105,8 +126,8 @@ def newsroom(home_page, django_user_model):
         "index": index,
         "author": author,
         "disclaimer": disclaimer,
-        "image": image,
         "related": related,
+        "photo": photo,
         "editor": editor,
         "moderator": moderator,
     }
@@ -228,19 +249,28 @@ def add_block(page, container, label):
     page.get_by_role("option", name=label, exact=True).click()
 
 
-def choose_page(page, parent_title, title):
-    """Pick ``title`` in the page chooser modal, browsing into ``parent_title`` if needed.
-
-    The chooser opens where pages of the allowed type live (here the news index); the
-    modal appears before its listing has loaded, so wait for the listing first.
-    """
+def search_and_choose_page(page, query, title):
+    """Search the page chooser modal for ``query`` and pick ``title`` from the results
+    (each shows its publication date and status)."""
     dialog = open_modal(page)
+    dialog.get_by_role("textbox", name=re.compile(r"search", re.I)).fill(query)
     choice = dialog.locator("a.choose-page", has_text=title)
-    parent = dialog.get_by_role("row").filter(has_text=parent_title).locator("a.navigate-pages")
-    expect(choice.or_(parent).first).to_be_visible()
-    if not choice.is_visible():
-        parent.click()
+    expect(choice).to_be_visible()
+    # ``has`` is matched inside each row, so it is a locator of its own, not ``choice``.
+    row = dialog.get_by_role("row").filter(has=page.locator("a.choose-page", has_text=title))
+    expect(row).to_contain_text(re.compile(r"\blive\b", re.I))
     choice.click()
+    expect_modal_closed(page)
+
+
+def upload_image_in_chooser(page, photo, title):
+    """Upload ``photo`` from the image chooser modal's Upload tab, which chooses it."""
+    dialog = open_modal(page)
+    dialog.get_by_role("tab", name="Upload").click()
+    dialog.locator("input[type=file]").set_input_files(str(photo))
+    # Wagtail fills the title from the file name; the editor gives it a real one.
+    dialog.get_by_role("textbox", name=re.compile(r"^\s*title", re.I)).fill(title)
+    dialog.get_by_role("button", name="Upload").click()
     expect_modal_closed(page)
 
 
@@ -260,7 +290,7 @@ def wait_for_autosave(page):
 
 
 def write_post(page, data):
-    """Fill in the news page editor: title, summary, author and one block of each type."""
+    """Fill in the news page editor: headline, summary, author and one block of each type."""
     page.get_by_placeholder("Headline*").fill(TITLE)
     page.locator("#id_summary").fill(SUMMARY)
 
@@ -283,35 +313,37 @@ def write_post(page, data):
     draftail.press_sequentially(PARAGRAPH)
     expect(draftail).to_contain_text(PARAGRAPH)
 
-    # quote
+    # quote, with who said it and its source.
     add_block(page, body, "Quote")
     page.locator("#body-1-value-text").fill(QUOTE_TEXT)
     page.locator("#body-1-value-attribution").fill(QUOTE_ATTRIBUTION)
     page.locator("#body-1-value-source_name").fill(QUOTE_SOURCE)
     page.locator("#body-1-value-source_url").fill(QUOTE_URL)
 
-    # image: chosen in the image chooser modal, with caption and credit.
+    # image: a photo uploaded from the image chooser, with caption and credit.
     add_block(page, body, "Image")
     body_block(page, 2).get_by_role("button", name=re.compile(r"choose an image", re.I)).click()
-    open_modal(page).locator("a[data-chooser-modal-choice]", has_text=data["image"].title).click()
-    expect_modal_closed(page)
-    expect(page.locator("#body-2-value-image")).to_have_value(str(data["image"].pk))
+    upload_image_in_chooser(page, data["photo"], IMAGE_TITLE)
+    expect(body_block(page, 2)).to_contain_text(IMAGE_TITLE)
     page.locator("#body-2-value-caption").fill(CAPTION)
     page.locator("#body-2-value-credit").fill(CREDIT)
 
-    # related_articles: a heading, a news article from the page chooser, an external link.
+    # related_articles: an article found with the page chooser's search, and a story on
+    # another site with its teaser.
     add_block(page, body, "Related articles")
     related = body_block(page, 3)
     page.locator("#body-3-value-heading").fill(RELATED_HEADING)
     # Nothing is wrong yet: the block asks for a link on save, not on insert.
     expect(related).not_to_contain_text(re.compile(r"minimum number", re.I))
+    expect(related.get_by_role("button", name="Add an article or a link")).to_be_visible()
     add_block(page, related, "Newsdesk article")
     related.get_by_role("button", name=re.compile(r"choose a page", re.I)).click()
-    choose_page(page, data["index"].title, data["related"].title)
+    search_and_choose_page(page, "sea wall", RELATED_TITLE)
     expect(page.locator("#body-3-value-items-0-value")).to_have_value(str(data["related"].pk))
     add_block(page, related, "Link to another site")
     page.locator("#body-3-value-items-1-value-url").fill(EXTERNAL_URL)
     page.locator("#body-3-value-items-1-value-title").fill(EXTERNAL_TITLE)
+    page.locator("#body-3-value-items-1-value-summary").fill(EXTERNAL_SUMMARY)
 
     # disclaimer: the saved Disclaimer snippet, from the snippet chooser.
     add_block(page, body, "Disclaimer")
@@ -320,24 +352,36 @@ def write_post(page, data):
     expect_modal_closed(page)
     expect(page.locator("#body-4-value-disclaimer")).to_have_value(str(data["disclaimer"].pk))
 
-    # embed: tests never fetch oEmbed, so readers get a link with this title.
+    # embed, under a heading: tests never fetch oEmbed, so readers get a link.
     add_block(page, body, "Embedded video")
+    page.locator("#body-5-value-heading").fill(EMBED_HEADING)
     page.locator("#body-5-value-url").fill(EMBED_URL)
     page.locator("#body-5-value-title").fill(EMBED_TITLE)
     page.locator("#body-5-value-title").blur()
 
 
-def test_editor_writes_moderator_approves_reader_reads(sessions, newsroom):
-    # 1. The editor writes the post in the page editor and submits it for moderation.
+def test_editor_writes_moderator_approves_reader_comments(sessions, newsroom):
+    # 1. The editor starts from the dashboard, writes the post (autosave keeps it) and
+    # submits it for moderation.
     editor = sessions("editor")
     editor.log_in(newsroom["editor"].username)
     page = editor.page
-    page.goto(f"/admin/pages/add/news/newspage/{newsroom['index'].pk}/")
+    editor.screenshot("01-editor-dashboard.png")
+    page.locator(".newsdesk-new-post").get_by_role("link", name="New post").click()
+    page.wait_for_url(re.compile(rf"/admin/pages/add/news/newspage/{newsroom['index'].pk}/$"))
     page.wait_for_load_state("networkidle")
     editor.assert_assets_ok()
     write_post(page, newsroom)
     wait_for_autosave(page)
-    editor.screenshot("01-editor-form.png", whole_admin_form=True)
+    # Autosave saved the draft: nobody pressed "Save draft".
+    expect(page.locator("#w-autosave-indicator")).to_contain_text(re.compile(r"saved", re.I))
+    draft = NewsPage.objects.get(title=TITLE)
+    assert not draft.live
+    revision = draft.get_latest_revision()
+    assert revision is not None, "autosave should have saved a revision"
+    # A revision keeps the StreamField as serialised JSON.
+    assert [child["type"] for child in json.loads(revision.content["body"])] == BLOCK_TYPES
+    editor.screenshot("02-editor-autosaved.png", whole_admin_form=True)
 
     # "Submit for moderation" / "Submit to <workflow>" sits in the action menu's dropdown.
     submit = page.get_by_role("button", name=re.compile(r"^submit (for moderation|to .+)$", re.I))
@@ -345,37 +389,29 @@ def test_editor_writes_moderator_approves_reader_reads(sessions, newsroom):
         page.locator("footer .w-dropdown-button .w-dropdown__toggle").click()
     submit.click()
     expect(page.locator(".messages")).to_contain_text(re.compile(r"submitted", re.I))
-    expect(page.get_by_role("row").filter(has_text=TITLE)).to_contain_text(
-        re.compile(r"moderation", re.I)
-    )
-    editor.screenshot("02-submitted.png")
+    editor.screenshot("03-editor-submitted.png")
     post = NewsPage.objects.get(title=TITLE)
     assert not post.live, "the post must not be public before a moderator approves it"
 
-    # 2. The moderator finds it awaiting review on the dashboard and approves it from the
-    # row's action menu, which publishes it (approval is the workflow's last task).
-    # Approving there approves exactly the submitted revision; the edit view would first
-    # save the moderator's copy of the form as a new revision.
+    # 2. The moderator finds it awaiting review on the dashboard and approves it from its
+    # row. Approving there approves exactly the submitted revision (the editor would first
+    # save the moderator's copy of the form as a new revision).
     moderator = sessions("moderator")
     moderator.log_in(newsroom["moderator"].username)
     page = moderator.page
-    awaiting = page.locator("section, .w-panel").filter(
-        has=page.get_by_role("heading", name=re.compile(r"awaiting your review", re.I))
-    )
-    row = awaiting.last.get_by_role("row").filter(has_text=TITLE)
+    awaiting = page.locator("#awaiting-review-section")
+    row = awaiting.get_by_role("row").filter(has_text=TITLE)
+    expect(row.get_by_role("button", name="Request changes")).to_be_visible()
+    moderator.screenshot("04-moderator-dashboard.png")
     with page.expect_navigation():
         row.get_by_role("button", name="Approve and publish", exact=True).click()
     expect(page.locator(".messages")).to_contain_text(f"'{TITLE}' approved and published.")
-    expect(page.get_by_role("row").filter(has_text=TITLE)).to_have_count(0)
-    # The news index listing in the admin now shows the post as live.
-    page.goto(f"/admin/pages/{newsroom['index'].pk}/")
-    row = page.get_by_role("row").filter(has_text=TITLE)
-    expect(row).to_contain_text(re.compile(r"\blive\b", re.I))
-    expect(row).not_to_contain_text(re.compile(r"moderation|draft", re.I))
-    moderator.screenshot("03-moderator-approved.png")
+    expect(page.locator("#awaiting-review-section")).to_have_count(0)
+    moderator.screenshot("05-moderator-approved.png")
 
-    # 3. An anonymous reader reads the live post.
+    # 3. An anonymous reader reads the live post and comments on it.
     post.refresh_from_db()
+    assert post.live
     reader = sessions("reader")
     page = reader.page
     response = page.goto(post.get_url())
@@ -389,31 +425,72 @@ def test_editor_writes_moderator_approves_reader_reads(sessions, newsroom):
     expect(body.locator(".block-quote__attribution")).to_have_text(QUOTE_ATTRIBUTION)
     expect(body.locator(".block-quote__source")).to_contain_text(f"Source: {QUOTE_SOURCE}")
     figure = body.locator("figure.block-image")
-    expect(figure.locator("img")).to_be_visible()
+    image = figure.locator("img")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0"), "the photo loads"
     expect(figure.locator("figcaption")).to_contain_text(CAPTION)
     expect(figure.locator("figcaption")).to_contain_text(f"Photo: {CREDIT}")
     related = body.get_by_role("complementary", name=RELATED_HEADING)
     expect(related.get_by_role("heading")).to_have_text(RELATED_HEADING)
-    expect(related.get_by_role("link", name=newsroom["related"].title)).to_have_attribute(
+    expect(related.get_by_role("link", name=RELATED_TITLE)).to_have_attribute(
         "href", newsroom["related"].url
     )
-    expect(related.get_by_role("link", name=EXTERNAL_TITLE)).to_have_attribute(
+    external = related.locator(".block-related__item--link")
+    expect(external.get_by_role("link", name=EXTERNAL_TITLE)).to_have_attribute(
         "href", EXTERNAL_URL
     )
-    expect(body.locator(".disclaimer")).to_contain_text(DISCLAIMER_TEXT)
+    expect(external.locator(".block-related__summary")).to_have_text(EXTERNAL_SUMMARY)
+    # One disclaimer: the post's own (no site-wide one is configured here either).
+    expect(page.get_by_role("complementary", name="Disclaimer")).to_contain_text(DISCLAIMER_TEXT)
+    expect(body.get_by_role("heading", name=EMBED_HEADING)).to_be_visible()
     expect(body.locator(".block-embed").get_by_role("link", name=EMBED_TITLE)).to_have_attribute(
         "href", EMBED_URL
     )
-    reader.screenshot("04-reader-page.png")
+    reader.screenshot("06-reader-page.png")
+
+    form = page.locator("form.comment-form")
+    form.get_by_label(re.compile(r"^name", re.I)).fill(COMMENT_NAME)
+    form.get_by_label(re.compile(r"^e-mail", re.I)).fill("ada@readers.example")
+    form.get_by_label(re.compile(r"^comment", re.I)).fill(COMMENT_TEXT)
+    form.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".comment-notice--received")).to_be_visible()
+    expect(page.locator(".comment-list")).to_have_count(0)  # not shown before approval
+    reader.screenshot("07-reader-commented.png")
+    comment = Comment.objects.get(author_name=COMMENT_NAME)
+    assert comment.status == Comment.Status.PENDING
+
+    # 4. The moderator approves the comment in one click from the Comments listing, which
+    # opens on the pending ones.
+    page = moderator.page
+    page.goto("/admin/")
+    page.get_by_role("link", name=re.compile(r"1 comment awaits moderation", re.I)).click()
+    row = page.get_by_role("row").filter(has_text=COMMENT_TEXT)
+    expect(page.locator(".newsdesk-status-tabs [aria-current=page]")).to_contain_text("Pending")
+    moderator.screenshot("08-moderator-comments.png")
+    row.get_by_role("button", name=f"Approve: comment by {COMMENT_NAME}").click()
+    expect(page.locator(".messages")).to_contain_text(f"Comment by {COMMENT_NAME} approved.")
+    expect(page.get_by_role("row").filter(has_text=COMMENT_TEXT)).to_have_count(0)
+    moderator.screenshot("09-moderator-comment-approved.png")
+
+    # The reader's browser may keep the page it loaded for max-age (60 s); reloading
+    # revalidates it with its ETag, and the approval has made the server's copy stale.
+    page = reader.page
+    page.goto(post.get_url())
+    page.reload()
+    shown = page.locator(".comment-list .comment").filter(has_text=COMMENT_TEXT)
+    expect(shown).to_be_visible()
+    expect(shown.locator(".comment__author")).to_have_text(COMMENT_NAME)
+    reader.screenshot("10-reader-sees-comment.png")
 
     for session in (editor, moderator, reader):
         session.assert_assets_ok()
 
-    # 4. The database agrees: live, approved through the workflow, every block type.
+    # 5. The database agrees: live, approved through the workflow, every block type.
     post.refresh_from_db()
     assert post.live
     assert not post.has_unpublished_changes
     assert [child.block_type for child in post.body] == BLOCK_TYPES
+    assert post.body[2].value["image"].title == IMAGE_TITLE
     assert [author.name for author in post.authors] == [newsroom["author"].name]
     workflow_state = WorkflowState.objects.for_instance(post).get()
     assert workflow_state.status == WorkflowState.STATUS_APPROVED
@@ -422,3 +499,8 @@ def test_editor_writes_moderator_approves_reader_reads(sessions, newsroom):
     assert task_state.status == TaskState.STATUS_APPROVED
     assert task_state.finished_by == newsroom["moderator"]
     assert task_state.revision == post.latest_revision == post.live_revision
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderated_by) == (
+        Comment.Status.APPROVED,
+        newsroom["moderator"],
+    )
