@@ -14,7 +14,8 @@ posts refer to; API v3 binds each field on its own, without a context.
 from django.template.loader import render_to_string
 from rest_framework.fields import Field
 
-from cms.core.resolvers import resolver_for
+from cms.core.resolvers import rendering_with, resolver_for
+from cms.core.site_urls import absolute_urls_in_html
 from news.schemas import AuthorObject, ImageObject, NewsBodyBlock, SourceObject, TagObject
 
 # Set on a listing's posts by news.comments.selectors.with_visible_comment_counts.
@@ -97,13 +98,22 @@ class BodyField(ContextMixin, Field):
 
 
 class BodyHTMLField(ContextMixin, Field):
-    """The body rendered with Newsdesk's own block templates, for simple clients."""
+    """The body rendered with Newsdesk's own block templates, for simple clients.
+
+    Every URL in it is absolute (images and their srcset, links to pages and documents),
+    as in the rest of the response, so a frontend on another origin can insert it as it
+    is. Its images, disclaimers and embeds come from the response's resolver, loaded for
+    every post of a listing at once.
+    """
 
     def to_representation(self, value) -> str:
-        return render_to_string(
-            "news/includes/body.html",
-            {"page": value, "request": self.request, "resolver": self.resolver},
-        ).strip()
+        resolver = self.resolver
+        with rendering_with(resolver):
+            html = render_to_string(
+                "news/includes/body.html",
+                {"page": value, "request": self.request, "resolver": resolver},
+            ).strip()
+        return absolute_urls_in_html(html, request=self.request)
 
 
 class CommentCountField(Field):

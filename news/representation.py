@@ -20,7 +20,8 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 
 from cms.core.blocks import find_embed, recently_failed_embeds
-from cms.core.site_urls import absolute_url
+from cms.core.blocks.image import TEMPLATE_RENDITION_SPECS
+from cms.core.site_urls import absolute_page_url, absolute_url
 from news.models import Disclaimer, NewsPage
 from news.selectors import public_pages
 from news.visibility import reader_visible
@@ -32,6 +33,9 @@ RENDITIONS = {
     "large": "width-1600",
 }
 RENDITION_SPECS = tuple(RENDITIONS.values())
+# Loaded with every image: the API's renditions and those the image block's template uses
+# (for body_html).
+PREFETCHED_RENDITION_SPECS = tuple(dict.fromkeys(RENDITION_SPECS + TEMPLATE_RENDITION_SPECS))
 # Wagtail parses a filter spec (with inspect) each time a new Filter is made from a
 # string; these are parsed once per process.
 RENDITION_FILTERS = tuple(Filter(spec=spec) for spec in RENDITION_SPECS)
@@ -79,7 +83,9 @@ def page_api_url(page, request=None):
 
 
 def page_html_url(page, request=None):
-    return absolute_url(page.get_url(request=request), request=request)
+    """Where readers read ``page``: on the site, or on the frontend that serves the pages
+    (``NEWSDESK_FRONTEND_URL``)."""
+    return absolute_page_url(page.get_url(request=request), request=request)
 
 
 class BodyResolver:
@@ -155,7 +161,8 @@ class BodyResolver:
         if todo["images"]:
             images = get_image_model().objects.filter(pk__in=todo["images"])
             self.images.update(
-                (image.pk, image) for image in images.prefetch_renditions(*RENDITION_SPECS)
+                (image.pk, image)
+                for image in images.prefetch_renditions(*PREFETCHED_RENDITION_SPECS)
             )
         if todo["disclaimers"]:
             self.disclaimers.update(Disclaimer.objects.in_bulk(todo["disclaimers"]))
@@ -209,6 +216,20 @@ class BodyResolver:
             self._image_objects[image_id] = image_object(self.images.get(image_id), self.request)
         return self._image_objects[image_id]
 
+    def image_models(self, image_ids):
+        """The image objects (renditions prefetched) for ``image_ids``, in order; None for
+        a deleted image."""
+        missing = {pk for pk in image_ids if pk} - self._loaded["images"]
+        if missing:
+            self._load({**self._nothing_wanted(), "images": missing})
+        return [self.images.get(pk) for pk in image_ids]
+
+    def disclaimer_models(self, disclaimer_ids):
+        missing = {pk for pk in disclaimer_ids if pk} - self._loaded["disclaimers"]
+        if missing:
+            self._load({**self._nothing_wanted(), "disclaimers": missing})
+        return [self.disclaimers.get(pk) for pk in disclaimer_ids]
+
     def visible_pages(self, page_ids):
         """{id: page} of the news posts among ``page_ids`` readers may see."""
         wanted = {pk for pk in page_ids if pk}
@@ -240,12 +261,16 @@ class BodyResolver:
             self._load({**self._nothing_wanted(), "disclaimers": {disclaimer_id}})
         return self.disclaimers.get(disclaimer_id)
 
-    def embed(self, url):
-        """The stored oEmbed result as an API object, fetching it once when it is not
-        stored yet; None when there is no embed."""
+    def stored_embed(self, url):
+        """The stored oEmbed result for ``url`` (fetched once when it is not stored yet),
+        or None."""
         if url not in self.embeds:
             self.embeds[url] = find_embed(url)
-        embed = self.embeds[url]
+        return self.embeds[url]
+
+    def embed(self, url):
+        """The stored oEmbed result as an API object; None when there is no embed."""
+        embed = self.stored_embed(url)
         if embed is None or not embed.html:
             return None
         return {

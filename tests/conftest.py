@@ -47,13 +47,16 @@ def moderator(django_user_model):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: cached responses, rate limits and cache
-    versions never leak from one test into the next."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: cached responses, rate limits, cache versions
+    and renditions (whose image ids a rolled-back database hands out again) never leak
+    from one test into the next."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

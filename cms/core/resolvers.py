@@ -16,6 +16,9 @@ interface (``news.representation.BodyResolver`` is the implementation):
 - ``visible_pages(page_ids)``: {id: page} of those pages readers may see;
 - ``disclaimer(disclaimer_id)``: the Disclaimer snippet, or None;
 - ``embed(url)``: the API embed object (None when there is no embed);
+- ``stored_embed(url)``: the stored oEmbed result (a wagtail ``Embed``), or None;
+- ``image_models(image_ids)`` / ``disclaimer_models(disclaimer_ids)``: the model objects,
+  in order, None for deleted ones (images come with their renditions prefetched);
 - ``rich_text(source)``: stored rich text as the API serves it (HTML, links resolved).
 
 Whoever renders a whole response passes one resolver down (the API serialisers, the article
@@ -25,7 +28,12 @@ Wagtail calling a block's ``get_api_representation`` on its own, calls
 startup (``NewsConfig.ready()`` → ``install_resolver_factory``).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 _factory = None
+# The resolver of the response being rendered with ``rendering_with``.
+_rendering = ContextVar("newsdesk_rendering_resolver", default=None)
 
 
 def install_resolver_factory(factory):
@@ -46,3 +54,25 @@ def resolver_for(context=None):
             "(NewsConfig.ready() installs it)"
         )
     return _factory(request=context.get("request"))
+
+
+@contextmanager
+def rendering_with(resolver):
+    """Render templates with ``resolver`` answering for the choosers inside blocks.
+
+    Wagtail turns a block's stored image or snippet id into a model object with one query
+    per body (``bulk_to_python``), before any template runs and without a context. Inside
+    this block, the choosers of Newsdesk's blocks (``cms.core.blocks.choosers``) take them
+    from ``resolver`` instead, which loaded them for the whole response at once: API
+    listings render ``body_html`` for every post in a fixed number of queries.
+    """
+    token = _rendering.set(resolver)
+    try:
+        yield resolver
+    finally:
+        _rendering.reset(token)
+
+
+def rendering_resolver():
+    """The resolver set by the enclosing ``rendering_with``, else None."""
+    return _rendering.get()

@@ -169,11 +169,21 @@ if REDIS_URL:
         }
     }
 else:
+    # Without Redis, each process keeps its own cache. Rendered responses, cache versions
+    # and remembered totals share "default"; image renditions (Wagtail caches every one
+    # it looks up) have a cache of their own, so a page with many images does not push
+    # the rest out (LocMemCache drops a third of its entries when it is full).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsdesk",
-        }
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsdesk-renditions",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
 
 # Response caching (news/freshness/). Public GETs of reader pages
@@ -367,7 +377,14 @@ WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 
 # Headless API
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"  # rich text in the API is HTML with links resolved
-WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+# Unset, Wagtail's own API links (meta.detail_url, find/ redirects, download_url) use the
+# root URL of the Site serving the request, the base of every URL Newsdesk writes
+# (cms/core/site_urls.py). Set it only to send those somewhere else.
+WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL") or None
+# A headless frontend that serves the pages at its own address: links to pages in the API
+# (meta.html_url, related articles, links inside body_html) point there; images and
+# documents stay on the Site's root URL.
+NEWSDESK_FRONTEND_URL = os.environ.get("NEWSDESK_FRONTEND_URL", "")
 WAGTAILAPI_LIMIT_MAX = env_int("WAGTAILAPI_LIMIT_MAX", 100)
 # Frontends on other origins may call the API from the browser (comma-separated origins).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")

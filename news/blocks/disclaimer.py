@@ -11,6 +11,18 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.core.blocks import NewsdeskBlock, plain_text, raw_text
+from cms.core.resolvers import rendering_resolver
+
+
+class DisclaimerChooserBlock(SnippetChooserBlock):
+    """Wagtail's snippet chooser, taking the disclaimers from the resolver of the response
+    being rendered, when there is one (cms.core.resolvers.rendering_with)."""
+
+    def bulk_to_python(self, values):
+        resolver = rendering_resolver()
+        if resolver is None:
+            return super().bulk_to_python(values)
+        return resolver.disclaimer_models(values)
 
 
 class DisclaimerValue(BaseModel):
@@ -22,7 +34,7 @@ class DisclaimerValue(BaseModel):
 class DisclaimerBlock(NewsdeskBlock, blocks.StructBlock):
     api_schema = DisclaimerValue
 
-    disclaimer = SnippetChooserBlock(
+    disclaimer = DisclaimerChooserBlock(
         "news.Disclaimer",
         required=False,
         label="Saved disclaimer",

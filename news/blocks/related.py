@@ -15,6 +15,7 @@ from wagtail import blocks
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 
 from cms.core.blocks import LabelledStreamBlock, NewsdeskBlock, raw_text
+from cms.core.blocks.choosers import ResolvedPageChooserBlock
 from cms.core.resolvers import resolver_for
 from cms.core.schemas import Rendition
 
@@ -39,7 +40,7 @@ class RelatedItemsBlock(LabelledStreamBlock):
     """The links of a related-articles block. At least one is needed, checked when the
     post is saved (``RelatedArticlesBlock.clean``), not the moment the block is added."""
 
-    article = blocks.PageChooserBlock(page_type="news.NewsPage", label="Newsdesk article")
+    article = ResolvedPageChooserBlock(page_type="news.NewsPage", label="Newsdesk article")
     link = ExternalLinkBlock()
 
     class Meta:
@@ -114,13 +115,19 @@ class RelatedArticlesBlock(NewsdeskBlock, blocks.StructBlock):
             if child.block_type == "article" and child.value is not None
         ]
         visible = resolver_for(parent_context).visible_pages(ids) if ids else {}
+        request = (parent_context or {}).get("request")  # its site root paths are cached
         items = []
         for child in children:
             if child.block_type == "article":
                 page = visible.get(getattr(child.value, "pk", None))
                 if page is not None:
                     items.append(
-                        {"type": "article", "title": page.title, "url": page.url, "page": page}
+                        {
+                            "type": "article",
+                            "title": page.title,
+                            "url": page.get_url(request=request),
+                            "page": page,
+                        }
                     )
             elif child.block_type == "link":
                 items.append(

@@ -16,6 +16,7 @@ from wagtail.embeds.embeds import get_embed
 from wagtail.embeds.exceptions import EmbedException
 
 from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
+from cms.core.resolvers import resolver_for
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ class EmbedBlock(NewsdeskBlock, blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["embed"] = find_embed(value["url"])
+        # The response's resolver loaded the embeds of every body it renders at once.
+        context["embed"] = resolver_for(parent_context).stored_embed(value["url"])
         return context
 
     def references(self, raw):

@@ -2,10 +2,15 @@
 
 from pydantic import BaseModel, Field
 from wagtail import blocks
-from wagtail.images.blocks import ImageChooserBlock
 
 from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
+from cms.core.blocks.choosers import ResolvedImageChooserBlock
 from cms.core.schemas import ImageObject
+
+# The renditions of the block's template (templates/news/blocks/image.html, srcset_image
+# width-{480,800,1200}): the API's resolver prefetches them with its own, so body_html
+# costs no query per image.
+TEMPLATE_RENDITION_SPECS = ("width-480", "width-800", "width-1200")
 
 
 class ImageBlockValue(BaseModel):
@@ -18,7 +23,7 @@ class ImageBlockValue(BaseModel):
 class ImageBlock(NewsdeskBlock, blocks.StructBlock):
     api_schema = ImageBlockValue
 
-    image = ImageChooserBlock()
+    image = ResolvedImageChooserBlock()
     caption = blocks.CharBlock(required=False, max_length=500)
     credit = blocks.CharBlock(
         required=False, max_length=255, help_text='Photographer or agency, e.g. "Reuters"'

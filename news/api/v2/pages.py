@@ -28,11 +28,13 @@ from django.db.models import (
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
+from wagtail.api.v2.serializers import PageHtmlUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
+from cms.core.site_urls import absolute_page_url
 from news.comments.selectors import with_visible_comment_counts
 from news.compat import share_site_root_paths
 from news.freshness.remembered import remembered
@@ -211,7 +213,22 @@ class RememberedCountPagination(WagtailPagination):
         return queryset[offset : offset + limit]
 
 
+class PageLinkHtmlUrlField(PageHtmlUrlField):
+    """``meta.html_url`` on the frontend's address when ``NEWSDESK_FRONTEND_URL`` is set
+    (cms/core/site_urls.py), else Wagtail's (the page on its Site's root URL)."""
+
+    def to_representation(self, page):
+        if not settings.NEWSDESK_FRONTEND_URL:
+            return super().to_representation(page)
+        return absolute_page_url(page.get_url(request=self.context.get("request")))
+
+
+class NewsdeskPageSerializer(PageSerializer):
+    html_url = PageLinkHtmlUrlField(read_only=True)
+
+
 class NewsPagesAPIViewSet(PagesAPIViewSet):
+    base_serializer_class = NewsdeskPageSerializer
     pagination_class = RememberedCountPagination
     # The news filters first; search stays last (its results cannot be filtered further).
     filter_backends = [
@@ -220,7 +237,6 @@ class NewsPagesAPIViewSet(PagesAPIViewSet):
         NewsSearchFilter,
     ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(NEWS_FILTERS)
-    detail_only_fields = [*PagesAPIViewSet.detail_only_fields, "body_html"]
 
     @classmethod
     def get_available_fields(cls, model, db_fields_only=False):
@@ -252,7 +268,7 @@ class NewsPagesAPIViewSet(PagesAPIViewSet):
         return "*" in fields or name in re.split(r"[,()]", fields)
 
     def wants_body(self):
-        return self.wants_field("body")
+        return self.wants_field("body") or self.wants_field("body_html")
 
     def get_serializer(self, *args, **kwargs):
         """Share one BodyResolver across the response, prepared with everything the

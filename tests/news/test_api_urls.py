@@ -1,0 +1,163 @@
+"""Every URL the API emits is absolute, on one per-site base (issue #15, item 1).
+
+A frontend on another origin inserts ``body_html`` as it is and follows ``html_url``,
+``detail_url`` and the ``find/`` redirect: a relative URL there is a broken image or a link
+into the frontend's own routes.
+"""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.documents import get_document_model
+from wagtail.models import Site
+
+from tests.news.factories import DisclaimerFactory, ImageFactory, NewsPageFactory, every_block_body
+
+pytestmark = pytest.mark.django_db
+
+SITE_BASE = "http://localhost"  # the default Site's root URL in the tests
+FRONTEND = "https://www.frontend.example"
+
+
+@pytest.fixture
+def post(news_index):
+    related = NewsPageFactory(parent=news_index, title="Earlier story")
+    document = get_document_model().objects.create(
+        title="Inspection report", file=ContentFile(b"%PDF-1.4 report", name="report.pdf")
+    )
+    body = every_block_body(
+        image=ImageFactory(), related_page=related, disclaimer=DisclaimerFactory()
+    )
+    body.insert(
+        1,
+        {
+            "type": "paragraph",
+            "value": (
+                f'<p>See <a linktype="page" id="{related.pk}">the earlier story</a> and '
+                f'<a linktype="document" id="{document.pk}">the report</a>.</p>'
+            ),
+        },
+    )
+    post = NewsPageFactory(parent=news_index, title="Harbour wall", slug="harbour-wall", body=body)
+    post.related, post.document = related, document
+    return post
+
+
+def urls_in(html):
+    """Every URL in ``html``: (attribute, url) pairs, srcset split into its candidates."""
+    soup = BeautifulSoup(html, "html.parser")
+    found = []
+    for tag in soup.find_all(True):
+        for name in ("src", "href", "poster"):
+            if tag.has_attr(name):
+                found.append((name, tag[name]))
+        if tag.has_attr("srcset"):
+            found += [("srcset", part.split()[0]) for part in tag["srcset"].split(",")]
+    return found
+
+
+def body_html(client, post, version="v2", **params):
+    response = client.get(f"/api/{version}/pages/{post.pk}/", params)
+    assert response.status_code == 200, response.content[:300]
+    return response.json()
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_body_html_has_only_absolute_urls_that_resolve_on_the_site(client, post, version):
+    data = body_html(client, post, version)
+    urls = urls_in(data["body_html"])
+    kinds = {name for name, _ in urls}
+    assert {"src", "srcset", "href"} <= kinds, urls
+    relative = [(name, url) for name, url in urls if not url.startswith(("http://", "https://"))]
+    assert relative == []
+    own = [url for _, url in urls if url.startswith(SITE_BASE)]
+    # The image and each srcset candidate, the related article, the internal link, the
+    # document: all on the site.
+    assert any("/media/images/" in url for url in own)
+    assert sum("/media/images/" in url for url in own) >= 4  # src + three srcset widths
+    assert f"{SITE_BASE}{post.related.url}" in own
+    assert any(url.startswith(f"{SITE_BASE}/documents/{post.document.pk}/") for url in own)
+    # Each image URL names a file that exists (the server serves MEDIA_URL from storage).
+    for url in own:
+        if url.startswith(SITE_BASE + settings.MEDIA_URL):
+            assert default_storage.exists(url.removeprefix(SITE_BASE + settings.MEDIA_URL)), url
+
+
+def test_the_frontend_setting_points_page_links_at_the_frontend_and_files_at_the_site(
+    client, post, settings
+):
+    settings.NEWSDESK_FRONTEND_URL = FRONTEND
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    data = body_html(client, post)
+    urls = [url for _, url in urls_in(data["body_html"])]
+    assert f"{FRONTEND}{post.related.url}" in urls
+    assert all(
+        url.startswith(SITE_BASE) for url in urls if "/media/" in url or "/documents/" in url
+    )
+    assert data["meta"]["html_url"] == f"{FRONTEND}{post.url}"
+    article = next(block for block in data["body"] if block["type"] == "related_articles")
+    assert article["value"]["items"][0]["html_url"] == f"{FRONTEND}{post.related.url}"
+    assert data["lead_image"] is None or data["lead_image"]["renditions"]["medium"][
+        "url"
+    ].startswith(SITE_BASE)
+
+
+def test_detail_url_and_find_redirect_use_the_site_root_url(client, post, settings):
+    settings.ALLOWED_HOSTS = ["news.example"]
+    call_command("set_site_url", "http://news.example:8123", stdout=None)
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == "http://news.example:8123"
+    listing = client.get(
+        "/api/v2/pages/",
+        {"type": "news.NewsPage", "slug": "harbour-wall"},
+        HTTP_HOST="news.example:8123",
+    ).json()
+    item = listing["items"][0]
+    assert item["meta"]["detail_url"] == f"http://news.example:8123/api/v2/pages/{post.pk}/"
+    assert item["meta"]["html_url"].startswith("http://news.example:8123/")
+    found = client.get(
+        "/api/v2/pages/find/", {"html_path": post.url}, HTTP_HOST="news.example:8123"
+    )
+    assert found.status_code == 302
+    assert found["Location"].startswith(f"http://news.example:8123/api/v2/pages/{post.pk}/")
+
+
+def test_body_html_in_a_slug_lookup_is_one_request(client, post):
+    data = client.get(
+        "/api/v2/pages/",
+        {"type": "news.NewsPage", "slug": "harbour-wall", "fields": "body_html"},
+    ).json()
+    assert [item["id"] for item in data["items"]] == [post.pk]
+    html = data["items"][0]["body_html"]
+    assert 'class="block-quote"' in html and re.search(r'src="http://localhost/media/', html)
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_body_html_in_listings_costs_a_fixed_number_of_queries(
+    client, news_index, settings, count
+):
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    related = NewsPageFactory(parent=news_index, title="Related")
+    disclaimer = DisclaimerFactory()
+    for number in range(6):
+        NewsPageFactory(
+            parent=news_index,
+            title=f"Post {number}",
+            body=every_block_body(
+                image=ImageFactory(), related_page=related, disclaimer=disclaimer
+            ),
+        )
+    url = "/api/v2/pages/?type=news.NewsPage&fields=_,title,body_html&limit={}"
+    client.get(url.format(7))  # renditions are made once
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(url.format(1)).json()["items"]) == 1
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(url.format(7)).json()["items"]) == 7
+    assert len(many) == len(one), [q["sql"][:100] for q in many.captured_queries]
