@@ -42,14 +42,20 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    ``name`` and ``launch_modal``) and ``PublishMenuItem``; the dashboard panel subclasses
    ``WorkflowObjectsToModeratePanel`` (its ``states`` carry ``actions`` and
    ``task_state``) and replaces it by its ``name``.
+9. **API v3 searches without a type, or over several types, get a searchable queryset.**
+   Its ``SearchSchema.search_queryset(request, queryset)`` hands the queryset to the search
+   backend, which refuses the visibility rule's ``expire_at`` filter on Wagtail's ``Page``
+   (not a filter field there); ``install()`` wraps it to pass
+   ``news.selectors.searchable(queryset)`` instead, as API v2 does.
 """
 
 from wagtail.api.v2 import views as wagtail_v2_views
 from wagtail.api.v3 import api as wagtail_v3_api
 from wagtail.api.v3 import querysets as wagtail_v3_querysets
+from wagtail.api.v3.schemas.params import SearchSchema
 from wagtail.models import Page
 
-from news.selectors import public_pages
+from news.selectors import public_pages, searchable
 
 # 1 ---------------------------------------------------------------------------------------
 
@@ -113,6 +119,23 @@ def share_site_root_paths(items, request):
             setattr(item, SITE_ROOT_PATHS_ATTRIBUTE, root_paths)
 
 
+# 9 ---------------------------------------------------------------------------------------
+
+
+def patch_v3_search(schema=SearchSchema):
+    wagtail_search_queryset = schema.search_queryset
+    if getattr(wagtail_search_queryset, "newsdesk_searchable", False):
+        return
+
+    def search_queryset(self, request, queryset):
+        return wagtail_search_queryset(self, request, searchable(queryset))
+
+    search_queryset.newsdesk_searchable = True
+    search_queryset.__wrapped__ = wagtail_search_queryset
+    schema.search_queryset = search_queryset
+
+
 def install():
     patch_public_pages_querysets()
     patch_openapi_schema()
+    patch_v3_search()

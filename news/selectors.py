@@ -16,6 +16,21 @@ from news.models import NewsIndexPage, NewsPage, NewsPageAuthor
 from news.visibility import not_expired, reader_visible
 
 
+def searchable(queryset):
+    """``queryset`` in a form the search backend can filter.
+
+    A search backend filters only on the fields a model indexes as filter fields. The
+    visibility rule filters on ``expire_at``, which news posts and Newsdesk's other pages
+    index but Wagtail's ``Page`` (the model of an API search without a type, or over
+    several types) does not; for ``Page`` the rows are passed as one ``id IN (subquery)``
+    filter instead, keeping the order.
+    """
+    if queryset.model is not Page:
+        return queryset
+    ids = queryset.order_by().values("pk")
+    return Page.objects.filter(pk__in=ids).order_by(*queryset.query.order_by)
+
+
 def public_pages(request, model=None):
     """The pages the public API may show for ``request``: Wagtail's public pages queryset
     (live, no view restriction the request does not pass, on the requested site) narrowed

@@ -180,3 +180,20 @@ def test_the_review_views_newsdesk_extends_are_still_shaped_so():
     assert WorkflowObjectsToModeratePanel.name == "workflow_objects_to_moderate"
     panel = inspect.getsource(WorkflowObjectsToModeratePanel.get_context_data)
     assert '"actions": actions' in panel and '"task_state": state' in panel
+
+
+@pytest.mark.django_db
+def test_v3_search_still_refuses_the_visibility_rule_on_page_and_newsdesk_wraps_it(rf):
+    """9: Wagtail's v3 search hands its queryset to the backend as it is, and the backend
+    refuses ``expire_at`` on ``Page``; Newsdesk's wrapper passes a searchable one."""
+    from pydantic import ValidationError
+    from wagtail.api.v3.schemas.params import SearchSchema
+
+    wrapper = SearchSchema.search_queryset
+    assert getattr(wrapper, "newsdesk_searchable", False)
+    wagtail_search = wrapper.__wrapped__
+    assert list(inspect.signature(wagtail_search).parameters) == ["self", "request", "queryset"]
+    visible = Page.objects.live().filter(expire_at__isnull=True)
+    with pytest.raises(ValidationError, match="Cannot filter by 'expire_at'"):
+        wagtail_search(SearchSchema(search="harbour"), rf.get("/"), visible)
+    list(wrapper(SearchSchema(search="harbour"), rf.get("/"), visible))  # no error

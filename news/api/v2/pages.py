@@ -40,7 +40,7 @@ from news.compat import share_site_root_paths
 from news.freshness.remembered import remembered
 from news.models import NewsPage
 from news.representation import BodyResolver
-from news.selectors import post_detail_prefetches
+from news.selectors import post_detail_prefetches, searchable
 from search.query import search_terms
 
 NEWS_FILTERS = ("tags", "published_after", "published_before", "author", "breaking")
@@ -161,7 +161,7 @@ class NewsSearchFilter(BaseFilterBackend):
         try:
             return get_search_backend().search(
                 terms,
-                queryset,
+                searchable(queryset),  # a search without a type or over several types
                 operator=operator,
                 order_by_relevance="order" not in request.GET,
             )
