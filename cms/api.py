@@ -1,7 +1,8 @@
 """The one place Newsdesk's API routers are assembled.
 
 - API v2 (``/api/v2/``): Wagtail's DRF API that existing frontends use; pages (with
-  news filters and resolved blocks), page_preview, images, documents.
+  news filters and resolved blocks), page_preview, images, documents, comments; compact
+  JSON (cms/core/api_rendering.py).
 - API v3 (``/api/v3/``): Wagtail 8's Django Ninja API (bearer tokens, write endpoints,
   OpenAPI at /api/v3/openapi.json). Newsdesk adds its routers to it here, before the URLs
   are generated; the fix to Wagtail's OpenAPI document is in news/compat.py.
@@ -12,17 +13,27 @@ from wagtail.api.v3.api import api as api_v3
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from cms.core.api_rendering import CompactJSONMixin
 from news.api.v2.pages import NewsPagesAPIViewSet
 from news.api.v2.preview import PagePreviewAPIViewSet
 from news.api.v3.workflow import router as workflow_router
 from news.comments.api.v2 import CommentsAPIViewSet
 from news.comments.api.v3 import router as comments_v3_router
 
+
+class NewsdeskImagesAPIViewSet(CompactJSONMixin, ImagesAPIViewSet):
+    pass
+
+
+class NewsdeskDocumentsAPIViewSet(CompactJSONMixin, DocumentsAPIViewSet):
+    pass
+
+
 api_v2 = WagtailAPIRouter("wagtailapi")
 api_v2.register_endpoint("pages", NewsPagesAPIViewSet)
 api_v2.register_endpoint("page_preview", PagePreviewAPIViewSet)
-api_v2.register_endpoint("images", ImagesAPIViewSet)
-api_v2.register_endpoint("documents", DocumentsAPIViewSet)
+api_v2.register_endpoint("images", NewsdeskImagesAPIViewSet)
+api_v2.register_endpoint("documents", NewsdeskDocumentsAPIViewSet)
 api_v2.register_endpoint("comments", CommentsAPIViewSet)
 
 api_v3.add_router("/pages/", workflow_router)

@@ -1,9 +1,11 @@
-"""Project middleware: JSON API errors carry a ``message``.
+"""Project middleware: JSON API errors carry a ``message``; API responses are gzipped.
 
 The response cache is news/freshness/middleware.py.
 """
 
 import json
+
+from django.middleware.gzip import GZipMiddleware
 
 
 def error_reasons(errors):
@@ -58,3 +60,19 @@ class APIErrorMessageMiddleware:
         response.content = json.dumps(document).encode()
         response["Content-Length"] = str(len(response.content))
         return response
+
+
+class APIGZipMiddleware(GZipMiddleware):
+    """gzip for API responses the response cache did not already encode.
+
+    The response cache keeps a compressed copy of each API response it stores and serves
+    it as it is (``Content-Encoding: gzip``, which this middleware leaves alone), so a
+    cached response is compressed once; this compresses the rest per request: responses
+    to signed-in editors and API tokens, and everything when the cache is off. Only under
+    /api/: JSON carries no CSRF token, and reader pages are left to the web server or CDN.
+    """
+
+    def process_response(self, request, response):
+        if not request.path.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

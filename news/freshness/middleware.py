@@ -5,6 +5,7 @@ NEWSDESK_HTTP_SHARED_MAX_AGE, NEWSDESK_HTTP_STALE_WHILE_REVALIDATE (README,
 "Configuration"); how it stays fresh: the package docstring and docs/caching.md.
 """
 
+import gzip
 import hashlib
 import re
 import time
@@ -13,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 
 from news.freshness.remembered import seconds_until_next_expiry
 from news.freshness.versions import (
@@ -27,6 +28,23 @@ from news.freshness.versions import (
 
 # An API detail response shows one page: /api/v2/pages/42/ or /api/v3/pages/42/.
 API_DETAIL_PATH = re.compile(r"^/api/v[23]/pages/(?P<id>[0-9]+)/$")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def accepts_gzip(request):
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def gzip_encoded(response, body):
+    """``response`` carrying ``body``, its content compressed with gzip; the ETag weakened
+    as Django's GZipMiddleware does (the bytes differ from the identity encoding's)."""
+    response.content = body
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(body))
+    etag = response.get("ETag")
+    if etag and not etag.startswith("W/"):
+        response["ETag"] = "W/" + etag
+    return response
 
 
 class ResponseCacheMiddleware:
@@ -60,6 +78,13 @@ class ResponseCacheMiddleware:
     #: depend on free-form input, and /search/ logs queries for the search terms report).
     UNSTORED_PREFIXES = ("/search/",)
     HOP_BY_HOP = {"set-cookie", "connection", "keep-alive", "transfer-encoding", "x-cache"}
+
+    #: Stored responses under these paths keep a gzip copy, made once when stored and
+    #: served to every client that accepts it (responses the cache does not store are
+    #: compressed per request by cms.middleware.APIGZipMiddleware).
+    COMPRESSED_PREFIXES = ("/api/",)
+    #: Smaller bodies are not worth compressing (gzip's header and trailer are 18 bytes).
+    COMPRESS_MIN_LENGTH = 200
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -123,9 +148,14 @@ class ResponseCacheMiddleware:
             timeout = min(timeout, until_expiry)
         self.add_http_caching_headers(response, max_age_limit=until_expiry)
         response["X-Cache"] = "MISS" if store else "PASS"
+        compressed = self.compressed_copy(request, response)
         if store and timeout > 0:
             expires_at = time.time() + until_expiry if until_expiry is not None else None
-            self.store(key, response, versions, timeout, expires_at)
+            self.store(key, response, versions, timeout, expires_at, compressed)
+        if compressed is not None:
+            patch_vary_headers(response, ("Accept-Encoding",))
+            if accepts_gzip(request):
+                gzip_encoded(response, compressed)
         return self.conditional(request, response)
 
     # Deciding -------------------------------------------------------------------------
@@ -193,7 +223,18 @@ class ResponseCacheMiddleware:
 
     # Storing and serving --------------------------------------------------------------
 
-    def store(self, key, response, versions, timeout, expires_at=None):
+    def compressed_copy(self, request, response):
+        """The gzip-compressed body of a response worth compressing, else None."""
+        if not request.path.startswith(self.COMPRESSED_PREFIXES):
+            return None
+        if response.has_header("Content-Encoding"):
+            return None
+        if len(response.content) < self.COMPRESS_MIN_LENGTH:
+            return None
+        # mtime=0: the same body always compresses to the same bytes.
+        return gzip.compress(response.content, compresslevel=6, mtime=0)
+
+    def store(self, key, response, versions, timeout, expires_at=None, compressed=None):
         headers = [
             (name, value)
             for name, value in response.items()
@@ -203,6 +244,7 @@ class ResponseCacheMiddleware:
             "status": response.status_code,
             "headers": headers,
             "content": response.content,
+            "gzip": compressed,
             "versions": versions,
             # When the next live page expires: served copies never promise freshness
             # past it (Cache-Control is worked out again on every hit).
@@ -222,6 +264,11 @@ class ResponseCacheMiddleware:
             remaining = max(0, int(expires_at - time.time()))
             self.add_http_caching_headers(response, max_age_limit=remaining)
         response["X-Cache"] = "HIT"
+        compressed = entry.get("gzip")
+        if compressed is not None:
+            patch_vary_headers(response, ("Accept-Encoding",))
+            if accepts_gzip(request):
+                gzip_encoded(response, compressed)
         response = self.conditional(request, response)
         if request.method == "HEAD":
             response.content = b""

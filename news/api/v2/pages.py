@@ -34,6 +34,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
+from cms.core.api_rendering import CompactJSONMixin
 from cms.core.site_urls import absolute_page_url
 from news.comments.selectors import with_visible_comment_counts
 from news.compat import share_site_root_paths
@@ -227,7 +228,7 @@ class NewsdeskPageSerializer(PageSerializer):
     html_url = PageLinkHtmlUrlField(read_only=True)
 
 
-class NewsPagesAPIViewSet(PagesAPIViewSet):
+class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
     base_serializer_class = NewsdeskPageSerializer
     pagination_class = RememberedCountPagination
     # The news filters first; search stays last (its results cannot be filtered further).

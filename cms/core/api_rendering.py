@@ -1,0 +1,17 @@
+"""How API v2 writes its JSON: compact.
+
+Wagtail's v2 viewsets ask the JSON renderer for ``indent=4``. Indenting makes Python's JSON
+encoder fall back from its C implementation to pure Python (about a third of a cold
+20-post listing's time) and makes every response about twice the size. Newsdesk's v2
+endpoints leave it out; clients that want to read JSON pretty-print it themselves
+(``curl ... | python -m json.tool``), and the browsable HTML renderer is unchanged.
+"""
+
+
+class CompactJSONMixin:
+    """Put before a Wagtail v2 viewset class: its JSON comes without indentation."""
+
+    def get_renderer_context(self):
+        context = super().get_renderer_context()
+        context.pop("indent", None)
+        return context
