@@ -6,12 +6,16 @@ view (the latest news) is in home/views.py.
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.core.api_fields import BodyHTMLField, RichTextHTMLField, stream_field
 from cms.core.pages import NewsdeskPage
 from home.blocks import StandardBodyBlock
+
+StandardBodyField = stream_field(StandardBodyBlock().api_schema(), "StandardBodyField")
 
 
 class HomePage(NewsdeskPage, Page):
@@ -20,6 +24,7 @@ class HomePage(NewsdeskPage, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro", serializer=RichTextHTMLField())]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.NewsIndexPage", "home.StandardPage"]
@@ -36,6 +41,11 @@ class StandardPage(NewsdeskPage, Page):
     body = StreamField(StandardBodyBlock(), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    api_fields = [
+        APIField("intro"),
+        APIField("body", serializer=StandardBodyField()),
+        APIField("body_html", serializer=BodyHTMLField(source="*")),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]

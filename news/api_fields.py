@@ -11,15 +11,27 @@ puts one resolver in the context for the whole response, prepared with everythin
 posts refer to; API v3 binds each field on its own, without a context.
 """
 
-from django.template.loader import render_to_string
 from rest_framework.fields import Field
 
-from cms.core.resolvers import rendering_with, resolver_for
-from cms.core.site_urls import absolute_urls_in_html
+from cms.core.api_fields import BodyHTMLField, ContextMixin, RichTextHTMLField, stream_field
 from news.schemas import AuthorObject, ImageObject, NewsBodyBlock, SourceObject, TagObject
 
 # Set on a listing's posts by news.comments.selectors.with_visible_comment_counts.
 COMMENT_COUNT_ANNOTATION = "visible_comment_count"
+
+__all__ = [
+    "COMMENT_COUNT_ANNOTATION",
+    "AuthorsField",
+    "BodyField",
+    "BodyHTMLField",
+    "CommentCountField",
+    "DefaultDisclaimerField",
+    "ImageObjectField",
+    "RichTextHTMLField",
+    "ShowsDefaultDisclaimerField",
+    "SourceField",
+    "TagsField",
+]
 
 
 def author_object(author, resolver):
@@ -33,18 +45,6 @@ def author_object(author, resolver):
 
 def tag_object(tag):
     return {"name": tag.name, "slug": tag.slug}
-
-
-class ContextMixin:
-    @property
-    def request(self):
-        return self.context.get("request")
-
-    @property
-    def resolver(self):
-        """The response's shared resolver (v2 batches a listing through it), else a new
-        one (API v3 binds each field on its own, without a context)."""
-        return resolver_for({"resolver": self.context.get("resolver"), "request": self.request})
 
 
 class ImageObjectField(ContextMixin, Field):
@@ -90,30 +90,7 @@ class DefaultDisclaimerField(ContextMixin, Field):
         return self.resolver.rich_text(disclaimer.text) if disclaimer else None
 
 
-class BodyField(ContextMixin, Field):
-    """The body as a list of resolved blocks (see news/schemas.py)."""
-
-    def to_representation(self, value) -> list[NewsBodyBlock]:
-        return self.resolver.stream(value)
-
-
-class BodyHTMLField(ContextMixin, Field):
-    """The body rendered with Newsdesk's own block templates, for simple clients.
-
-    Every URL in it is absolute (images and their srcset, links to pages and documents),
-    as in the rest of the response, so a frontend on another origin can insert it as it
-    is. Its images, disclaimers and embeds come from the response's resolver, loaded for
-    every post of a listing at once.
-    """
-
-    def to_representation(self, value) -> str:
-        resolver = self.resolver
-        with rendering_with(resolver):
-            html = render_to_string(
-                "news/includes/body.html",
-                {"page": value, "request": self.request, "resolver": resolver},
-            ).strip()
-        return absolute_urls_in_html(html, request=self.request)
+BodyField = stream_field(NewsBodyBlock, "BodyField")
 
 
 class CommentCountField(Field):

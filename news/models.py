@@ -109,6 +109,7 @@ class NewsIndexPage(NewsdeskPage, RoutablePageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro", serializer=api_fields.RichTextHTMLField())]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.NewsPage"]

@@ -21,7 +21,7 @@ from wagtail.images.models import Filter
 
 from cms.core.blocks import find_embed, recently_failed_embeds
 from cms.core.blocks.image import TEMPLATE_RENDITION_SPECS
-from cms.core.site_urls import absolute_page_url, absolute_url
+from cms.core.site_urls import absolute_page_url, absolute_url, absolute_urls_in_html
 from news.models import Disclaimer, NewsPage
 from news.selectors import public_pages
 from news.visibility import reader_visible
@@ -202,7 +202,9 @@ class BodyResolver:
         return block.get_api_representation(block.to_python(raw), {"resolver": self})
 
     def rich_text(self, source):
-        return rich_text_html(source)
+        """Rich text as HTML with its links resolved and absolute, like every URL the API
+        writes."""
+        return absolute_urls_in_html(rich_text_html(source), request=self.request)
 
     def image(self, image_id):
         """The image object for ``image_id`` (None for no image or a deleted one)."""

@@ -27,7 +27,13 @@ from tests.news.factories import (
     every_block_body,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The live server answers from another thread, so the test data must be committed;
+    # serialized_rollback restores the migration data (the home page, its Site) that
+    # flushing the database after a transactional test would otherwise lose.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 FRONTEND_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Frontend</title></head>

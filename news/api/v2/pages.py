@@ -31,6 +31,7 @@ from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.serializers import PageHtmlUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.blocks import StreamValue
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
@@ -278,10 +279,15 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
         share_site_root_paths(items, self.request)  # news/compat.py, 3
         posts = [item for item in items if isinstance(item, NewsPage)]
         resolver = BodyResolver(self.request)
-        if posts:
-            image_ids = [post.lead_image_id for post in posts]
-            image_ids += [author.photo_id for post in posts for author in post.authors]
-            bodies = [post.body for post in posts] if self.wants_body() else []
+        image_ids = [post.lead_image_id for post in posts]
+        image_ids += [author.photo_id for post in posts for author in post.authors]
+        # News posts and standard pages have a body.
+        bodies = [
+            item.body
+            for item in items
+            if self.wants_body() and isinstance(getattr(item, "body", None), StreamValue)
+        ]
+        if image_ids or bodies:
             resolver.prepare(bodies, image_ids=image_ids)
         self.body_resolver = resolver
         if kwargs.get("many"):

@@ -38,7 +38,11 @@ router = Router(tags=["workflow"], auth=BearerTokenAuth())
 HISTORY_LIMIT = 100
 
 
-class CommentIn(Schema):
+class ReviewCommentIn(Schema):
+    """A moderator's comment when approving or requesting changes. (Its own name: the
+    OpenAPI document names components by class name, and a second ``CommentIn`` would
+    silently take this one's place.)"""
+
     comment: str = ""
 
 
@@ -248,7 +252,7 @@ def task_action(request, page_id, action_name, comment):
     operation_id="news_api_workflow_approve",
     summary="Approve the current step; approving the last step publishes the page",
 )
-def approve(request, page_id: int, body: CommentIn | None = None):
+def approve(request, page_id: int, body: ReviewCommentIn | None = None):
     comment = body.comment.strip() if body else ""
     return task_action(request, page_id, "approve", comment)
 
@@ -260,7 +264,7 @@ def approve(request, page_id: int, body: CommentIn | None = None):
     operation_id="news_api_workflow_reject",
     summary="Request changes: the page goes back to its author and stays a draft",
 )
-def reject(request, page_id: int, body: CommentIn):
+def reject(request, page_id: int, body: ReviewCommentIn):
     comment = body.comment.strip()
     if not comment:
         raise HttpError(400, "comment: say what needs to change when rejecting a page.")

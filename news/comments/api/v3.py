@@ -51,7 +51,10 @@ class CommentListParams(Schema):
     offset: int = Field(0, ge=0, le=10**9)
 
 
-class CommentIn(Schema):
+class ReaderCommentIn(Schema):
+    """A reader's comment (its name is unique among the API's schemas, as OpenAPI
+    component names must be)."""
+
     author_name: str = ""
     author_email: str = Field("", description="Required; never shown anywhere public")
     author_url: str = ""
@@ -126,7 +129,7 @@ def list_comments(request, page_id: int, params: Query[CommentListParams]):
     operation_id="news_comments_api_v3_create_comment",
     summary="Submit a comment; it appears once a moderator approves it",
 )
-def create_comment(request, page_id: int, body: CommentIn, response: HttpResponse):
+def create_comment(request, page_id: int, body: ReaderCommentIn, response: HttpResponse):
     page = visible_post(page_id)
     values = {key: str(value) for key, value in body.dict().items() if value not in (None, "")}
     return answer_with(service.submit(request, page, values), response)
