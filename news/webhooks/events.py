@@ -29,8 +29,44 @@ def page_identity(page):
     }
 
 
-def page_payload(page):
-    """What a receiver needs to refresh its copy of ``page``: id, type and URLs."""
+def page_path(page):
+    """The page's path on its site (``/news/harbour-wall/``), or None when it has none."""
+    parts = page.get_url_parts()
+    return parts[2] if parts else None
+
+
+def site_path(url_path):
+    """A Wagtail ``url_path`` (``/home/news/harbour-wall/``, from the tree root) as the
+    path on its site (``/news/harbour-wall/``)."""
+    return "/" + url_path.strip("/").partition("/")[2] + ("/" if url_path.count("/") > 2 else "")
+
+
+def listing_paths(page):
+    """The paths of the reader pages that list ``page``, besides its own: its ancestors
+    (the home page, the news index), and for a post its tag pages and its month archive
+    under each news index above it. What a frontend revalidates along with the page."""
+    page = page.specific
+    paths = []
+    tags = list(page.tags.values_list("slug", flat=True)) if hasattr(page, "tags") else []
+    date = getattr(page, "publication_date", None)
+    for ancestor in page.get_ancestors().filter(depth__gt=1).specific():
+        path = page_path(ancestor)
+        if path is None:
+            continue
+        paths.append(path)
+        if hasattr(ancestor, "reverse_subpage"):  # a news index's own routes
+            paths += [path + ancestor.reverse_subpage("tag", args=[tag]) for tag in tags]
+            if date is not None:
+                paths.append(
+                    path + ancestor.reverse_subpage("month", args=[f"{date:%Y}", f"{date:%m}"])
+                )
+    return list(dict.fromkeys(paths))
+
+
+def page_payload(page, *, old_path=None):
+    """What a receiver needs to refresh its copy of ``page``: id, type, URLs and the
+    paths to revalidate (its own, the listings that show it, and after a move or a slug
+    change the path it had)."""
     return {
         **page_identity(page),
         "title": page.title,
@@ -39,6 +75,9 @@ def page_payload(page):
         "api_url": absolute_url(
             reverse("wagtailapi:pages:detail", args=[page.pk]), site=page.get_site()
         ),
+        "path": page_path(page),
+        "listing_paths": listing_paths(page),
+        "old_path": old_path,
     }
 
 
@@ -66,10 +105,14 @@ def build_body(event, delivery_id, page_data=None, extra=None):
 
 # Events about something readers can see now; the others may concern pages readers never
 # saw (e.g. a post behind a password being unpublished).
-VISIBLE_ONLY = {WebhookEvent.PAGE_PUBLISHED, WebhookEvent.COMMENT_APPROVED}
+VISIBLE_ONLY = {
+    WebhookEvent.PAGE_PUBLISHED,
+    WebhookEvent.PAGE_MOVED,
+    WebhookEvent.COMMENT_APPROVED,
+}
 
 
-def queue_event(event, page, *, extra=None, endpoints=None):
+def queue_event(event, page, *, extra=None, endpoints=None, old_path=None):
     """Queue ``event`` about ``page`` for every active endpoint subscribed to it.
 
     Receivers learn nothing readers may not see: ``page.published`` and
@@ -79,7 +122,8 @@ def queue_event(event, page, *, extra=None, endpoints=None):
 
     ``page`` may be about to disappear (``page.deleted``): its payload is built now,
     the rows are written when the transaction commits. ``extra`` adds top-level keys
-    (e.g. ``{"comment": {...}}``). Returns nothing.
+    (e.g. ``{"comment": {...}}``); ``old_path`` is the path a moved page had
+    (``page.moved``). Returns nothing.
     """
     page_data = page_id = None
     if page is not None:
@@ -87,11 +131,11 @@ def queue_event(event, page, *, extra=None, endpoints=None):
         if event in VISIBLE_ONLY:
             if not reader_visible(Page.objects.filter(pk=page.pk)).exists():
                 return
-            page_data = page_payload(page)
+            page_data = page_payload(page, old_path=old_path)
         elif page.get_view_restrictions().exists():
             page_data = page_identity(page)
         else:
-            page_data = page_payload(page)
+            page_data = page_payload(page, old_path=old_path)
 
     def write():
         targets = endpoints

@@ -26,6 +26,8 @@ class WebhookEvent(models.TextChoices):
     PAGE_PUBLISHED = "page.published", _("Page published")
     PAGE_UNPUBLISHED = "page.unpublished", _("Page unpublished")
     PAGE_DELETED = "page.deleted", _("Page deleted")
+    # A live page moved or its slug changed: its new path and the one it had.
+    PAGE_MOVED = "page.moved", _("Page moved or renamed")
     COMMENT_APPROVED = "comment.approved", _("Comment approved")
     # Sent only by the "Send test event" button.
     TEST = "webhook.test", _("Test event")

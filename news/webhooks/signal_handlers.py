@@ -7,11 +7,11 @@ other). Each handler only queues deliveries (events.py), after the transaction c
 """
 
 from wagtail.models import get_page_models
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from news.lifecycle import is_being_deleted
 from news.signals import comment_approved, page_deleted, worker_round
-from news.webhooks.events import comment_payload, queue_event
+from news.webhooks.events import comment_payload, queue_event, site_path
 from news.webhooks.models import WebhookEvent
 from news.webhooks.tasks import requeue_overdue_deliveries
 
@@ -30,6 +30,20 @@ def page_deleted_hook(sender, page, **kwargs):
     queue_event(WebhookEvent.PAGE_DELETED, page)
 
 
+def page_moved_hook(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
+    """A live page moved to another parent (Wagtail sends this for every move)."""
+    if instance.live and url_path_before and url_path_before != url_path_after:
+        queue_event(WebhookEvent.PAGE_MOVED, instance, old_path=site_path(url_path_before))
+
+
+def page_slug_changed_hook(sender, instance, instance_before, **kwargs):
+    """A live page's slug changed (Wagtail sends this after the save commits)."""
+    if instance.live:
+        queue_event(
+            WebhookEvent.PAGE_MOVED, instance, old_path=site_path(instance_before.url_path)
+        )
+
+
 def comment_approved_hook(sender, comment, page, **kwargs):
     queue_event(WebhookEvent.COMMENT_APPROVED, page, extra={"comment": comment_payload(comment)})
 
@@ -39,5 +53,7 @@ def connect():
         page_published.connect(page_published_hook, sender=model)
         page_unpublished.connect(page_unpublished_hook, sender=model)
         page_deleted.connect(page_deleted_hook, sender=model)
+        post_page_move.connect(page_moved_hook, sender=model)
+        page_slug_changed.connect(page_slug_changed_hook, sender=model)
     comment_approved.connect(comment_approved_hook, sender="comments.Comment")
     worker_round.connect(requeue_overdue_deliveries)
