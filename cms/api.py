@@ -1,7 +1,8 @@
 """The one place Newsdesk's API routers are assembled.
 
 - API v2 (``/api/v2/``): Wagtail's DRF API that existing frontends use; pages (with
-  news filters and resolved blocks), page_preview, images, documents, comments; compact
+  news filters and resolved blocks), page_preview, images, documents, comments, and the
+  site chrome a headless site needs (site, tags, authors, redirects); compact
   JSON (cms/core/api_rendering.py).
 - API v3 (``/api/v3/``): Wagtail 8's Django Ninja API (bearer tokens, write endpoints,
   OpenAPI at /api/v3/openapi.json). Newsdesk adds its routers to it here, before the URLs
@@ -16,6 +17,12 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from cms.core.api_rendering import CompactJSONMixin
 from news.api.v2.pages import NewsPagesAPIViewSet
 from news.api.v2.preview import PagePreviewAPIViewSet
+from news.api.v2.site import (
+    AuthorsAPIViewSet,
+    RedirectsAPIViewSet,
+    SiteAPIViewSet,
+    TagsAPIViewSet,
+)
 from news.api.v3.workflow import router as workflow_router
 from news.comments.api.v2 import CommentsAPIViewSet
 from news.comments.api.v3 import router as comments_v3_router
@@ -35,6 +42,10 @@ api_v2.register_endpoint("page_preview", PagePreviewAPIViewSet)
 api_v2.register_endpoint("images", NewsdeskImagesAPIViewSet)
 api_v2.register_endpoint("documents", NewsdeskDocumentsAPIViewSet)
 api_v2.register_endpoint("comments", CommentsAPIViewSet)
+api_v2.register_endpoint("site", SiteAPIViewSet)
+api_v2.register_endpoint("tags", TagsAPIViewSet)
+api_v2.register_endpoint("authors", AuthorsAPIViewSet)
+api_v2.register_endpoint("redirects", RedirectsAPIViewSet)
 
 api_v3.add_router("/pages/", workflow_router)
 api_v3.add_router("/", comments_v3_router)

@@ -8,11 +8,21 @@ private post or an expired post cannot leak through one of them and not the othe
 load (the article page, listings and the API use it).
 """
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from taggit.models import Tag
 from wagtail.api.querysets import get_public_pages_queryset as wagtail_public_pages
 from wagtail.models import Page, ReferenceIndex
 
-from news.models import NewsIndexPage, NewsPage, NewsPageAuthor
+from news.models import Author, NewsIndexPage, NewsPage, NewsPageAuthor
 from news.visibility import not_expired, reader_visible
 
 
@@ -86,6 +96,37 @@ def published_news(*, index=None, tag=None):
     if tag is not None:
         posts = posts.filter(tags__slug=tag)
     return posts
+
+
+def menu_pages(site):
+    """The pages of ``site``'s menu, in menu order: directly under its root, marked "show
+    in menus", and visible to readers (live, public, not expired)."""
+    return reader_visible(site.root_page.get_children()).in_menu()
+
+
+def visible_post_tags():
+    """The tags of posts readers may see, each with ``post_count``, most used first."""
+    posts = reader_visible(NewsPage.objects.all()).values("pk")
+    return (
+        Tag.objects.filter(news_newspagetag_items__content_object__in=posts)
+        .annotate(post_count=Count("news_newspagetag_items", distinct=True))
+        .order_by("-post_count", "name")
+    )
+
+
+def authors_with_post_counts():
+    """Every author, with ``post_count``: the posts readers may see that credit them."""
+    posts = reader_visible(NewsPage.objects.all()).values("pk")
+    counts = (
+        NewsPageAuthor.objects.filter(author=OuterRef("pk"), page__in=posts)
+        .order_by()
+        .values("author")
+        .annotate(count=Count("page", distinct=True))
+        .values("count")
+    )
+    return Author.objects.annotate(
+        post_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    ).order_by("name", "pk")
 
 
 def news_index_under(page):

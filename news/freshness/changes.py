@@ -43,3 +43,9 @@ def page_content_changed(page):
     approved or withdrawn): its detail responses and the listings are stale; the other
     pages' detail responses stay cached."""
     _bump_now_and_after_commit((page_tag(page.pk), LISTINGS), frontend_urls([page]))
+
+
+def redirects_changed():
+    """A redirect was added, changed or removed: listings (the API's redirect list among
+    them) are stale; pages and their details are not."""
+    _bump_now_and_after_commit((LISTINGS,), [])

@@ -9,11 +9,12 @@ the network. Comments call ``page_content_changed`` from their own moderation co
 
 from django.db.models.signals import post_delete, post_save
 from django_tasks.signals import task_finished
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from news.freshness.changes import content_changed
+from news.freshness.changes import content_changed, redirects_changed
 from news.freshness.purge import PURGE_SUBTREE_LIMIT, frontend_cache_configured
 from news.freshness.versions import SEARCH, bump
 from news.lifecycle import is_being_deleted
@@ -98,6 +99,11 @@ def shown_object_changed(sender, instance, created=False, raw=False, **kwargs):
     content_changed(pages_referring_to(instance))
 
 
+def redirect_changed_fresh(sender, instance, raw=False, **kwargs):
+    if not raw:
+        redirects_changed()
+
+
 def search_index_updated(sender, task_result, **kwargs):
     """The worker changed the search index: cached API search results may be out of date
     (a new post missing, or a post still found by a linked title readers may no longer
@@ -121,4 +127,7 @@ def connect():
     for shown_model in (Author, Disclaimer, NewsSettings, get_image_model(), Site):
         post_save.connect(shown_object_changed, sender=shown_model)
         post_delete.connect(shown_object_changed, sender=shown_model)
+    # Redirects are listed by the API (/api/v2/redirects/).
+    post_save.connect(redirect_changed_fresh, sender=Redirect)
+    post_delete.connect(redirect_changed_fresh, sender=Redirect)
     task_finished.connect(search_index_updated)
