@@ -259,6 +259,12 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
                 queryset = queryset.order_by("-publication_date", "-pk")
         return queryset
 
+    def find_object(self, queryset, request):
+        """``find/?id=`` with something that is not an id is a 400, not Wagtail's 500."""
+        if "id" in request.GET and not re.fullmatch(r"[0-9]{1,18}", request.GET["id"]):
+            raise BadRequestError(f"id: expected a page id, not {request.GET['id']!r}")
+        return super().find_object(queryset, request)
+
     def get_object(self):
         page = super().get_object()
         if isinstance(page, NewsPage):
