@@ -12,9 +12,11 @@
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v3.api import api as api_v3
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.serializers import ImageDownloadUrlField, ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from cms.core.api_rendering import CompactJSONMixin
+from cms.core.site_urls import absolute_url
 from news.api.v2.pages import NewsPagesAPIViewSet
 from news.api.v2.preview import PagePreviewAPIViewSet
 from news.api.v2.site import (
@@ -28,8 +30,20 @@ from news.comments.api.v2 import CommentsAPIViewSet
 from news.comments.api.v3 import router as comments_v3_router
 
 
+class AbsoluteImageDownloadUrlField(ImageDownloadUrlField):
+    """The original file's URL on the Site's root URL, like every URL the API writes
+    (Wagtail's is the storage's URL, site-relative with the default storage)."""
+
+    def to_representation(self, image):
+        return absolute_url(super().to_representation(image), request=self.context.get("request"))
+
+
+class NewsdeskImageSerializer(ImageSerializer):
+    download_url = AbsoluteImageDownloadUrlField(read_only=True)
+
+
 class NewsdeskImagesAPIViewSet(CompactJSONMixin, ImagesAPIViewSet):
-    pass
+    base_serializer_class = NewsdeskImageSerializer
 
 
 class NewsdeskDocumentsAPIViewSet(CompactJSONMixin, DocumentsAPIViewSet):

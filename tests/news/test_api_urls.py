@@ -161,3 +161,14 @@ def test_body_html_in_listings_costs_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(url.format(7)).json()["items"]) == 7
     assert len(many) == len(one), [q["sql"][:100] for q in many.captured_queries]
+
+
+def test_documents_and_images_download_urls_are_on_the_site(client, post):
+    documents = client.get("/api/v2/documents/", {"fields": "download_url"}).json()["items"]
+    assert documents and all(
+        item["meta"]["download_url"].startswith(f"{SITE_BASE}/documents/") for item in documents
+    )
+    images = client.get("/api/v2/images/", {"fields": "download_url"}).json()["items"]
+    assert images and all(
+        item["meta"]["download_url"].startswith(f"{SITE_BASE}/media/") for item in images
+    )
