@@ -41,15 +41,19 @@ def site_path(url_path):
     return "/" + url_path.strip("/").partition("/")[2] + ("/" if url_path.count("/") > 2 else "")
 
 
-def listing_paths(page):
+def listing_paths(page, *, parent=None):
     """The paths of the reader pages that list ``page``, besides its own: its ancestors
     (the home page, the news index), and for a post its tag pages and its month archive
-    under each news index above it. What a frontend revalidates along with the page."""
+    under each news index above it. What a frontend revalidates along with the page.
+    ``parent``: list it as if it were under that page (where a moved page was)."""
     page = page.specific
     paths = []
     tags = list(page.tags.values_list("slug", flat=True)) if hasattr(page, "tags") else []
     date = getattr(page, "publication_date", None)
-    for ancestor in page.get_ancestors().filter(depth__gt=1).specific():
+    ancestors = (
+        parent.get_ancestors(inclusive=True) if parent is not None else page.get_ancestors()
+    )
+    for ancestor in ancestors.filter(depth__gt=1).specific():
         path = page_path(ancestor)
         if path is None:
             continue
@@ -112,7 +116,7 @@ VISIBLE_ONLY = {
 }
 
 
-def queue_event(event, page, *, extra=None, endpoints=None, old_path=None):
+def queue_event(event, page, *, extra=None, endpoints=None, old_path=None, old_listings=()):
     """Queue ``event`` about ``page`` for every active endpoint subscribed to it.
 
     Receivers learn nothing readers may not see: ``page.published`` and
@@ -122,8 +126,10 @@ def queue_event(event, page, *, extra=None, endpoints=None, old_path=None):
 
     ``page`` may be about to disappear (``page.deleted``): its payload is built now,
     the rows are written when the transaction commits. ``extra`` adds top-level keys
-    (e.g. ``{"comment": {...}}``); ``old_path`` is the path a moved page had
-    (``page.moved``). Returns nothing.
+    (e.g. ``{"comment": {...}}``); ``old_path`` and ``old_listings`` are the path a moved
+    page had and the listings that showed it there, which the caller passes only when
+    readers could see it there (they are sent even when only the page's identity is).
+    Returns nothing.
     """
     page_data = page_id = None
     if page is not None:
@@ -134,8 +140,13 @@ def queue_event(event, page, *, extra=None, endpoints=None, old_path=None):
             page_data = page_payload(page, old_path=old_path)
         elif page.get_view_restrictions().exists():
             page_data = page_identity(page)
+            if old_path is not None:
+                page_data = {**page_data, "old_path": old_path}
         else:
             page_data = page_payload(page, old_path=old_path)
+        if old_listings and page_data is not None:
+            merged = [*page_data.get("listing_paths", []), *old_listings]
+            page_data = {**page_data, "listing_paths": list(dict.fromkeys(merged))}
 
     def write():
         targets = endpoints

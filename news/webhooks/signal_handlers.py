@@ -6,12 +6,13 @@ Pages announce through Wagtail's page signals (connected per page model) and
 other). Each handler only queues deliveries (events.py), after the transaction commits.
 """
 
-from wagtail.models import get_page_models
+from wagtail.models import Page, get_page_models
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from news.lifecycle import is_being_deleted
 from news.signals import comment_approved, page_deleted, worker_round
-from news.webhooks.events import comment_payload, queue_event, site_path
+from news.visibility import reader_visible
+from news.webhooks.events import comment_payload, listing_paths, queue_event, site_path
 from news.webhooks.models import WebhookEvent
 from news.webhooks.tasks import requeue_overdue_deliveries
 
@@ -30,15 +31,41 @@ def page_deleted_hook(sender, page, **kwargs):
     queue_event(WebhookEvent.PAGE_DELETED, page)
 
 
-def page_moved_hook(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
-    """A live page moved to another parent (Wagtail sends this for every move)."""
-    if instance.live and url_path_before and url_path_before != url_path_after:
-        queue_event(WebhookEvent.PAGE_MOVED, instance, old_path=site_path(url_path_before))
+def was_public_under(parent):
+    """Whether readers could see a page under ``parent``: no view restriction on it or
+    above it."""
+    return parent is not None and not parent.get_view_restrictions().exists()
+
+
+def page_moved_hook(
+    sender, instance, parent_page_before=None, url_path_before=None, url_path_after=None, **kwargs
+):
+    """A live page moved to another parent (Wagtail sends this for every move).
+
+    Still visible: ``page.moved`` with the path it had and the listings there too, when
+    readers could see it there. No longer visible (moved into a private section):
+    ``page.unpublished``, which is what readers see, with the public path it had."""
+    if not instance.live or not url_path_before or url_path_before == url_path_after:
+        return
+    old_public = was_public_under(parent_page_before)
+    old_path = site_path(url_path_before) if old_public else None
+    old_listings = listing_paths(instance, parent=parent_page_before) if old_public else ()
+    visible = reader_visible(Page.objects.filter(pk=instance.pk)).exists()
+    if visible:
+        queue_event(
+            WebhookEvent.PAGE_MOVED, instance, old_path=old_path, old_listings=old_listings
+        )
+    elif old_public:
+        queue_event(
+            WebhookEvent.PAGE_UNPUBLISHED, instance, old_path=old_path, old_listings=old_listings
+        )
 
 
 def page_slug_changed_hook(sender, instance, instance_before, **kwargs):
-    """A live page's slug changed (Wagtail sends this after the save commits)."""
-    if instance.live:
+    """A live page's slug changed (Wagtail sends this after the save commits). A draft's
+    first publish changes the slug of a page that was never live: its old path was never
+    public, so nothing is sent."""
+    if instance.live and instance_before.live:
         queue_event(
             WebhookEvent.PAGE_MOVED, instance, old_path=site_path(instance_before.url_path)
         )

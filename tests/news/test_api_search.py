@@ -37,7 +37,7 @@ def test_v2_search_without_a_type_or_with_several(client, pages, params):
     assert ids == {pages["post"].pk, pages["about"].pk}
 
 
-def test_v2_search_with_several_types_keeps_to_them(client, pages):
+def test_v2_search_with_one_type_keeps_to_it(client, pages):
     ids = found(client, "/api/v2/pages/", search="harbour", type="home.StandardPage")
     assert ids == {pages["about"].pk}
 

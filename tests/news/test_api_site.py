@@ -5,7 +5,7 @@ import pytest
 from wagtail.contrib.redirects.models import Redirect
 
 from home.models import StandardPage
-from news.models import NewsSettings
+from news.models import Author, NewsSettings
 from tests.news.factories import AuthorFactory, DisclaimerFactory, ImageFactory, NewsPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,7 @@ def site_content(home_page, news_index):
     home_page.add_child(instance=hidden)
     maren = AuthorFactory(name="Maren Holt", photo=ImageFactory())
     jo = AuthorFactory(name="Jo Lens")
+    AuthorFactory(name="Only on a draft")
     live = NewsPageFactory(
         parent=news_index, title="Harbour reopens", authors=[maren], tags=["Storm"]
     )
@@ -36,6 +37,12 @@ def site_content(home_page, news_index):
         parent=news_index, title="Storm again", authors=[maren, jo], tags=["Storm", "Ferry"]
     )
     NewsPageFactory(parent=news_index, title="Draft", live=False, authors=[jo], tags=["Secret"])
+    NewsPageFactory(
+        parent=news_index,
+        title="Another draft",
+        live=False,
+        authors=[AuthorFactory(name="Draft-only author")],
+    )
     settings_row = NewsSettings.for_site(home_page.get_site())
     settings_row.default_disclaimer = DisclaimerFactory(text="<p>Standing notice.</p>")
     settings_row.save()
@@ -76,6 +83,7 @@ def test_tags_with_counts_of_visible_posts_only(client, site_content):
 def test_authors_list_and_detail_with_their_visible_posts(client, site_content):
     data = get_json(client, "/api/v2/authors/")
     counts = {item["name"]: item["post_count"] for item in data["items"]}
+    # Only authors credited on posts readers can see (not the draft-only one).
     assert counts == {"Jo Lens": 1, "Maren Holt": 2}
     maren = get_json(client, f"/api/v2/authors/{site_content['maren'].pk}/")
     assert maren["photo"]["renditions"]["thumbnail"]["url"].startswith(BASE)
@@ -84,6 +92,8 @@ def test_authors_list_and_detail_with_their_visible_posts(client, site_content):
     jo = get_json(client, f"/api/v2/authors/{site_content['jo'].pk}/")
     assert [post["title"] for post in jo["posts"]] == ["Storm again"]  # not the draft
     get_json(client, "/api/v2/authors/999999/", status=404)
+    draft_only = next(a for a in Author.objects.all() if a.name == "Draft-only author")
+    get_json(client, f"/api/v2/authors/{draft_only.pk}/", status=404)
 
 
 def test_redirects_with_targets_readers_may_see(client, site_content, home_page):
@@ -96,7 +106,8 @@ def test_redirects_with_targets_readers_may_see(client, site_content, home_page)
     assert by_path["/old-harbour"]["status"] == 301
     assert by_path["/old-harbour"]["target_path"] == site_content["live"].url
     assert by_path["/old-harbour"]["target_url"] == BASE + site_content["live"].url
-    assert by_path["/to-draft"]["target_url"] is None  # never reveals a draft's address
+    assert "/to-draft" not in by_path  # never reveals where a draft's readers would go
+    assert data["meta"]["total_count"] == 2
     assert by_path["/wire"] == {
         "old_path": "/wire",
         "is_permanent": False,

@@ -3,13 +3,13 @@
     GET /api/v2/site/                  name, base URL, default disclaimer, feeds, menu
     GET /api/v2/tags/[?slug=<slug>]    tags of visible posts with their post counts
     GET /api/v2/tags/<slug>/           one tag
-    GET /api/v2/authors/               authors with their post counts
+    GET /api/v2/authors/               authors credited on visible posts, with counts
     GET /api/v2/authors/<id>/          one author, with their latest posts
     GET /api/v2/redirects/[?old_path=] the site's redirects: old path -> target
 
 Every URL is absolute on the Site's root URL (cms/core/site_urls.py); nothing a reader may
-not see is listed (drafts, private and expired posts are not counted or linked; a redirect
-to such a page has no target). Responses go through the response cache like pages and
+not see is listed (drafts, private and expired posts are not counted or linked; redirects
+to such pages are left out). Responses go through the response cache like pages and
 are refreshed when published content, authors, settings, sites or redirects change.
 Errors are ``{"message": ...}`` as everywhere in API v2.
 """
@@ -130,17 +130,17 @@ class SiteAPIViewSet(SiteChromeViewSet):
         )
 
 
-def tag_listing_path(tag, request):
-    """The reader page listing a tag's posts: under the site's first news index."""
+def tag_index(request):
+    """The news index whose tag pages list a tag's posts (the site's first), with its
+    path: looked up once per response."""
     site = site_for(request)
     index = news_index_under(site.root_page) if site is not None else None
-    if index is None:
-        return None
-    return index.get_url(request=request) + index.reverse_subpage("tag", args=[tag.slug])
+    return (index, index.get_url(request=request)) if index is not None else (None, None)
 
 
-def tag_object(tag, request):
-    listing = tag_listing_path(tag, request)
+def tag_object(tag, request, index_and_path):
+    index, index_path = index_and_path
+    listing = index_path + index.reverse_subpage("tag", args=[tag.slug]) if index else None
     return {
         "name": tag.name,
         "slug": tag.slug,
@@ -175,10 +175,14 @@ class TagsAPIViewSet(SiteChromeViewSet):
         limit = number("limit", request.query_params.get("limit"), default=100, maximum=1000)
         offset = number("offset", request.query_params.get("offset"), default=0, maximum=10**9)
         total = tags.count()
+        index_and_path = tag_index(request)
         return Response(
             {
                 "meta": {"total_count": total},
-                "items": [tag_object(tag, request) for tag in tags[offset : offset + limit]],
+                "items": [
+                    tag_object(tag, request, index_and_path)
+                    for tag in tags[offset : offset + limit]
+                ],
             }
         )
 
@@ -187,7 +191,7 @@ class TagsAPIViewSet(SiteChromeViewSet):
         tag = self.tags().filter(slug__iexact=slug).first()
         if tag is None:
             raise Http404("no posts readers can see carry this tag")
-        return Response(tag_object(tag, request))
+        return Response(tag_object(tag, request, tag_index(request)))
 
 
 def author_object(author, resolver):
@@ -221,7 +225,7 @@ class AuthorsAPIViewSet(SiteChromeViewSet):
         refuse_unknown(request, ("limit", "offset"))
         limit = number("limit", request.query_params.get("limit"), default=100, maximum=1000)
         offset = number("offset", request.query_params.get("offset"), default=0, maximum=10**9)
-        authors = authors_with_post_counts()
+        authors = authors_with_post_counts().filter(post_count__gt=0)
         page = list(authors[offset : offset + limit])
         resolver = BodyResolver(request)
         resolver.prepare([], image_ids=[author.photo_id for author in page])
@@ -234,9 +238,9 @@ class AuthorsAPIViewSet(SiteChromeViewSet):
 
     def detail_view(self, request, pk):
         refuse_unknown(request, ())
-        author = authors_with_post_counts().filter(pk=pk).first()
+        author = authors_with_post_counts().filter(pk=pk, post_count__gt=0).first()
         if author is None:
-            raise Http404("no author with this id")
+            raise Http404("no author with posts readers can see has this id")
         posts = list(published_news().filter(news_authors__author=author)[:AUTHOR_POSTS])
         resolver = BodyResolver(request)
         resolver.prepare([], image_ids=[author.photo_id, *(p.lead_image_id for p in posts)])
@@ -292,6 +296,11 @@ class RedirectsAPIViewSet(SiteChromeViewSet):
         site = site_for(request)
         # The site's own redirects and those for every site (no site set).
         redirects = Redirect.objects.filter(Q(site=site) | Q(site__isnull=True))
+        # Only redirects to a page readers may see, or to a link: Wagtail creates one
+        # for every slug change and move, so the rest would reveal the old addresses of
+        # drafts and private pages.
+        visible = reader_visible(Page.objects.all()).values("pk")
+        redirects = redirects.filter(Q(redirect_page__isnull=True) | Q(redirect_page__in=visible))
         redirects = redirects.select_related("redirect_page").order_by("old_path", "pk")
         if "old_path" in request.query_params:
             redirects = redirects.filter(

@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from news.webhooks.models import WebhookDelivery
 from tests.news.factories import NewsIndexPageFactory, NewsPageFactory
@@ -74,7 +75,47 @@ def test_moving_a_live_page_sends_moved_with_the_old_path(
         post.move(sport, pos="last-child")
     [moved] = deliveries("page.moved")
     assert (moved["path"], moved["old_path"]) == ("/sport/harbour-wall/", "/news/harbour-wall/")
-    assert "/sport/" in moved["listing_paths"]
+    # The listings where it is now and those it left.
+    assert {"/sport/", "/news/", "/news/tags/storm/", "/news/2026/11/"} <= set(
+        moved["listing_paths"]
+    )
+
+
+def test_renaming_a_draft_before_its_first_publish_sends_no_old_path(
+    news_index, django_capture_on_commit_callbacks
+):
+    WebhookEndpointFactory(events=EVERY_EVENT)
+    draft = NewsPageFactory(parent=news_index, slug="acme-embargoed", live=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.slug = "acme-results"
+        draft.save_revision().publish()
+    assert deliveries("page.moved") == []
+    assert deliveries("page.published")[0]["path"] == "/news/acme-results/"
+
+
+def test_moving_into_a_private_section_is_an_unpublish_and_out_of_one_has_no_old_path(
+    post, home_page, django_capture_on_commit_callbacks
+):
+    staff = NewsIndexPageFactory(parent=home_page, title="Staff", slug="staff")
+    PageViewRestriction.objects.create(page=staff, restriction_type="login")
+    WebhookEndpointFactory(events=EVERY_EVENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        post.move(staff, pos="last-child")
+    [gone] = deliveries("page.unpublished")
+    assert gone == {
+        "id": post.pk,
+        "type": "news.NewsPage",
+        "old_path": "/news/harbour-wall/",
+        "listing_paths": gone["listing_paths"],
+    }
+    assert "/news/" in gone["listing_paths"] and "title" not in gone
+    assert deliveries("page.moved") == []
+    post.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.move(post.get_parent().get_parent().get_children().get(slug="news"), pos="last-child")
+    [back] = deliveries("page.moved")
+    assert back["path"] == "/news/harbour-wall/"
+    assert back["old_path"] is None  # where it was, readers could not see
 
 
 def test_drafts_moving_send_nothing_and_old_subscriptions_get_no_moves(
