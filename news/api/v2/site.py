@@ -14,8 +14,6 @@ are refreshed when published content, authors, settings, sites or redirects chan
 Errors are ``{"message": ...}`` as everywhere in API v2.
 """
 
-import re
-
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
@@ -29,6 +27,8 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
 from cms.core.site_urls import absolute_page_url, absolute_url, site_base_url, site_for
+from news.api.v2.params import number
+from news.api_fields import author_object as news_author_object
 from news.freshness.remembered import remembered
 from news.models import NewsSettings
 from news.representation import BodyResolver, page_api_url, page_html_url
@@ -44,14 +44,13 @@ from news.visibility import reader_visible
 AUTHOR_POSTS = 20
 
 
-def number(name, value, *, default, maximum):
-    if value is None:
-        return default
-    if not re.fullmatch(r"[0-9]{1,9}", value):
-        raise BadRequestError(f"{name}: expected a whole number, not {value!r}")
-    if int(value) > maximum:
-        raise BadRequestError(f"{name} cannot be higher than {maximum}")
-    return int(value)
+def paging(request):
+    """``limit`` (100 unless given, at most 1,000) and ``offset`` of a listing request."""
+    params = request.query_params
+    return (
+        number("limit", params.get("limit"), default=100, maximum=1000),
+        number("offset", params.get("offset"), default=0),
+    )
 
 
 def refuse_unknown(request, known):
@@ -172,8 +171,7 @@ class TagsAPIViewSet(SiteChromeViewSet):
         tags = self.tags()
         if "slug" in request.query_params:
             tags = tags.filter(slug__iexact=request.query_params["slug"])
-        limit = number("limit", request.query_params.get("limit"), default=100, maximum=1000)
-        offset = number("offset", request.query_params.get("offset"), default=0, maximum=10**9)
+        limit, offset = paging(request)
         total = tags.count()
         index_and_path = tag_index(request)
         return Response(
@@ -195,11 +193,9 @@ class TagsAPIViewSet(SiteChromeViewSet):
 
 
 def author_object(author, resolver):
+    """The author object posts carry (news.api_fields), with the post count and links."""
     return {
-        "id": author.pk,
-        "name": author.name,
-        "bio": author.bio,
-        "photo": resolver.image(author.photo_id),
+        **news_author_object(author, resolver),
         "post_count": author.post_count,
         "detail_url": absolute_url(
             reverse("wagtailapi:authors:detail", args=[author.pk]), request=resolver.request
@@ -223,8 +219,7 @@ class AuthorsAPIViewSet(SiteChromeViewSet):
 
     def listing_view(self, request):
         refuse_unknown(request, ("limit", "offset"))
-        limit = number("limit", request.query_params.get("limit"), default=100, maximum=1000)
-        offset = number("offset", request.query_params.get("offset"), default=0, maximum=10**9)
+        limit, offset = paging(request)
         authors = authors_with_post_counts().filter(post_count__gt=0)
         page = list(authors[offset : offset + limit])
         resolver = BodyResolver(request)
@@ -306,8 +301,7 @@ class RedirectsAPIViewSet(SiteChromeViewSet):
             redirects = redirects.filter(
                 old_path=Redirect.normalise_path(request.query_params["old_path"])
             )
-        limit = number("limit", request.query_params.get("limit"), default=100, maximum=1000)
-        offset = number("offset", request.query_params.get("offset"), default=0, maximum=10**9)
+        limit, offset = paging(request)
         page = list(redirects[offset : offset + limit])
         target_ids = {r.redirect_page_id for r in page if r.redirect_page_id}
         visible_ids = set(

@@ -9,8 +9,6 @@ service.py decides (docs/comments.md). Errors are ``{"message": ...}`` as everyw
 API v2; a submission's errors also name each field in ``errors``.
 """
 
-import re
-
 from django.conf import settings
 from django.http import Http404
 from django.urls import path
@@ -21,24 +19,13 @@ from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 from wagtail.api.v2.utils import BadRequestError
 
+from news.api.v2.params import NUMBER, number
 from news.comments.api import service
 from news.comments.forms import CommentForm
 from news.comments.models import Comment
 
 LISTING_PARAMETERS = {"page", "limit", "offset", "format", "_"}
 FORM_FIELDS = [*CommentForm.base_fields]
-NUMBER = re.compile(r"[0-9]{1,9}")
-
-
-def number(name, value, *, default, maximum=None):
-    if value is None or value == "":
-        return default
-    if not NUMBER.fullmatch(str(value)):
-        raise BadRequestError(f"{name}: expected a whole number of 0 or more, not {value!r}")
-    value = int(value)
-    if maximum is not None and value > maximum:
-        raise BadRequestError(f"{name}: at most {maximum}, not {value}")
-    return value
 
 
 def visible_post(value):
