@@ -5,6 +5,7 @@ The response cache is news/freshness/middleware.py.
 
 import json
 
+from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 
 
@@ -30,12 +31,24 @@ class APIErrorMessageMiddleware:
     ``message`` (the ``detail``, else the ``title``, followed by what each of the first
     ``errors`` says) to problem documents and keeps every other field, so clients of either
     style can read the error.
+
+    It also refuses, with a 400, API query parameters holding a NUL character (``%00``):
+    no parameter means anything with one, and PostgreSQL refuses NUL in text, so any
+    lookup reaching the database with it (``find/?html_path=%00``) was a 500.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith("/api/") and any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            return JsonResponse(
+                {"message": "query parameters cannot contain NUL characters (%00)"}, status=400
+            )
         response = self.get_response(request)
         if response.status_code < 400 or not request.path.startswith("/api/"):
             return response

@@ -98,3 +98,14 @@ def test_find_by_an_id_that_is_not_a_number_is_a_400(client, content, value):
     response = client.get("/api/v2/pages/find/", {"id": value})
     assert response.status_code == 400
     assert "id" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v2/pages/find/?html_path=%00", "/api/v2/pages/?slug=a%00b", "/api/v3/pages/?x%00=1"],
+)
+def test_a_nul_character_in_a_parameter_is_a_400(client, content, url):
+    """Found by the fuzzing above on PostgreSQL, which refuses NUL in text: a 500."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.json()["message"]
