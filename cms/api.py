@@ -25,9 +25,12 @@ from news.api.v2.site import (
     SiteAPIViewSet,
     TagsAPIViewSet,
 )
+from news.api.v3 import pages as v3_pages
+from news.api.v3 import site as v3_site
 from news.api.v3.workflow import router as workflow_router
 from news.comments.api.v2 import CommentsAPIViewSet
 from news.comments.api.v3 import router as comments_v3_router
+from news.compat import V3_PAGES_ROUTER, V3_REDIRECTS_ROUTER, replace_v3_get
 
 
 class AbsoluteImageDownloadUrlField(ImageDownloadUrlField):
@@ -61,6 +64,11 @@ api_v2.register_endpoint("tags", TagsAPIViewSet)
 api_v2.register_endpoint("authors", AuthorsAPIViewSet)
 api_v2.register_endpoint("redirects", RedirectsAPIViewSet)
 
+# compat 10: the v3 listing answers through the v2 pages endpoint registered above.
+replace_v3_get(V3_PAGES_ROUTER, "/", v3_pages.listing_operation(api_v2), v3_pages.LIST_PAGES)
+replace_v3_get(V3_PAGES_ROUTER, "/find/", v3_pages.find_page, v3_pages.FIND_PAGE)
+replace_v3_get(V3_REDIRECTS_ROUTER, "/", v3_site.list_redirects, v3_site.LIST_REDIRECTS)
+api_v3.add_router("/", v3_site.router)
 api_v3.add_router("/pages/", workflow_router)
 api_v3.add_router("/", comments_v3_router)
 

@@ -46,13 +46,22 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    Its ``SearchSchema.search_queryset(request, queryset)`` hands the queryset to the search
    backend, which refuses the visibility rule's ``expire_at`` filter on Wagtail's ``Page``
    (not a filter field there); ``install()`` wraps it to pass
-   ``news.selectors.searchable(queryset)`` instead, as API v2 does.
+   ``news.selectors.searchable(queryset)`` instead, as API v2 does. (The pages listing
+   no longer uses it, 10; the entry stays for anything else searching through it.)
+10. **Three of Wagtail's v3 read operations are replaced**: ``GET /pages/`` (the
+   listing) and ``GET /pages/find/`` by Newsdesk's (news/api/v3/pages.py), and
+   ``GET /redirects/`` by the site chrome's (news/api/v3/site.py), keeping their URL
+   names and operation ids. ``replace_v3_get`` (called from cms/api.py, before the URLs
+   are generated) drops the GET operation from the path's ``PathView`` in Wagtail's
+   router (``path_operations``) and adds Newsdesk's to the same router.
 """
 
 from wagtail.api.v2 import views as wagtail_v2_views
 from wagtail.api.v3 import api as wagtail_v3_api
 from wagtail.api.v3 import querysets as wagtail_v3_querysets
+from wagtail.api.v3.routers import pages as wagtail_v3_pages
 from wagtail.api.v3.schemas.params import SearchSchema
+from wagtail.contrib.redirects.api.v3 import router as wagtail_v3_redirects_router
 from wagtail.models import Page
 
 from news.selectors import public_pages, searchable
@@ -133,6 +142,21 @@ def patch_v3_search(schema=SearchSchema):
     search_queryset.newsdesk_searchable = True
     search_queryset.__wrapped__ = wagtail_search_queryset
     schema.search_queryset = search_queryset
+
+
+# 10 --------------------------------------------------------------------------------------
+
+
+V3_PAGES_ROUTER = wagtail_v3_pages.router
+V3_REDIRECTS_ROUTER = wagtail_v3_redirects_router
+
+
+def replace_v3_get(router, path, view_func, options):
+    """Serve ``GET <path>`` of one of Wagtail's v3 routers with ``view_func``
+    (``options`` as for ``Router.get``)."""
+    path_view = router.path_operations[path]
+    path_view.operations = [op for op in path_view.operations if "GET" not in op.methods]
+    router.add_api_operation(path, ["GET"], view_func, **options)
 
 
 def install():

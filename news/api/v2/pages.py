@@ -19,6 +19,7 @@ import hashlib
 import operator
 import re
 from functools import reduce
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import (
@@ -30,13 +31,15 @@ from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.serializers import PageHtmlUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
-from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.blocks import StreamValue
+from wagtail.models import Site
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from cms.core.api_rendering import CompactJSONMixin
 from cms.core.site_urls import absolute_page_url
+from news.api.find import find_by_path
 from news.comments.selectors import with_visible_comment_counts
 from news.compat import share_site_root_paths
 from news.freshness.remembered import remembered
@@ -259,11 +262,30 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
                 queryset = queryset.order_by("-publication_date", "-pk")
         return queryset
 
+    def find_view(self, request):
+        """Wagtail's redirect to the detail URL, saying which route of a news index the
+        path is (news/api/find.py)."""
+        self.found_route = {}
+        response = super().find_view(request)
+        if self.found_route:
+            url, _, query = response["Location"].partition("?")
+            query = "&".join(part for part in (query, urlencode(self.found_route)) if part)
+            response["Location"] = f"{url}?{query}"
+        return response
+
     def find_object(self, queryset, request):
-        """``find/?id=`` with something that is not an id is a 400, not Wagtail's 500."""
+        """A reader's path (``html_path``) through news/api/find.py, else ``id`` (with
+        something that is not an id a 400, not Wagtail's 500)."""
+        if "html_path" in request.GET:
+            found = find_by_path(
+                request, Site.find_for_request(request), request.GET["html_path"], queryset
+            )
+            if found is not None:
+                page, self.found_route = found
+                return page
         if "id" in request.GET and not re.fullmatch(r"[0-9]{1,18}", request.GET["id"]):
             raise BadRequestError(f"id: expected a page id, not {request.GET['id']!r}")
-        return super().find_object(queryset, request)
+        return BaseAPIViewSet.find_object(self, queryset, request)
 
     def get_object(self):
         page = super().get_object()
