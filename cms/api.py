@@ -69,6 +69,7 @@ replace_v3_get(V3_PAGES_ROUTER, "/", v3_pages.listing_operation(api_v2), v3_page
 replace_v3_get(V3_PAGES_ROUTER, "/find/", v3_pages.find_page, v3_pages.FIND_PAGE)
 replace_v3_get(V3_REDIRECTS_ROUTER, "/", v3_site.list_redirects, v3_site.LIST_REDIRECTS)
 api_v3.add_router("/", v3_site.router)
+api_v3.add_router("/", v3_pages.preview_router(api_v2))
 api_v3.add_router("/pages/", workflow_router)
 api_v3.add_router("/", comments_v3_router)
 

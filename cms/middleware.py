@@ -46,9 +46,15 @@ class APIErrorMessageMiddleware:
             for key, values in request.GET.lists()
             for value in values
         ):
-            return JsonResponse(
-                {"message": "query parameters cannot contain NUL characters (%00)"}, status=400
-            )
+            message = "query parameters cannot contain NUL characters (%00)"
+            if request.path.startswith("/api/v3/"):  # v3's errors are problem documents
+                problem = {"type": "about:blank", "title": "Bad Request", "status": 400}
+                return JsonResponse(
+                    {**problem, "detail": message, "message": message},
+                    status=400,
+                    content_type="application/problem+json",
+                )
+            return JsonResponse({"message": message}, status=400)
         response = self.get_response(request)
         if response.status_code < 400 or not request.path.startswith("/api/"):
             return response

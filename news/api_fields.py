@@ -27,6 +27,7 @@ __all__ = [
     "CommentCountField",
     "DefaultDisclaimerField",
     "ImageObjectField",
+    "MinutesField",
     "RichTextHTMLField",
     "ShowsDefaultDisclaimerField",
     "SourceField",
@@ -74,6 +75,13 @@ class SourceField(Field):
         return {"name": value.source_name, "url": value.source_url}
 
 
+class MinutesField(Field):
+    """A whole number of minutes (typed as an integer in /api/v3/openapi.json)."""
+
+    def to_representation(self, value) -> int:
+        return int(value)
+
+
 class ShowsDefaultDisclaimerField(Field):
     """Whether the site-wide disclaimer goes under the post: the editor's choice
     (``site_disclaimer``) applied to its body."""
@@ -96,8 +104,11 @@ BodyField = stream_field(NewsBodyBlock, "BodyField")
 class CommentCountField(Field):
     """How many comments readers see on the post (approved, replies included): listings
     annotate it in their own query (``COMMENT_COUNT_ANNOTATION``); a detail counts the
-    post's ``comments`` (the comments app's reverse relation and its ``visible()`` rule)."""
+    post's ``comments`` (the comments app's reverse relation and its ``visible()`` rule).
+    A post never saved (previewed from the new-post form) has none."""
 
     def to_representation(self, value) -> int:
+        if value.pk is None:
+            return 0
         annotated = value.__dict__.get(COMMENT_COUNT_ANNOTATION)
         return annotated if annotated is not None else value.comments.visible().count()

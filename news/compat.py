@@ -15,7 +15,8 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    fallback as an HTTP security scheme without a ``scheme``, which OpenAPI forbids and
    code generators reject. OpenAPI says "no authentication needed" with an empty
    security requirement ``{}``; ``install()`` wraps the API's ``get_openapi_schema`` to
-   say that instead.
+   say that instead, and to add what Newsdesk documents on every operation (its error
+   responses and ``limit`` maxima, news/api/v3/openapi.py).
 3. **API v2 serialisers share one copy of the site root paths.** Wagtail's ``html_url``
    field asks each page for its URL without the request, so each page would fetch the
    site root paths from the cache on its own. ``share_site_root_paths`` sets the
@@ -64,6 +65,7 @@ from wagtail.api.v3.schemas.params import SearchSchema
 from wagtail.contrib.redirects.api.v3 import router as wagtail_v3_redirects_router
 from wagtail.models import Page
 
+from news.api.v3.openapi import documented_errors
 from news.selectors import public_pages, searchable
 
 # 1 ---------------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ def patch_openapi_schema(api=wagtail_v3_api.api):
     wagtail_get_openapi_schema = api.get_openapi_schema
 
     def get_openapi_schema(**kwargs):
-        return valid_openapi_security(wagtail_get_openapi_schema(**kwargs))
+        return documented_errors(valid_openapi_security(wagtail_get_openapi_schema(**kwargs)))
 
     get_openapi_schema.newsdesk_valid_security = True
     get_openapi_schema.wagtail_get_openapi_schema = wagtail_get_openapi_schema

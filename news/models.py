@@ -278,7 +278,7 @@ class NewsPage(NewsdeskPage, Page):
         APIField("default_disclaimer", serializer=api_fields.DefaultDisclaimerField(source="*")),
         APIField("body", serializer=api_fields.BodyField()),
         APIField("body_html", serializer=api_fields.BodyHTMLField(source="*")),
-        APIField("reading_minutes"),
+        APIField("reading_minutes", serializer=api_fields.MinutesField(read_only=True)),
         APIField("comment_count", serializer=api_fields.CommentCountField(source="*")),
     ]
 

@@ -2,11 +2,39 @@
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from wagtail.models import Site
 
 from tests.news.factories import NewsIndexPageFactory
 from tests.news.workflow_helpers import make_user
+from tests.openapi_conformance import problems_in
 from tests.servers import PurgeRecorder, Receiver
+
+
+@pytest.fixture(autouse=True)
+def v3_responses_conform(monkeypatch):
+    """Check every API v3 response a test receives through Django's test client against
+    /api/v3/openapi.json (tests/openapi_conformance.py); a test whose responses do not
+    conform fails at teardown, naming them."""
+    received = []
+    request = Client.request
+
+    def recording_request(self, **environ):
+        response = request(self, **environ)
+        received.append((environ.get("REQUEST_METHOD", "GET"), environ["PATH_INFO"], response))
+        return response
+
+    monkeypatch.setattr(Client, "request", recording_request)
+    yield received
+    problems = [
+        problem
+        for method, path, response in received
+        for problem in problems_in(response, method, path)
+    ]
+    if problems:
+        pytest.fail(
+            "API v3 responses the OpenAPI document does not describe:\n" + "\n".join(problems)
+        )
 
 
 @pytest.fixture

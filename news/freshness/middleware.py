@@ -73,7 +73,13 @@ class ResponseCacheMiddleware:
     """
 
     #: Paths never served from or stored in the shared cache.
-    PRIVATE_PREFIXES = ("/admin/", "/documents/", "/api/v2/page_preview/", "/django-admin/")
+    PRIVATE_PREFIXES = (
+        "/admin/",
+        "/documents/",
+        "/api/v2/page_preview/",
+        "/api/v3/page_preview/",
+        "/django-admin/",
+    )
     #: Paths that get HTTP caching headers but are not stored server-side (their results
     #: depend on free-form input, and /search/ logs queries for the search terms report).
     UNSTORED_PREFIXES = ("/search/",)

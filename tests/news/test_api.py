@@ -456,6 +456,20 @@ class TestPreview:
         # The live page and the public API still show the published version.
         assert get_json(client, f"/api/v2/pages/{post.pk}/")["title"] == "Published title"
 
+        # API v3 previews the same draft, with v3's meta, never cached.
+        v3_url = f"/api/v3/page_preview/?content_type=news.newspage&token={token}"
+        v3 = client.get(v3_url)
+        assert v3.status_code == 200, v3.content[:300]
+        assert v3["Cache-Control"] == "private, no-store"
+        v3 = v3.json()
+        assert v3["title"] == "Draft title in preview"
+        assert v3["meta"]["detail_url"] == f"{SITE_BASE}/api/v3/pages/{post.pk}/"
+        assert {k: v for k, v in v3.items() if k != "meta"} == {
+            k: v for k, v in data.items() if k != "meta"
+        }
+        assert client.get(v3_url[:-3] + "abc").json()["message"].startswith("token")
+        assert client.get("/api/v3/page_preview/?content_type=news.newspage").status_code == 422
+
         forged = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
         response = client.get(f"/api/v2/page_preview/?content_type=news.newspage&token={forged}")
         assert response.status_code == 400
@@ -564,3 +578,43 @@ def test_openapi_request_bodies_are_the_schemas_their_operations_take(client):
     assert {"author_name", "author_email", "body", "token"} <= body_properties(
         "/api/v3/pages/{page_id}/comments/"
     )
+
+
+@override_settings(
+    WAGTAIL_HEADLESS_PREVIEW={
+        "CLIENT_URLS": {"default": "https://frontend.example/preview"},
+        "ENFORCE_TRAILING_SLASH": False,
+    }
+)
+def test_preview_of_a_post_never_saved(admin_client, client, news_index):
+    """Preview on the new-post form: the draft has no id or detail URL yet, in v2 as in v3
+    (whose preview schema says so). Wagtail's detail URL field made this a 500."""
+    preview_url = f"/admin/pages/add/news/newspage/{news_index.pk}/preview/"
+    form_data = {
+        "title": "Not saved yet",
+        "slug": "not-saved-yet",
+        "publication_date": "2026-11-30",
+        "summary": "Soon.",
+        "site_disclaimer": "auto",
+        "tags": "",
+        "news_authors-TOTAL_FORMS": "0",
+        "news_authors-INITIAL_FORMS": "0",
+        "news_authors-MIN_NUM_FORMS": "0",
+        "news_authors-MAX_NUM_FORMS": "1000",
+        "body-count": "0",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+    }
+    assert admin_client.post(preview_url, form_data).json()["is_valid"] is True
+    content = admin_client.get(preview_url).content.decode()
+    token = content.split("token=")[1].split('"')[0]
+    for version in ("v2", "v3"):
+        data = get_json(
+            client, f"/api/{version}/page_preview/?content_type=news.newspage&token={token}"
+        )
+        assert data["id"] is None
+        assert data["title"] == "Not saved yet"
+        assert data["summary"] == "Soon."
+        assert data["meta"]["detail_url"] is None

@@ -117,6 +117,34 @@ def test_the_openapi_document_types_the_listing(client):
     item = document["components"]["schemas"]["NewsPageListItem"]
     assert set(item["required"]) == {"id", "title", "meta"}
     assert {"summary", "body_html", "tags", "reading_minutes"} <= set(item["properties"])
+    minutes = document["components"]["schemas"]["NewsPageSchema"]["properties"]["reading_minutes"]
+    assert {"type": "integer"} in minutes["anyOf"]
+
+
+def test_every_operation_documents_its_errors(client):
+    document = get_json(client, "/api/v3/openapi.json")
+    paths = document["paths"]
+
+    def statuses(path, method):
+        return set(paths[path][method]["responses"])
+
+    assert {"200", "400", "422"} <= statuses("/api/v3/pages/", "get")
+    assert {"200", "400", "404", "422"} <= statuses("/api/v3/pages/{page_id}/", "get")
+    assert {"400", "401", "403", "404", "409", "422"} <= statuses(
+        "/api/v3/pages/{page_id}/workflow/approve/", "post"
+    )
+    assert {"201", "400", "403", "429"} <= statuses("/api/v3/pages/{page_id}/comments/", "post")
+    problem = paths["/api/v3/pages/"]["get"]["responses"]["400"]["content"]
+    assert problem["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
+    assert "message" in document["components"]["schemas"]["Problem"]["required"]
+    for path, item in paths.items():
+        for method, operation in item.items():
+            assert "400" in operation["responses"] or 400 in operation["responses"], (path, method)
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "limit":
+                    assert "maximum" in parameter["schema"], (path, method)
 
 
 @pytest.mark.parametrize(

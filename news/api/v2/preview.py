@@ -3,17 +3,29 @@
 See cms/core/preview.py for how Preview in the admin reaches a frontend.
 """
 
-import re
-
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.signing import BadSignature, SignatureExpired
 from rest_framework.response import Response
+from wagtail.api.v2.serializers import DetailUrlField
 from wagtail.api.v2.utils import BadRequestError
-from wagtail.models import Page
-from wagtail_headless_preview.models import PagePreview
 
-from news.api.v2.pages import NewsPagesAPIViewSet
+from news.api.preview import PreviewError, preview_page
+from news.api.v2.pages import NewsdeskPageSerializer, NewsPagesAPIViewSet
+
+
+class PreviewDetailUrlField(DetailUrlField):
+    """Wagtail's ``detail_url``, null for a page that was never saved (the new-post form's
+    preview), where Wagtail's fails to reverse a URL without an id."""
+
+    def get_attribute(self, instance):
+        if instance.pk is None:
+            return None
+        return super().get_attribute(instance)
+
+    def to_representation(self, url):
+        return url
+
+
+class PreviewPageSerializer(NewsdeskPageSerializer):
+    detail_url = PreviewDetailUrlField(read_only=True)
 
 
 class PagePreviewAPIViewSet(NewsPagesAPIViewSet):
@@ -28,16 +40,13 @@ class PagePreviewAPIViewSet(NewsPagesAPIViewSet):
         ["content_type", "token"]
     )
     name = "page_preview"
+    base_serializer_class = PreviewPageSerializer
 
     def listing_view(self, request):
         page = self.get_object()
         # Serialise as a detail (every field of the page's own type), not as a listing.
         self.action = "detail_view"
         data = self.get_serializer(page).data
-        if not page.pk:
-            # A page that has never been saved has no id or detail URL yet.
-            data["id"] = None
-            data.get("meta", {})["detail_url"] = None
         response = Response(data)
         response["Cache-Control"] = "private, no-store"
         return response
@@ -51,32 +60,7 @@ class PagePreviewAPIViewSet(NewsPagesAPIViewSet):
         return self._preview_page
 
     def find_preview_page(self):
-        params = self.request.GET
-        token = params.get("token", "")
-        content_type_name = params.get("content_type", "")
-        if not token:
-            raise BadRequestError("token: required")
-        if not re.match(r"^\w+\.\w+$", content_type_name):
-            raise BadRequestError("content_type: expected app_label.model, e.g. news.newspage")
-        app_label, model = content_type_name.lower().split(".")
-        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
-        model_class = content_type.model_class() if content_type else None
-        if model_class is None or not issubclass(model_class, Page):
-            raise BadRequestError(f"content_type: {content_type_name!r} is not a page type")
-        signer = (
-            model_class.get_preview_signer()
-            if hasattr(model_class, "get_preview_signer")
-            else None
-        )
-        if signer is None:
-            raise BadRequestError(f"content_type: {content_type_name!r} cannot be previewed")
         try:
-            signer.unsign(token, max_age=settings.NEWSDESK_PREVIEW_TOKEN_MAX_AGE)
-        except SignatureExpired:
-            raise BadRequestError("token: expired; press Preview in the admin again") from None
-        except BadSignature:
-            raise BadRequestError("token: not a valid preview token") from None
-        preview = PagePreview.objects.filter(content_type=content_type, token=token).first()
-        if preview is None:
-            raise BadRequestError("token: no preview for this token (it may have expired)")
-        return preview.as_page()
+            return preview_page(self.request.GET)
+        except PreviewError as error:
+            raise BadRequestError(str(error)) from None

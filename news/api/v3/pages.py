@@ -22,10 +22,10 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.conf import settings
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
-from ninja import Field, Query, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import create_model
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
@@ -38,6 +38,7 @@ from wagtail.models import Page, get_page_models
 from cms.core.site_urls import absolute_url
 from news.api.find import find_by_path
 from news.api.v2.pages import NewsPagesAPIViewSet
+from news.api.v2.preview import PagePreviewAPIViewSet
 
 page_models = get_page_models()
 PageType = Literal[tuple(model._meta.label for model in page_models)]
@@ -49,7 +50,7 @@ V3_META = ("type", "detail_url", "html_url", "slug", "locale", "first_published_
 V2_BASE_FIELDS = "_,id,title,type,detail_url,html_url,slug,locale,first_published_at"
 
 
-class ListingItemMeta(Schema):
+class ItemMeta(Schema):
     type: str
     detail_url: str = Field(description="This page in API v3")
     html_url: str | None = Field(
@@ -60,27 +61,42 @@ class ListingItemMeta(Schema):
     first_published_at: datetime | None
 
 
-def listing_item_schema(model):
-    """``<Model>ListItem``: id, title and meta, plus every other field of the model's v3
-    read schema as an optional property (a listing returns the ones ``fields`` asks for)."""
+class PreviewMeta(ItemMeta):
+    detail_url: str | None = Field(description="The page in API v3; null for a new page")
+    slug: str | None
+
+
+def item_schema(model, kind="ListItem", *, saved=True):
+    """``<Model><kind>``: id, title and meta, plus every other field of the model's v3
+    read schema as an optional property (a listing returns the ones ``fields`` asks for;
+    a preview all of them). A preview's page may never have been saved: no id then."""
     read_schema = registry.get(model._meta.label).read_schema
     selectable = {
         name: (field.annotation, Field(None, description=field.description))
         for name, field in read_schema.model_fields.items()
         if name not in ITEM_FIELDS
     }
+    # meta.type is the model's label, so exactly one member of the union matches an item.
+    meta = create_model(
+        f"{model.__name__}{kind}Meta",
+        __base__=ItemMeta if saved else PreviewMeta,
+        type=(Literal[model._meta.label], ...),
+    )
     return create_model(
-        f"{model.__name__}ListItem",
+        f"{model.__name__}{kind}",
         __base__=Schema,
-        __doc__=f"A {model._meta.verbose_name} in a listing: the fields asked for, typed.",
-        id=(int, ...),
+        __doc__=f"A {model._meta.verbose_name}: the fields asked for, typed.",
+        id=(int, ...) if saved else (int | None, ...),
         title=(str, ...),
-        meta=(ListingItemMeta, ...),
+        meta=(meta, ...),
         **selectable,
     )
 
 
-ListingItem = build_discriminated_union(list(page_models), listing_item_schema)
+ListingItem = build_discriminated_union(list(page_models), item_schema)
+PreviewItem = build_discriminated_union(
+    list(page_models), lambda model: item_schema(model, "Preview", saved=False)
+)
 
 
 class PageListing(Schema):
@@ -133,6 +149,24 @@ class V3ListingEngine(NewsPagesAPIViewSet):
         return get_pages_queryset(self.v3_request)
 
 
+class V3PreviewEngine(PagePreviewAPIViewSet):
+    """API v2's preview (anyone with a valid token sees the draft it was signed for)."""
+
+    authentication_classes = []
+
+
+def v2_answer(engine, request, query, api_v2_router, **initkwargs):
+    """What ``engine`` (an API v2 viewset) answers to ``request`` with ``query``: its
+    data, or its error as a v3 problem document (HttpError)."""
+    v2_request = copy.copy(request)
+    v2_request.GET = query
+    v2_request.wagtailapi_router = api_v2_router
+    response = engine.as_view({"get": "listing_view"}, **initkwargs)(v2_request)
+    if response.status_code != 200:
+        raise HttpError(response.status_code, response.data.get("message", "request failed"))
+    return response.data
+
+
 def v2_query(request):
     """The request's query in API v2's terms: ``type`` repeated becomes one
     comma-separated value; ``fields`` adds to v3's id, title and meta."""
@@ -152,13 +186,11 @@ def v2_query(request):
 
 def v3_meta(item, request):
     meta = item.get("meta", {})
-    return {
-        **{name: meta.get(name) for name in V3_META},
-        "detail_url": absolute_url(
-            reverse("wagtailapi_v3:detail_page", kwargs={"page_id": item["id"]}),
-            request=request,
-        ),
-    }
+    detail_url = None
+    if item.get("id"):
+        path = reverse("wagtailapi_v3:detail_page", kwargs={"page_id": item["id"]})
+        detail_url = absolute_url(path, request=request)
+    return {**{name: meta.get(name) for name in V3_META}, "detail_url": detail_url}
 
 
 def listing_operation(api_v2_router):
@@ -166,18 +198,37 @@ def listing_operation(api_v2_router):
     v2 router cms/api.py assembles: nested objects and detail URLs are found through it)."""
 
     def list_pages(request, params: Query[ListingParams]):
-        v2_request = copy.copy(request)
-        v2_request.GET = v2_query(request)
-        v2_request.wagtailapi_router = api_v2_router
-        view = V3ListingEngine.as_view({"get": "listing_view"}, v3_request=request)
-        response = view(v2_request)
-        if response.status_code != 200:
-            message = response.data.get("message", "request failed")
-            raise HttpError(response.status_code, message)
-        items = [{**item, "meta": v3_meta(item, request)} for item in response.data["items"]]
-        return {"count": response.data["meta"]["total_count"], "items": items}
+        data = v2_answer(
+            V3ListingEngine, request, v2_query(request), api_v2_router, v3_request=request
+        )
+        items = [{**item, "meta": v3_meta(item, request)} for item in data["items"]]
+        return {"count": data["meta"]["total_count"], "items": items}
 
     return list_pages
+
+
+def preview_operation(api_v2_router):
+    """The v3 preview view: the draft, every field of its type, as API v2 gives it."""
+
+    def preview(request, content_type: str, token: str, response: HttpResponse):
+        data = v2_answer(V3PreviewEngine, request, request.GET, api_v2_router)
+        response["Cache-Control"] = "private, no-store"  # a draft: never in a shared cache
+        return {**data, "meta": v3_meta(data, request)}
+
+    return preview
+
+
+PAGE_PREVIEW = {
+    "response": PreviewItem,
+    "url_name": "page_preview",
+    "summary": "Preview a draft",
+    "description": "The draft an editor is previewing (the `content_type` and `token` "
+    "the admin's Preview sent the frontend), with every field of its type. "
+    "Signed tokens expire (NEWSDESK_PREVIEW_TOKEN_MAX_AGE); a page never saved has no "
+    "`id` and no `meta.detail_url`.",
+    "operation_id": "pages_preview",
+    "exclude_unset": True,
+}
 
 
 LIST_PAGES = {
@@ -232,4 +283,12 @@ FIND_PAGE = {
     "auth": [BearerTokenAuth(), AllowAnonymous()],
 }
 
-__all__ = ["FIND_PAGE", "LIST_PAGES", "find_page", "listing_operation"]
+
+def preview_router(api_v2_router):
+    """``GET /page_preview/`` (mounted on the v3 API in cms/api.py)."""
+    router = Router(tags=["pages"])
+    router.get("/page_preview/", **PAGE_PREVIEW)(preview_operation(api_v2_router))
+    return router
+
+
+__all__ = ["FIND_PAGE", "LIST_PAGES", "find_page", "listing_operation", "preview_router"]

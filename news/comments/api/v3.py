@@ -47,7 +47,9 @@ class CommentListOut(Schema):
 
 
 class CommentListParams(Schema):
-    limit: int = Field(settings.NEWSDESK_COMMENTS_API_PAGE_SIZE, ge=1, le=1000)
+    limit: int = Field(
+        settings.NEWSDESK_COMMENTS_API_PAGE_SIZE, ge=1, le=settings.WAGTAILAPI_LIMIT_MAX
+    )
     offset: int = Field(0, ge=0, le=10**9)
 
 
@@ -113,8 +115,7 @@ def answer_with(answer, response):
 )
 def list_comments(request, page_id: int, params: Query[CommentListParams]):
     page = visible_post(page_id)
-    limit = min(params.limit, settings.WAGTAILAPI_LIMIT_MAX)
-    return service.comment_listing(request, page, limit=limit, offset=params.offset)
+    return service.comment_listing(request, page, limit=params.limit, offset=params.offset)
 
 
 @router.post(

@@ -1,0 +1,94 @@
+"""What Newsdesk adds to /api/v3/openapi.json after Ninja has built it (news/compat.py, 2
+applies it): every error an operation can answer, with the error body's schema, and the
+maximum of every ``limit``.
+
+Errors in API v3 are RFC 7807 problem documents to which cms.middleware adds a
+``message`` (``Problem`` below). Which statuses an operation documents follows from what
+it is, the same rules the code follows:
+
+- 400: any operation (an unrecognised or malformed query parameter, a NUL character);
+- 422: an operation that takes parameters or a body (Ninja's validation);
+- 404: an operation on one object (a path parameter) or a ``find/``;
+- 401 and 403: an operation that needs a bearer token (no token or a revoked one; a user
+  without the permission);
+- 409: a workflow or page action refused in the page's current state;
+- 429: a reader's comment over the rate limits (declared by that operation itself).
+
+Statuses an operation declares itself (the comment form's errors) are left as they are.
+"""
+
+from django.conf import settings
+
+PROBLEM = {
+    "title": "Problem",
+    "description": "An error (RFC 7807), with a human-readable `message`.",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "message": {"type": "string", "description": "What went wrong, for people"},
+        "errors": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": True},
+            "description": "Validation errors: `loc` (where), `msg` (what), `type`",
+        },
+    },
+    "required": ["title", "status", "message"],
+}
+
+DESCRIPTIONS = {
+    400: "Bad request: a query parameter is unknown or malformed",
+    401: "No valid bearer token",
+    403: "The token's user may not do this",
+    404: "Not found, or not visible to this client",
+    409: "Refused in the page's current state (locked, already in moderation, ...)",
+    422: "Validation failed: see `errors`",
+    429: "Too many requests: wait for `Retry-After` seconds",
+}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def error_statuses(path, method, operation):
+    statuses = {400}
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses.add(422)
+    if "{" in path or path.rstrip("/").endswith("/find"):
+        statuses.add(404)
+    security = operation.get("security")
+    if security and {} not in security:
+        statuses.update({401, 403})
+    if method != "get" and ("/workflow/" in path or "/actions/" in path):
+        statuses.add(409)
+    return statuses
+
+
+def documented_errors(document):
+    """``document`` with the error responses and ``limit`` maxima described above."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Problem", PROBLEM)
+    problem = {"$ref": "#/components/schemas/Problem"}
+    limit_max = settings.WAGTAILAPI_LIMIT_MAX
+    for path, path_item in document.get("paths", {}).items():
+        for method in METHODS:
+            operation = path_item.get(method)
+            if operation is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            declared = {str(status) for status in responses}  # Ninja's keys are ints
+            for status in sorted(error_statuses(path, method, operation)):
+                if str(status) in declared:
+                    continue
+                responses.setdefault(
+                    str(status),
+                    {
+                        "description": DESCRIPTIONS[status],
+                        "content": {"application/problem+json": {"schema": problem}},
+                    },
+                )
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("name") == "limit" and "maximum" not in schema and limit_max:
+                    schema["maximum"] = limit_max
+    return document
