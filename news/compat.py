@@ -55,16 +55,24 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    names and operation ids. ``replace_v3_get`` (called from cms/api.py, before the URLs
    are generated) drops the GET operation from the path's ``PathView`` in Wagtail's
    router (``path_operations``) and adds Newsdesk's to the same router.
+11. **API v3's ``meta.html_url`` follows ``NEWSDESK_FRONTEND_URL``** as v2's does
+   (news/api/v2/pages.py, ``PageLinkHtmlUrlField``): Wagtail resolves it in
+   ``SimpleBasePageMetaSchema.resolve_html_url``, which Ninja collects, as one
+   ``Resolver`` shared by every schema inheriting it, into ``_ninja_resolvers``;
+   ``install()`` points that resolver's function at ``frontend_html_url``.
 """
 
+from django.conf import settings
 from wagtail.api.v2 import views as wagtail_v2_views
 from wagtail.api.v3 import api as wagtail_v3_api
 from wagtail.api.v3 import querysets as wagtail_v3_querysets
 from wagtail.api.v3.routers import pages as wagtail_v3_pages
+from wagtail.api.v3.schemas.pages import SimpleBasePageMetaSchema
 from wagtail.api.v3.schemas.params import SearchSchema
 from wagtail.contrib.redirects.api.v3 import router as wagtail_v3_redirects_router
 from wagtail.models import Page
 
+from cms.core.site_urls import absolute_page_url
 from news.api.v3.openapi import documented_errors
 from news.selectors import public_pages, searchable
 
@@ -161,7 +169,24 @@ def replace_v3_get(router, path, view_func, options):
     router.add_api_operation(path, ["GET"], view_func, **options)
 
 
+# 11 --------------------------------------------------------------------------------------
+
+
+def frontend_html_url(obj, context):
+    if not settings.NEWSDESK_FRONTEND_URL:
+        return wagtail_resolve_html_url(obj, context)
+    return absolute_page_url(obj.get_url(request=context["request"]))
+
+
+wagtail_resolve_html_url = SimpleBasePageMetaSchema.resolve_html_url
+
+
+def patch_v3_html_url(schema=SimpleBasePageMetaSchema):
+    schema._ninja_resolvers["html_url"]._func = frontend_html_url
+
+
 def install():
     patch_public_pages_querysets()
     patch_openapi_schema()
     patch_v3_search()
+    patch_v3_html_url()

@@ -107,6 +107,15 @@ def test_the_frontend_setting_points_page_links_at_the_frontend_and_files_at_the
     assert data["lead_image"] is None or data["lead_image"]["renditions"]["medium"][
         "url"
     ].startswith(SITE_BASE)
+    # API v3 agrees: detail, its parent and listings.
+    v3 = client.get(f"/api/v3/pages/{post.pk}/").json()
+    assert v3["meta"]["html_url"] == f"{FRONTEND}{post.url}"
+    assert v3["meta"]["parent"]["meta"]["html_url"] == f"{FRONTEND}{post.get_parent().url}"
+    listed = client.get(f"/api/v3/pages/?type=news.NewsPage&slug={post.slug}").json()
+    assert listed["items"][0]["meta"]["html_url"] == f"{FRONTEND}{post.url}"
+    settings.NEWSDESK_FRONTEND_URL = ""
+    v3 = client.get(f"/api/v3/pages/{post.pk}/").json()
+    assert v3["meta"]["html_url"] == f"{SITE_BASE}{post.url}"
 
 
 def test_detail_url_and_find_redirect_use_the_site_root_url(client, post, settings):

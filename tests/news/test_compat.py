@@ -197,3 +197,44 @@ def test_v3_search_still_refuses_the_visibility_rule_on_page_and_newsdesk_wraps_
     with pytest.raises(ValidationError, match="Cannot filter by 'expire_at'"):
         wagtail_search(SearchSchema(search="harbour"), rf.get("/"), visible)
     list(wrapper(SearchSchema(search="harbour"), rf.get("/"), visible))  # no error
+
+
+def test_v3_listing_find_and_redirects_are_newsdesks_operations():
+    """10: Wagtail's routers keep one ``PathView`` per path in ``path_operations``; the GET
+    operations of the pages listing, find and the redirects listing are Newsdesk's, with
+    Wagtail's operation ids, and the other methods on those paths are still Wagtail's."""
+    import cms.urls  # noqa: F401 - assembles the API (cms/api.py)
+
+    expected = [
+        (compat.V3_PAGES_ROUTER, "/", "pages_list", "news.api.v3.pages"),
+        (compat.V3_PAGES_ROUTER, "/find/", "pages_find", "news.api.v3.pages"),
+        (compat.V3_REDIRECTS_ROUTER, "/", "redirects_list", "news.api.v3.site"),
+    ]
+    for router, path, operation_id, module in expected:
+        operations = router.path_operations[path].operations
+        gets = [op for op in operations if "GET" in op.methods]
+        assert len(gets) == 1, (path, operations)
+        assert gets[0].operation_id == operation_id
+        assert gets[0].view_func.__module__ == module
+    listing_methods = {
+        m for op in compat.V3_PAGES_ROUTER.path_operations["/"].operations for m in op.methods
+    }
+    assert "POST" in listing_methods  # Wagtail's create_page is untouched
+
+
+def test_v3_html_url_resolver_is_shared_and_points_at_newsdesks(settings):
+    """11: Ninja shares one ``Resolver`` for ``html_url`` with every page meta schema."""
+    from wagtail.api.v3.schemas.pages import (
+        BasePageMetaSchema,
+        PageMetaSchema,
+        SimpleBasePageMetaSchema,
+    )
+
+    resolver = SimpleBasePageMetaSchema._ninja_resolvers["html_url"]
+    assert resolver._func is compat.frontend_html_url
+    for schema in (BasePageMetaSchema, PageMetaSchema):
+        assert schema._ninja_resolvers["html_url"] is resolver
+    assert list(inspect.signature(compat.wagtail_resolve_html_url).parameters) == [
+        "obj",
+        "context",
+    ]
