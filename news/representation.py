@@ -21,6 +21,8 @@ from wagtail.images.models import Filter
 
 from cms.core.blocks import find_embed, recently_failed_embeds
 from cms.core.blocks.image import TEMPLATE_RENDITION_SPECS
+from cms.core.resolvers import rendering_with
+from cms.core.rich_text import linked_page_ids, load_linked_pages
 from cms.core.site_urls import absolute_page_url, absolute_url, absolute_urls_in_html
 from news.models import Disclaimer, NewsPage
 from news.selectors import public_pages
@@ -39,6 +41,17 @@ PREFETCHED_RENDITION_SPECS = tuple(dict.fromkeys(RENDITION_SPECS + TEMPLATE_REND
 # Wagtail parses a filter spec (with inspect) each time a new Filter is made from a
 # string; these are parsed once per process.
 RENDITION_FILTERS = tuple(Filter(spec=spec) for spec in RENDITION_SPECS)
+
+
+def links_in(raw):
+    """The ids of the pages linked from the rich text anywhere in a block's stored value."""
+    if isinstance(raw, str):
+        return linked_page_ids(raw) if "linktype" in raw else set()
+    if isinstance(raw, dict):
+        raw = raw.values()
+    elif not isinstance(raw, list):
+        return set()
+    return set().union(*(links_in(value) for value in raw))
 
 
 def rich_text_html(source):
@@ -107,6 +120,8 @@ class BodyResolver:
         self.pages = {}
         self.disclaimers = {}
         self.embeds = {}
+        # Pages linked from the prepared bodies' rich text (cms/core/rich_text.py).
+        self.linked_pages = None
         self._image_objects = {}
         self._loaded = {kind: set() for kind in self.KINDS}
 
@@ -119,16 +134,21 @@ class BodyResolver:
         """Load what ``stream_values`` refer to (only ``kinds`` of it), and ``image_ids``."""
         wanted = self._nothing_wanted()
         wanted["images"].update(image_id for image_id in image_ids if image_id)
+        linked = set()
         for stream_value in stream_values:
             stream_block = stream_value.stream_block
             for child in stream_value.raw_data:
                 block = stream_block.child_blocks.get(child["type"])
                 if block is not None:
                     self._collect_block(block, child["value"], wanted)
+                    linked |= links_in(child["value"])
         for kind in self.KINDS:
             if kind not in kinds:
                 wanted[kind].clear()
         self._load(wanted, with_thumbnails="images" in kinds)
+        if stream_values:
+            known = self.linked_pages or {}
+            self.linked_pages = {**known, **load_linked_pages(linked - set(known))}
 
     def prepare_block(self, block, raw):
         wanted = self._nothing_wanted()
@@ -202,9 +222,11 @@ class BodyResolver:
         return block.get_api_representation(block.to_python(raw), {"resolver": self})
 
     def rich_text(self, source):
-        """Rich text as HTML with its links resolved and absolute, like every URL the API
-        writes."""
-        return absolute_urls_in_html(rich_text_html(source), request=self.request)
+        """Rich text as HTML with its links resolved (linked pages from ``prepare``) and
+        absolute, like every URL the API writes."""
+        with rendering_with(self):
+            html = rich_text_html(source)
+        return absolute_urls_in_html(html, request=self.request)
 
     def image(self, image_id):
         """The image object for ``image_id`` (None for no image or a deleted one)."""

@@ -9,6 +9,7 @@ from wagtail.admin.staticfiles import versioned_static
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.core.rich_text import PreloadedPageLinkHandler
 from news import newsroom, review
 from news.freshness.versions import depends_on_page
 from news.models import Author, Disclaimer
@@ -46,6 +47,12 @@ def register_news_page_views():
 
 
 hooks.register("construct_page_action_menu", review.review_first)
+
+
+@hooks.register("register_rich_text_features", order=100)  # after Wagtail's own
+def preloaded_page_links(features):
+    """Links to pages in rich text from the response's resolver (cms/core/rich_text.py)."""
+    features.register_link_type(PreloadedPageLinkHandler)
 
 
 @hooks.register("construct_homepage_panels")

@@ -178,3 +178,37 @@ def test_documents_and_images_download_urls_are_on_the_site(client, post):
     assert images and all(
         item["meta"]["download_url"].startswith(f"{SITE_BASE}/media/") for item in images
     )
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_links_to_pages_in_paragraphs_cost_no_query_per_post(
+    client, news_index, settings, version
+):
+    """Wagtail resolves the page links of each rich text with a query of its own; the
+    response's resolver loads every linked page at once (cms/core/rich_text.py), so
+    bodies full of internal links list at a fixed number of queries, links intact."""
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    targets = [NewsPageFactory(parent=news_index, title=f"Target {n}") for n in range(6)]
+    for number, target in enumerate(targets):
+        paragraphs = [
+            {
+                "type": "paragraph",
+                "value": f'<p>See <a linktype="page" id="{target.pk}">this</a> and '
+                f'<a id="{targets[0].pk}" linktype="page">that</a> ({n}).</p>',
+            }
+            for n in range(3)
+        ]
+        NewsPageFactory(parent=news_index, title=f"Linking {number}", body=paragraphs)
+    listing = f"/api/{version}/pages/?type=news.NewsPage&fields=body,body_html&order=-id"
+    listing += "&limit={}"
+    client.get(listing.format(6))  # counts, expiry times and site paths remembered once
+    counts = []
+    for limit in (1, 6):
+        with CaptureQueriesContext(connection) as queries:
+            data = client.get(listing.format(limit)).json()
+        counts.append([q["sql"][:150] for q in queries.captured_queries])
+    assert len(counts[0]) == len(counts[1]), "\n".join(counts[0] + ["----"] + counts[1])
+    first = data["items"][0]  # "Linking 5", linking to Target 5 and Target 0
+    hrefs = re.findall(r'href="([^"]+)"', first["body_html"] + first["body"][0]["value"])
+    assert f"{SITE_BASE}{targets[5].url}" in hrefs and f"{SITE_BASE}{targets[0].url}" in hrefs
+    assert all(href.startswith(SITE_BASE + "/news/") for href in hrefs), hrefs
