@@ -1,5 +1,6 @@
 """Data builders and JSON helpers for the API tests."""
 
+import datetime
 import json
 import os
 from pathlib import Path
@@ -61,3 +62,48 @@ def check(name, document):
         path.write_text(json.dumps(actual, indent=2, sort_keys=True) + "\n")
     expected = json.loads(path.read_text())
     assert actual == expected, f"{name}: the API shape changed (see {path})"
+
+
+FILTER_POSTS = [
+    # title, tags, publication date, author (key), breaking
+    ("Climate and politics", ["Climate", "Politics"], "2017-02-10", "alice", True),
+    ("Only climate", ["Climate"], "2017-02-20", "bob", False),
+    ("Only politics", ["Politics"], "2017-03-05", "alice", False),
+    ("Sport", ["Sport"], "2017-04-01", "bob", False),
+]
+
+
+def filter_posts(news_index):
+    """Four posts that tell the news filters apart (FILTER_POSTS); returns the authors."""
+    authors = {"alice": AuthorFactory(name="Alice"), "bob": AuthorFactory(name="Bob")}
+    for title, tags, date, author, breaking in FILTER_POSTS:
+        NewsPageFactory(
+            parent=news_index,
+            title=title,
+            tags=tags,
+            publication_date=datetime.date.fromisoformat(date),
+            authors=[authors[author]],
+            breaking=breaking,
+        )
+    return authors
+
+
+def news_form_data(title, slug, publication_date, summary=""):
+    """The new-post and edit forms' fields for a post with no authors, tags or blocks."""
+    return {
+        "title": title,
+        "slug": slug,
+        "publication_date": publication_date,
+        "summary": summary,
+        "site_disclaimer": "auto",
+        "tags": "",
+        "news_authors-TOTAL_FORMS": "0",
+        "news_authors-INITIAL_FORMS": "0",
+        "news_authors-MIN_NUM_FORMS": "0",
+        "news_authors-MAX_NUM_FORMS": "1000",
+        "body-count": "0",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+    }

@@ -16,7 +16,7 @@ from wagtail.embeds.models import Embed
 from wagtail.models import PageViewRestriction
 
 from news.models import NewsPage, NewsSettings
-from tests.news.api_helpers import full_posts
+from tests.news.api_helpers import filter_posts, full_posts, news_form_data
 from tests.news.factories import (
     AuthorFactory,
     DisclaimerFactory,
@@ -227,23 +227,7 @@ class TestResolvedBlocks:
 class TestFilters:
     @pytest.fixture
     def posts(self, news_index):
-        alice, bob = AuthorFactory(name="Alice"), AuthorFactory(name="Bob")
-        specs = [
-            ("Climate and politics", ["Climate", "Politics"], "2017-02-10", alice, True),
-            ("Only climate", ["Climate"], "2017-02-20", bob, False),
-            ("Only politics", ["Politics"], "2017-03-05", alice, False),
-            ("Sport", ["Sport"], "2017-04-01", bob, False),
-        ]
-        for title, tags, date, author, breaking in specs:
-            NewsPageFactory(
-                parent=news_index,
-                title=title,
-                tags=tags,
-                publication_date=datetime.date.fromisoformat(date),
-                authors=[author],
-                breaking=breaking,
-            )
-        return {"alice": alice, "bob": bob}
+        return filter_posts(news_index)
 
     def test_newest_first_by_default(self, client, posts):
         assert titles(client, "") == [
@@ -421,23 +405,9 @@ class TestPreview:
         post = previewing
         edit = admin_client.get(f"/admin/pages/{post.pk}/edit/")
         assert edit.status_code == 200
-        form_data = {
-            "title": "Draft title in preview",
-            "slug": post.slug,
-            "publication_date": post.publication_date.isoformat(),
-            "summary": "",
-            "site_disclaimer": "auto",
-            "tags": "",
-            "news_authors-TOTAL_FORMS": "0",
-            "news_authors-INITIAL_FORMS": "0",
-            "news_authors-MIN_NUM_FORMS": "0",
-            "news_authors-MAX_NUM_FORMS": "1000",
-            "body-count": "0",
-            "comments-TOTAL_FORMS": "0",
-            "comments-INITIAL_FORMS": "0",
-            "comments-MIN_NUM_FORMS": "0",
-            "comments-MAX_NUM_FORMS": "1000",
-        }
+        form_data = news_form_data(
+            "Draft title in preview", post.slug, post.publication_date.isoformat()
+        )
         preview_url = f"/admin/pages/{post.pk}/edit/preview/"
         assert admin_client.post(preview_url, form_data).json()["is_valid"] is True
         response = admin_client.get(preview_url)
@@ -590,23 +560,7 @@ def test_preview_of_a_post_never_saved(admin_client, client, news_index):
     """Preview on the new-post form: the draft has no id or detail URL yet, in v2 as in v3
     (whose preview schema says so). Wagtail's detail URL field made this a 500."""
     preview_url = f"/admin/pages/add/news/newspage/{news_index.pk}/preview/"
-    form_data = {
-        "title": "Not saved yet",
-        "slug": "not-saved-yet",
-        "publication_date": "2026-11-30",
-        "summary": "Soon.",
-        "site_disclaimer": "auto",
-        "tags": "",
-        "news_authors-TOTAL_FORMS": "0",
-        "news_authors-INITIAL_FORMS": "0",
-        "news_authors-MIN_NUM_FORMS": "0",
-        "news_authors-MAX_NUM_FORMS": "1000",
-        "body-count": "0",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-    }
+    form_data = news_form_data("Not saved yet", "not-saved-yet", "2026-11-30", summary="Soon.")
     assert admin_client.post(preview_url, form_data).json()["is_valid"] is True
     content = admin_client.get(preview_url).content.decode()
     token = content.split("token=")[1].split('"')[0]

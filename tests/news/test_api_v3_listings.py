@@ -1,8 +1,6 @@
 """API v3 listings that can drive a news site (issue #15, items 5 and 7): the same
 filters, order and fields as API v2, typed; ``find/`` naming the route of a news index."""
 
-import datetime
-
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -11,7 +9,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import APIToken
 
 from news.models import NewsPage
-from tests.news.api_helpers import full_posts
+from tests.news.api_helpers import filter_posts, full_posts
 from tests.news.factories import AuthorFactory, NewsPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,23 +30,7 @@ def titles(client, query, base=V3):
 
 @pytest.fixture
 def posts(news_index):
-    alice, bob = AuthorFactory(name="Alice"), AuthorFactory(name="Bob")
-    specs = [
-        ("Climate and politics", ["Climate", "Politics"], "2017-02-10", alice, True),
-        ("Only climate", ["Climate"], "2017-02-20", bob, False),
-        ("Only politics", ["Politics"], "2017-03-05", alice, False),
-        ("Sport", ["Sport"], "2017-04-01", bob, False),
-    ]
-    for title, tags, date, author, breaking in specs:
-        NewsPageFactory(
-            parent=news_index,
-            title=title,
-            tags=tags,
-            publication_date=datetime.date.fromisoformat(date),
-            authors=[author],
-            breaking=breaking,
-        )
-    return {"alice": alice, "bob": bob}
+    return filter_posts(news_index)
 
 
 def test_news_is_newest_first_and_filters_match_v2(client, posts):
