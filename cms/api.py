@@ -15,7 +15,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.serializers import ImageDownloadUrlField, ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
-from cms.core.api_rendering import CompactJSONMixin
+from cms.core.api_rendering import CompactJSONMixin, CompactNinjaRenderer
 from cms.core.site_urls import absolute_url
 from news.api.v2.pages import NewsPagesAPIViewSet
 from news.api.v2.preview import PagePreviewAPIViewSet
@@ -70,6 +70,7 @@ replace_v3_get(V3_PAGES_ROUTER, "/find/", v3_pages.find_page, v3_pages.FIND_PAGE
 replace_v3_get(V3_REDIRECTS_ROUTER, "/", v3_site.list_redirects, v3_site.LIST_REDIRECTS)
 api_v3.add_router("/", v3_site.router)
 api_v3.add_router("/", v3_pages.preview_router(api_v2))
+api_v3.renderer = CompactNinjaRenderer()  # compact JSON, as v2's (cms/core/api_rendering.py)
 api_v3.add_router("/pages/", workflow_router)
 api_v3.add_router("/", comments_v3_router)
 

@@ -76,7 +76,7 @@ class APIErrorMessageMiddleware:
         if reasons:
             message = f"{message}: {reasons}"
         document["message"] = message
-        response.content = json.dumps(document).encode()
+        response.content = json.dumps(document, separators=(",", ":")).encode()
         response["Content-Length"] = str(len(response.content))
         return response
 

@@ -28,6 +28,18 @@ def test_v2_json_is_compact(client, posts):
         assert body == compact, url
 
 
+def test_v3_json_is_compact(client, posts):
+    for url in (
+        LISTING.replace("/v2/", "/v3/"),
+        f"/api/v3/pages/{posts[0].pk}/",
+        "/api/v3/site/",
+        "/api/v3/pages/?bogus=1",  # errors too
+    ):
+        body = client.get(url).content
+        compact = json.dumps(json.loads(body), separators=(",", ":")).encode()
+        assert body == compact, url
+
+
 def test_gzip_for_clients_that_accept_it_compressed_once_while_cached(client, posts, monkeypatch):
     calls = []
     real_compress = gzip.compress
