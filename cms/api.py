@@ -68,6 +68,10 @@ api_v2.register_endpoint("redirects", RedirectsAPIViewSet)
 replace_v3_get(V3_PAGES_ROUTER, "/", v3_pages.listing_operation(api_v2), v3_pages.LIST_PAGES)
 replace_v3_get(V3_PAGES_ROUTER, "/find/", v3_pages.find_page, v3_pages.FIND_PAGE)
 replace_v3_get(V3_REDIRECTS_ROUTER, "/", v3_site.list_redirects, v3_site.LIST_REDIRECTS)
+replace_v3_get(V3_REDIRECTS_ROUTER, "/find/", v3_site.find_redirect, v3_site.FIND_REDIRECT)
+replace_v3_get(
+    V3_REDIRECTS_ROUTER, "/{redirect_id}/", v3_site.redirect_detail, v3_site.REDIRECT_DETAIL
+)
 api_v3.add_router("/", v3_site.router)
 api_v3.add_router("/", v3_pages.preview_router(api_v2))
 api_v3.renderer = CompactNinjaRenderer()  # compact JSON, as v2's (cms/core/api_rendering.py)

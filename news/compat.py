@@ -49,12 +49,13 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    (not a filter field there); ``install()`` wraps it to pass
    ``news.selectors.searchable(queryset)`` instead, as API v2 does. (The pages listing
    no longer uses it, 10; the entry stays for anything else searching through it.)
-10. **Three of Wagtail's v3 read operations are replaced**: ``GET /pages/`` (the
+10. **Some of Wagtail's v3 read operations are replaced**: ``GET /pages/`` (the
    listing) and ``GET /pages/find/`` by Newsdesk's (news/api/v3/pages.py), and
-   ``GET /redirects/`` by the site chrome's (news/api/v3/site.py), keeping their URL
-   names and operation ids. ``replace_v3_get`` (called from cms/api.py, before the URLs
-   are generated) drops the GET operation from the path's ``PathView`` in Wagtail's
-   router (``path_operations``) and adds Newsdesk's to the same router.
+   ``GET /redirects/``, ``/redirects/find/`` and ``/redirects/{redirect_id}/`` by the
+   site chrome's (news/api/v3/site.py), keeping their URL names and operation ids.
+   ``replace_v3_get`` (called from cms/api.py, before the URLs are generated) drops the
+   GET operation from the path's ``PathView`` in Wagtail's router (``path_operations``)
+   and adds Newsdesk's to the same router.
 11. **API v3's ``meta.html_url`` follows ``NEWSDESK_FRONTEND_URL``** as v2's does
    (news/api/v2/pages.py, ``PageLinkHtmlUrlField``): Wagtail resolves it in
    ``SimpleBasePageMetaSchema.resolve_html_url``, which Ninja collects, as one

@@ -39,6 +39,27 @@ from news.selectors import (
 from news.visibility import reader_visible
 
 AUTHOR_POSTS = 20
+# Listings of tags, authors and redirects: this many unless ``limit`` says, at most MAX.
+PAGE_SIZE = 100
+PAGE_SIZE_MAX = 1000
+
+
+def unknown_parameters(query, known=()):
+    """The message refusing the parameters in ``query`` not in ``known``, or None."""
+    unknown = sorted(set(query) - set(known))
+    if not unknown:
+        return None
+    return f"query parameter is not recognised: {', '.join(unknown)}" + (
+        f" (use {', '.join(sorted(known))})" if known else ""
+    )
+
+
+def followable(redirects):
+    """The redirects readers may follow: to a link, or to a page readers can see. Wagtail
+    creates one for every slug change and move, so the rest would reveal the old
+    addresses of drafts and private pages."""
+    visible = reader_visible(Page.objects.all()).values("pk")
+    return redirects.filter(Q(redirect_page__isnull=True) | Q(redirect_page__in=visible))
 
 
 @dataclass(frozen=True)
@@ -211,9 +232,7 @@ def redirect_object(redirect, visible_ids, request):
 def redirects_listing(request, *, old_path=None, limit, offset):
     site = site_for(request)
     # The site's own redirects and those for every site (no site set).
-    redirects = Redirect.objects.filter(Q(site=site) | Q(site__isnull=True))
-    visible = reader_visible(Page.objects.all()).values("pk")
-    redirects = redirects.filter(Q(redirect_page__isnull=True) | Q(redirect_page__in=visible))
+    redirects = followable(Redirect.objects.filter(Q(site=site) | Q(site__isnull=True)))
     redirects = redirects.select_related("redirect_page").order_by("old_path", "pk")
     if old_path is not None:
         redirects = redirects.filter(old_path=Redirect.normalise_path(old_path))

@@ -127,7 +127,7 @@ def connect():
     for shown_model in (Author, Disclaimer, NewsSettings, get_image_model(), Site):
         post_save.connect(shown_object_changed, sender=shown_model)
         post_delete.connect(shown_object_changed, sender=shown_model)
-    # Redirects are listed by the API (/api/v2/redirects/).
+    # Redirects are listed by the API (/api/v2/redirects/, /api/v3/redirects/).
     post_save.connect(redirect_changed_fresh, sender=Redirect)
     post_delete.connect(redirect_changed_fresh, sender=Redirect)
     task_finished.connect(search_index_updated)

@@ -265,3 +265,55 @@ class TestSiteChromeV3:
     )
     def test_bad_requests(self, client, chrome, url, status):
         assert "message" in get_json(client, url, status=status)
+
+
+def test_a_tokens_total_is_never_shared_with_anonymous_clients(client, news_index, admin_user):
+    """The remembered listing total is per filter set; a token's listing (drafts included)
+    counts on its own, so an anonymous listing never reports the drafts."""
+    NewsPageFactory(parent=news_index, title="Live")
+    NewsPageFactory(parent=news_index, title="Secret draft", live=False)
+    _token, plaintext = APIToken.create_token(user=admin_user, name="tests")
+    editor = get_json(client, V3, Authorization=f"Bearer {plaintext}")
+    assert editor["count"] == 2
+    anonymous = get_json(client, V3)
+    assert anonymous["count"] == 1 and len(anonymous["items"]) == 1
+    assert get_json(client, V3, Authorization=f"Bearer {plaintext}")["count"] == 2
+
+
+def test_fields_forms_and_stock_parameters(client, posts, news_index):
+    everything_but_body = get_json(client, f"{V3}&fields=*,-body&limit=1")["items"][0]
+    assert "body" not in everything_but_body and "body_html" in everything_but_body
+    for bad in ("_,title", "-summary", "summary,*"):
+        assert "fields" in get_json(client, f"{V3}&fields={bad}", status=400)["message"]
+    meta = get_json(client, f"{V3}&fields=seo_title,show_in_menus&limit=1")["items"][0]["meta"]
+    assert meta["seo_title"] == "" and meta["show_in_menus"] is False
+    rooted = get_json(client, "/api/v3/pages/?child_of=root")["items"]
+    assert [item["title"] for item in rooted] == ["News"]
+    sport = NewsPage.objects.get(title="Sport")
+    assert titles(client, f"slug={sport.slug}") == ["Sport"]
+
+
+def test_find_keeps_only_the_route_that_matched(client, posts, news_index):
+    for version in ("v2", "v3"):
+        post = NewsPage.objects.get(title="Sport")
+        found = client.get(f"/api/{version}/pages/find/?html_path={post.url}&route=tag&tag=x")
+        assert "route=" not in found["Location"] and "tag=" not in found["Location"]
+        found = client.get(f"/api/{version}/pages/find/?html_path=/news/tags/sport/&route=no")
+        assert found["Location"].endswith("?route=tag&tag=sport"), found["Location"]
+
+
+def test_wagtails_redirect_detail_and_find_hide_drafts_old_paths(client, news_index, admin_user):
+    draft = NewsPageFactory(parent=news_index, title="Embargoed", live=False)
+    live = NewsPageFactory(parent=news_index, title="Out")
+    hidden = Redirect.objects.create(old_path="/news/old-embargoed", redirect_page=draft)
+    shown = Redirect.objects.create(old_path="/news/old-out", redirect_page=live)
+    assert client.get(f"/api/v3/redirects/{hidden.pk}/").status_code == 404
+    assert client.get("/api/v3/redirects/find/?html_path=/news/old-embargoed").status_code == 404
+    assert get_json(client, f"/api/v3/redirects/{shown.pk}/")["old_path"] == "/news/old-out"
+    found = client.get("/api/v3/redirects/find/?html_path=/news/old-out")
+    assert found["Location"] == f"http://localhost/api/v3/redirects/{shown.pk}/"
+    _token, plaintext = APIToken.create_token(user=admin_user, name="tests")
+    as_editor = get_json(
+        client, f"/api/v3/redirects/{hidden.pk}/", Authorization=f"Bearer {plaintext}"
+    )
+    assert as_editor["redirect_page_id"] == draft.pk

@@ -19,13 +19,13 @@ import hashlib
 import operator
 import re
 from functools import reduce
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import (
     Q,
     prefetch_related_objects,
 )
+from django.http import QueryDict
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
@@ -39,7 +39,7 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from cms.core.api_rendering import CompactJSONMixin
 from cms.core.site_urls import absolute_page_url
-from news.api.find import find_by_path
+from news.api.find import ROUTE_PARAMETERS, find_by_path
 from news.comments.selectors import with_visible_comment_counts
 from news.compat import share_site_root_paths
 from news.freshness.remembered import remembered
@@ -195,7 +195,8 @@ class RememberedCountPagination(WagtailPagination):
 
     Counting a 100,000-post archive costs more than serialising 20 posts, and the count
     changes only when published content does: it is remembered per filter set until
-    then (news/freshness.py). Pages of the same listing share one count.
+    then (news/freshness.py). Pages of the same listing share one count. Listings that
+    depend on who asks (``view.counts_privately``) count afresh.
     """
 
     PAGING_PARAMETERS = {"offset", "limit", "fields", "format"}
@@ -214,7 +215,10 @@ class RememberedCountPagination(WagtailPagination):
         key = hashlib.sha256(
             repr((request.get_host(), request.path, filters)).encode()
         ).hexdigest()
-        self.total_count = remembered(f"api-count:{key}", queryset.count)
+        if getattr(view, "counts_privately", False):  # a token's listing (API v3)
+            self.total_count = queryset.count()
+        else:
+            self.total_count = remembered(f"api-count:{key}", queryset.count)
         return queryset[offset : offset + limit]
 
 
@@ -267,10 +271,12 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
         path is (news/api/find.py)."""
         self.found_route = {}
         response = super().find_view(request)
-        if self.found_route:
-            url, _, query = response["Location"].partition("?")
-            query = "&".join(part for part in (query, urlencode(self.found_route)) if part)
-            response["Location"] = f"{url}?{query}"
+        url, _, query = response["Location"].partition("?")
+        query = QueryDict(query, mutable=True)
+        for name in ROUTE_PARAMETERS:  # only the route that matched, never the client's
+            query.pop(name, None)
+        query.update(self.found_route)
+        response["Location"] = f"{url}?{query.urlencode()}"
         return response
 
     def find_object(self, queryset, request):

@@ -24,21 +24,18 @@ from news.api.v2.params import number
 
 
 def paging(request):
-    """``limit`` (100 unless given, at most 1,000) and ``offset`` of a listing request."""
+    """``limit`` (chrome.PAGE_SIZE unless given, at most PAGE_SIZE_MAX) and ``offset``."""
     params = request.query_params
-    return {
-        "limit": number("limit", params.get("limit"), default=100, maximum=1000),
-        "offset": number("offset", params.get("offset"), default=0),
-    }
+    limit = number(
+        "limit", params.get("limit"), default=chrome.PAGE_SIZE, maximum=chrome.PAGE_SIZE_MAX
+    )
+    return {"limit": limit, "offset": number("offset", params.get("offset"), default=0)}
 
 
 def refuse_unknown(request, known):
-    unknown = sorted(set(request.query_params) - set(known))
-    if unknown:
-        raise BadRequestError(
-            f"query parameter is not recognised: {', '.join(unknown)}"
-            + (f" (use {', '.join(sorted(known))})" if known else "")
-        )
+    message = chrome.unknown_parameters(request.query_params, known)
+    if message:
+        raise BadRequestError(message)
 
 
 def listing(document):

@@ -8,7 +8,8 @@ it is, the same rules the code follows:
 
 - 400: any operation (an unrecognised or malformed query parameter, a NUL character);
 - 422: an operation that takes parameters or a body (Ninja's validation);
-- 404: an operation on one object (a path parameter) or a ``find/``;
+- 404: an operation on one object (a path parameter), a ``find/``, or one that takes a
+  ``site`` or ``locale`` (an unknown one is not found);
 - 401 and 403: an operation that needs a bearer token (no token or a revoked one; a user
   without the permission);
 - 409: a workflow or page action refused in the page's current state;
@@ -54,7 +55,8 @@ def error_statuses(path, method, operation):
     statuses = {400}
     if operation.get("parameters") or operation.get("requestBody"):
         statuses.add(422)
-    if "{" in path or path.rstrip("/").endswith("/find"):
+    names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+    if "{" in path or path.rstrip("/").endswith("/find") or names & {"site", "locale"}:
         statuses.add(404)
     security = operation.get("security")
     if security and {} not in security:

@@ -36,7 +36,7 @@ from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page, get_page_models
 
 from cms.core.site_urls import absolute_url
-from news.api.find import find_by_path
+from news.api.find import ROUTE_PARAMETERS, find_by_path
 from news.api.v2.pages import NewsPagesAPIViewSet
 from news.api.v2.preview import PagePreviewAPIViewSet
 
@@ -47,6 +47,8 @@ LIMIT_MAX = settings.WAGTAILAPI_LIMIT_MAX or 10**9
 # What every item carries; the rest of a page's read schema is selectable with ``fields``.
 ITEM_FIELDS = ("id", "title", "meta")
 V3_META = ("type", "detail_url", "html_url", "slug", "locale", "first_published_at")
+PAGE_OR_ROOT = r"^([0-9]{1,18}|root)$"
+META_ON_REQUEST = ("seo_title", "search_description", "show_in_menus")
 V2_BASE_FIELDS = "_,id,title,type,detail_url,html_url,slug,locale,first_published_at"
 
 
@@ -59,6 +61,10 @@ class ItemMeta(Schema):
     slug: str
     locale: str | None
     first_published_at: datetime | None
+    # Present when asked for by name in ``fields`` (or with ``*``), as in API v2.
+    seo_title: str | None = None
+    search_description: str | None = None
+    show_in_menus: bool | None = None
 
 
 class PreviewMeta(ItemMeta):
@@ -115,9 +121,16 @@ class ListingParams(Schema):
         description="Comma-separated fields to add to id, title and meta (`*` for all), "
         "e.g. `summary,publication_date,tags,lead_image,body_html`",
     )
-    child_of: int | None = None
-    descendant_of: int | None = None
+    child_of: str | None = Field(
+        None, pattern=PAGE_OR_ROOT, description="A page id, or `root` for the site's root page"
+    )
+    descendant_of: str | None = Field(None, pattern=PAGE_OR_ROOT)
     ancestor_of: int | None = None
+    slug: str | None = Field(
+        None,
+        description="Pages with this slug (any other field of a single type filters too, "
+        "as in API v2: `breaking=true`)",
+    )
     order: str | None = Field(
         None, description="A field, `-field` for descending, or `random`; news: newest first"
     )
@@ -145,6 +158,11 @@ class V3ListingEngine(NewsPagesAPIViewSet):
     authentication_classes = []
     v3_request = None
 
+    @property
+    def counts_privately(self):
+        """A token's listing is its user's: its total is not shared with anyone else's."""
+        return self.v3_request.user.is_authenticated
+
     def get_base_queryset(self):
         return get_pages_queryset(self.v3_request)
 
@@ -169,7 +187,8 @@ def v2_answer(engine, request, query, api_v2_router, **initkwargs):
 
 def v2_query(request):
     """The request's query in API v2's terms: ``type`` repeated becomes one
-    comma-separated value; ``fields`` adds to v3's id, title and meta."""
+    comma-separated value; ``fields`` adds to v3's id, title and meta, or starts with
+    ``*`` (every field, ``*,-body`` all but some) as in v2."""
     query = QueryDict(mutable=True)
     for key, values in request.GET.lists():
         if key == "type":
@@ -177,8 +196,14 @@ def v2_query(request):
         elif key != "fields":
             query.setlist(key, values)
     fields = [name.strip() for name in request.GET.get("fields", "").split(",") if name.strip()]
-    if "*" in fields:
-        query["fields"] = "*"
+    if fields and fields[0] == "*":
+        query["fields"] = ",".join(fields)
+    elif any(name.startswith(("-", "_")) or name == "*" for name in fields):
+        raise HttpError(
+            400,
+            "fields: list the fields to add to id, title and meta (fields=summary,tags), "
+            "or start with * for all of them (fields=*,-body)",
+        )
     else:
         query["fields"] = ",".join([V2_BASE_FIELDS, *fields])
     return query
@@ -190,7 +215,8 @@ def v3_meta(item, request):
     if item.get("id"):
         path = reverse("wagtailapi_v3:detail_page", kwargs={"page_id": item["id"]})
         detail_url = absolute_url(path, request=request)
-    return {**{name: meta.get(name) for name in V3_META}, "detail_url": detail_url}
+    asked = {name: meta[name] for name in META_ON_REQUEST if name in meta}
+    return {**{name: meta.get(name) for name in V3_META}, **asked, "detail_url": detail_url}
 
 
 def listing_operation(api_v2_router):
@@ -235,7 +261,8 @@ LIST_PAGES = {
     "response": PageListing,
     "url_name": "list_pages",
     "summary": "List pages",
-    "description": __doc__.split("\n\n")[1],
+    "description": "Pages as API v2 lists them (news filters, search within them, newest "
+    "first for news, fields), each item typed by its `meta.type`.",
     "operation_id": "pages_list",
     "auth": [BearerTokenAuth(), AllowAnonymous()],
     "exclude_unset": True,
@@ -266,7 +293,7 @@ def find_page(
     if page is None:
         raise Http404(f"No {Page._meta.object_name} matches the given query.")
     query = request.GET.copy()
-    for name in ("id", "html_path"):
+    for name in ("id", "html_path", *ROUTE_PARAMETERS):
         query.pop(name, None)
     query.update(route)
     url = absolute_url(

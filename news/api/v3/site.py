@@ -10,16 +10,25 @@
 The same documents as API v2's (news/api/chrome.py), with links to v3 and v3's envelope
 (``{"count": N, "items": [...]}``). ``GET /api/v3/redirects/`` takes the place of
 Wagtail's listing, which gave every redirect (drafts' and private pages' old paths
-included) with only a page id (news/compat.py, 10); Wagtail's redirect writes, its
-``find/`` and its detail by id stay as they are. Anonymous; unknown parameters are a 400.
+included) with only a page id; Wagtail's ``redirects/find/`` and ``redirects/{id}/``
+keep their shape but show anonymous clients only the redirects readers may follow (a
+token's user sees every one, as Wagtail's writes need), news/compat.py, 10. Wagtail's
+redirect writes stay as they are. Anonymous; unknown parameters are a 400.
 """
 
 from datetime import date
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
+from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
+from wagtail.contrib.redirects.api.v3.router import RedirectSchema
+from wagtail.contrib.redirects.middleware import get_redirect
+from wagtail.contrib.redirects.models import Redirect
 
+from cms.core.site_urls import absolute_url
 from news.api import chrome
 from news.schemas import AuthorObject, ImageObject
 
@@ -28,13 +37,13 @@ AUTH = None  # anonymous: the documents are the same for everyone
 
 
 def refuse_unknown(request: HttpRequest, known=()):
-    unknown = sorted(set(request.GET) - set(known))
-    if unknown:
-        raise HttpError(400, f"query parameter is not recognised: {', '.join(unknown)}")
+    message = chrome.unknown_parameters(request.GET, known)
+    if message:
+        raise HttpError(400, message)
 
 
 class Paging(Schema):
-    limit: int = Field(100, ge=1, le=1000)
+    limit: int = Field(chrome.PAGE_SIZE, ge=1, le=chrome.PAGE_SIZE_MAX)
     offset: int = Field(0, ge=0, le=10**9)
 
 
@@ -180,4 +189,61 @@ LIST_REDIRECTS = {
     "auth": None,
 }
 
-__all__ = ["LIST_REDIRECTS", "list_redirects", "router"]
+
+def redirects_for(request):
+    """Every redirect for a token's user; for anyone else those readers may follow."""
+    if request.user.is_authenticated:
+        return Redirect.objects.all()
+    return chrome.followable(Redirect.objects.all())
+
+
+def find_redirect(request, html_path: str | None = None, id: int | None = None):
+    """Wagtail's ``redirects/find/`` over ``redirects_for``."""
+    redirects = redirects_for(request)
+    found = get_redirect(request, html_path) if html_path else None
+    if found is not None and not redirects.filter(pk=found.pk).exists():
+        found = None
+    if found is None and id:
+        found = redirects.filter(pk=id).first()
+    if found is None:
+        raise Http404("No Redirect matches the given query.")
+    query = request.GET.copy()
+    for name in ("id", "html_path"):
+        query.pop(name, None)
+    url = absolute_url(
+        reverse("wagtailapi_v3:detail_redirect", kwargs={"redirect_id": found.pk}),
+        request=request,
+    )
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+def redirect_detail(request, redirect_id: int):
+    """Wagtail's ``redirects/{redirect_id}/`` over ``redirects_for``."""
+    return get_object_or_404(redirects_for(request), pk=redirect_id)
+
+
+PUBLIC_READ = [BearerTokenAuth(), AllowAnonymous()]
+FIND_REDIRECT = {
+    "response": {302: None},
+    "url_name": "find_redirect",
+    "summary": "Find redirect",
+    "operation_id": "redirects_find",
+    "auth": PUBLIC_READ,
+}
+REDIRECT_DETAIL = {
+    "response": RedirectSchema,
+    "url_name": "detail_redirect",
+    "summary": "Redirect detail",
+    "operation_id": "redirects_detail",
+    "auth": PUBLIC_READ,
+}
+
+__all__ = [
+    "FIND_REDIRECT",
+    "LIST_REDIRECTS",
+    "REDIRECT_DETAIL",
+    "find_redirect",
+    "list_redirects",
+    "redirect_detail",
+    "router",
+]
