@@ -14,6 +14,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.core.cache import cache_recovered
+from news.freshness import versions
 from news.freshness.changes import content_changed, redirects_changed
 from news.freshness.purge import PURGE_SUBTREE_LIMIT, frontend_cache_configured
 from news.freshness.versions import SEARCH, bump
@@ -131,3 +133,5 @@ def connect():
     post_save.connect(redirect_changed_fresh, sender=Redirect)
     post_delete.connect(redirect_changed_fresh, sender=Redirect)
     task_finished.connect(search_index_updated)
+    # A shared cache back from an outage lost the versions bumped meanwhile.
+    cache_recovered.connect(versions.forget_all, dispatch_uid="newsdesk-forget-versions")

@@ -62,6 +62,13 @@ def bump(*tags):
     cache.set_many({_version_key(tag): secrets.token_hex(8) for tag in tags}, timeout=None)
 
 
+def forget_all(**_signal):
+    """Forget every tag's version: every stored response becomes stale. For a shared
+    cache that comes back after an outage (cms.core.cache.cache_recovered), during which
+    the bumps of whatever was published were lost."""
+    cache.delete_pattern(VERSION_PREFIX + "*")
+
+
 def depends_on_page(request, page):
     """Record that the response being rendered for ``request`` is ``page``'s detail (its
     HTML page, API detail or comment listing): it is then invalidated by changes to that

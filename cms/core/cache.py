@@ -1,0 +1,152 @@
+"""A Redis cache the site survives losing (``CACHES`` when ``REDIS_URL`` is set).
+
+Everything Newsdesk keeps in the cache can be rebuilt from the database: rendered
+responses, cache-tag versions, remembered totals, renditions' and Wagtail's lookups, the
+comment rate-limit counters. So when Redis is unreachable, refuses connections or stops
+answering, ``ResilientRedisCache`` answers every call as a cache miss would, and the site
+serves from the database (slower, never a 500):
+
+- every call has short connect and read timeouts (``SOCKET_CONNECT_TIMEOUT`` and
+  ``SOCKET_TIMEOUT`` in its OPTIONS, from ``REDIS_CONNECT_TIMEOUT`` and
+  ``REDIS_SOCKET_TIMEOUT``), so a Redis that drops packets costs a request a fraction of
+  a second, not a hung worker;
+- after a failure the cache is skipped for ``RETRY_AFTER`` seconds in the whole process
+  (``REDIS_RETRY_AFTER``, 5 by default): no timeout paid per call meanwhile;
+- then the next call tries Redis again; when it answers, the cache is back, with no
+  restart. Going down and coming back are logged once each (logger ``newsdesk.cache``).
+
+Reads answer as misses (``get`` its default, ``get_many`` nothing, ``has_key`` false),
+writes do nothing, ``incr``/``decr`` raise ``ValueError`` as for a missing key. Writes
+lost meanwhile (the cache versions bumped by publishing) are made good when the cache
+answers again (``cache_recovered``). What this means for rate limits and cache versions
+is in docs/caching.md.
+"""
+
+import functools
+import logging
+import threading
+import time
+
+from django.dispatch import Signal
+from django_redis.cache import RedisCache
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("newsdesk.cache")
+
+#: Sent (``location=``) when a cache answers again after failing. What was written to it
+#: meanwhile was lost; news/freshness forgets its cache versions, so nothing stored before
+#: the outage is served as current.
+cache_recovered = Signal()
+
+OUTAGES = (ConnectionInterrupted, RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _default(args, kwargs, position, name="default"):
+    return kwargs.get(name, args[position] if len(args) > position else None)
+
+
+def _missing(*args, **kwargs):
+    raise ValueError("cache unavailable: the key counts as missing")
+
+
+def _get_or_set(*args, **kwargs):
+    value = _default(args, kwargs, 1)
+    return value() if callable(value) else value
+
+
+# What each call answers while Redis is away (``args`` exclude ``self``).
+FALLBACKS = {
+    "get": lambda *args, **kwargs: _default(args, kwargs, 1),
+    "get_many": lambda *args, **kwargs: {},
+    "get_or_set": _get_or_set,
+    "has_key": lambda *args, **kwargs: False,
+    "set": lambda *args, **kwargs: False,
+    "add": lambda *args, **kwargs: False,
+    "set_many": lambda *args, **kwargs: [],
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "delete_many": lambda *args, **kwargs: None,
+    "delete_pattern": lambda *args, **kwargs: 0,
+    "clear": lambda *args, **kwargs: None,
+    "incr": _missing,
+    "decr": _missing,
+    "ttl": lambda *args, **kwargs: 0,
+    "expire": lambda *args, **kwargs: False,
+    "persist": lambda *args, **kwargs: False,
+    "keys": lambda *args, **kwargs: [],
+    "iter_keys": lambda *args, **kwargs: iter(()),
+}
+
+
+class Outage:
+    """When the cache at one location may be tried again, shared by the process's threads
+    (Django makes a cache object per thread)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._until = {}
+
+    def skipping(self, location):
+        return time.monotonic() < self._until.get(location, 0)
+
+    def failed(self, location, retry_after, error):
+        with self._lock:
+            first = location not in self._until
+            self._until[location] = time.monotonic() + retry_after
+        if first:
+            logger.warning(
+                "Cache at %s unavailable (%s): serving without it, retrying every %ss",
+                location,
+                error,
+                retry_after,
+            )
+
+    def answered(self, location):
+        if location in self._until:
+            with self._lock:
+                recovered = self._until.pop(location, None) is not None
+            if recovered:
+                logger.warning("Cache at %s is back", location)
+                cache_recovered.send(sender=ResilientRedisCache, location=location)
+
+
+outage = Outage()
+
+
+def _guarded(name, fallback):
+    method = getattr(RedisCache, name)
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        if outage.skipping(self._server):
+            return fallback(*args, **kwargs)
+        try:
+            result = method(self, *args, **kwargs)
+        except OUTAGES as error:
+            outage.failed(self._server, self.retry_after, error)
+            return fallback(*args, **kwargs)
+        outage.answered(self._server)
+        return result
+
+    return guarded
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS", {}))
+        self.retry_after = float(options.pop("RETRY_AFTER", 5))
+        super().__init__(server, {**params, "OPTIONS": options})
+
+    @property
+    def unavailable(self):
+        """Whether calls are being skipped after a failure."""
+        return outage.skipping(self._server)
+
+
+for _name, _fallback in FALLBACKS.items():
+    setattr(ResilientRedisCache, _name, _guarded(_name, _fallback))
+
+
+__all__ = ["ResilientRedisCache", "cache_recovered", "outage"]
