@@ -14,6 +14,9 @@ from news.sitemaps import sitemaps
 from news.views import robots_txt
 from search import views as search_views
 
+# A database outage is a 503 (cms/outage.py); anything else Django's 500 page.
+handler500 = "cms.outage.server_error"
+
 urlpatterns = [
     # Wagtail's page chooser, listing news newest first with dates (news/chooser.py); at
     # the chooser's own addresses, so every chooser in the admin uses it.

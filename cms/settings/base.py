@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.outage.DatabaseOutageMiddleware",
     "cms.middleware.APIGZipMiddleware",
     "news.freshness.middleware.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,6 +165,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL: give up connecting after DATABASE_CONNECT_TIMEOUT seconds and cancel a
+    # statement running past DATABASE_STATEMENT_TIMEOUT milliseconds (0: no limit), so an
+    # unreachable or stuck database answers 503 quickly instead of holding workers
+    # (cms/outage.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
+            "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT', 30000)}",
+        }
+    )
+# While the database is unavailable: 503 with this Retry-After (seconds).
+NEWSDESK_OUTAGE_RETRY_AFTER = env_int("NEWSDESK_OUTAGE_RETRY_AFTER", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

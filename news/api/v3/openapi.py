@@ -13,7 +13,9 @@ it is, the same rules the code follows:
 - 401 and 403: an operation that needs a bearer token (no token or a revoked one; a user
   without the permission);
 - 409: a workflow or page action refused in the page's current state;
-- 429: a reader's comment over the rate limits (declared by that operation itself).
+- 429: a reader's comment over the rate limits (declared by that operation itself);
+- 503: any operation, while the database is unavailable (cms/outage.py), with
+  ``Retry-After``.
 
 Statuses an operation declares itself (the comment form's errors) are left as they are.
 """
@@ -47,12 +49,13 @@ DESCRIPTIONS = {
     409: "Refused in the page's current state (locked, already in moderation, ...)",
     422: "Validation failed: see `errors`",
     429: "Too many requests: wait for `Retry-After` seconds",
+    503: "The database is unavailable just now: try again after `Retry-After` seconds",
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def error_statuses(path, method, operation):
-    statuses = {400}
+    statuses = {400, 503}
     if operation.get("parameters") or operation.get("requestBody"):
         statuses.add(422)
     names = {parameter.get("name") for parameter in operation.get("parameters", [])}
