@@ -6,6 +6,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import health
 from cms.api import api_v2, api_v3
 from news.chooser import NewsPageBrowseView, NewsPageSearchView
 from news.comments.views import post_comment
@@ -18,6 +19,8 @@ from search import views as search_views
 handler500 = "cms.outage.server_error"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Wagtail's page chooser, listing news newest first with dates (news/chooser.py); at
     # the chooser's own addresses, so every chooser in the admin uses it.
     path(

@@ -79,6 +79,8 @@ class ResponseCacheMiddleware:
         "/api/v2/page_preview/",
         "/api/v3/page_preview/",
         "/django-admin/",
+        "/healthz",
+        "/readyz",
     )
     #: Paths that get HTTP caching headers but are not stored server-side (their results
     #: depend on free-form input, and /search/ logs queries for the search terms report).
