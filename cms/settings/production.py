@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int, env_list
+from .base import env_bool, env_float, env_int, env_list
 
 NEWSDESK_ENVIRONMENT = "production"
 
@@ -43,3 +43,22 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 # A mail server that hangs must not hang the request that sends a notification.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL  # noqa: F405 - from base, set by DEFAULT_FROM_EMAIL
+
+# Error reporting: with SENTRY_DSN set (and the "sentry" extra installed:
+# pip install -e ".[sentry]"), unhandled errors and 500s go to Sentry. No personal data
+# is sent (readers' addresses, cookies and form contents stay out); traces only when
+# SENTRY_TRACES_SAMPLE_RATE is above 0.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install -e '.[sentry]'"
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )

@@ -154,3 +154,37 @@ def test_frontend_cache_backends_come_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['cloudflare', 'http']"
+
+
+@pytest.mark.deployment
+def test_sentry_is_set_up_from_sentry_dsn_without_personal_data():
+    dsn = "https://public@o0.ingest.sentry.example/42"
+    result = manage(
+        "shell",
+        "-c",
+        "import sentry_sdk; client = sentry_sdk.get_client(); "
+        "print(client.is_active(), client.dsn, client.options['send_default_pii'])",
+        env={
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": REAL_LOOKING_KEY,
+            "ALLOWED_HOSTS": "news.example.com",
+            "SENTRY_DSN": dsn,
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1].split() == ["True", dsn, "False"]
+
+
+def test_postgres_gets_a_connect_and_a_statement_timeout():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        env={
+            "DATABASE_URL": "postgres://u:p@db.example:5432/news",
+            "DATABASE_STATEMENT_TIMEOUT": "1500",
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "'options': '-c statement_timeout=1500'" in result.stdout
+    assert "'connect_timeout': 5" in result.stdout
