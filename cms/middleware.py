@@ -1,11 +1,12 @@
-"""Project middleware: JSON API errors carry a ``message``; API responses are gzipped.
+"""Project middleware: JSON API errors carry a ``message``; API responses are gzipped;
+a NUL character in an address or parameter is a 400.
 
 The response cache is news/freshness/middleware.py.
 """
 
 import json
 
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.gzip import GZipMiddleware
 
 
@@ -31,30 +32,12 @@ class APIErrorMessageMiddleware:
     ``message`` (the ``detail``, else the ``title``, followed by what each of the first
     ``errors`` says) to problem documents and keeps every other field, so clients of either
     style can read the error.
-
-    It also refuses, with a 400, API query parameters holding a NUL character (``%00``):
-    no parameter means anything with one, and PostgreSQL refuses NUL in text, so any
-    lookup reaching the database with it (``find/?html_path=%00``) was a 500.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/") and any(
-            "\x00" in key or "\x00" in value
-            for key, values in request.GET.lists()
-            for value in values
-        ):
-            message = "query parameters cannot contain NUL characters (%00)"
-            if request.path.startswith("/api/v3/"):  # v3's errors are problem documents
-                problem = {"type": "about:blank", "title": "Bad Request", "status": 400}
-                return JsonResponse(
-                    {**problem, "detail": message, "message": message},
-                    status=400,
-                    content_type="application/problem+json",
-                )
-            return JsonResponse({"message": message}, status=400)
         response = self.get_response(request)
         if response.status_code < 400 or not request.path.startswith("/api/"):
             return response
@@ -79,6 +62,44 @@ class APIErrorMessageMiddleware:
         response.content = json.dumps(document, separators=(",", ":")).encode()
         response["Content-Length"] = str(len(response.content))
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuse, with a 400, a request whose path or query holds a NUL character (``%00``).
+
+    No address or parameter means anything with one, and PostgreSQL refuses NUL in text,
+    so any lookup reaching the database with it (``/news/?tag=%00``,
+    ``/feeds/tags/%00/rss/``, ``find/?html_path=%00``) was a 500. API clients get
+    ``{"message": ...}`` (a problem document in v3), readers a short page. It runs before
+    the response cache, so such a request never reaches the cache or the database.
+    """
+
+    MESSAGE = "Addresses and query parameters cannot contain NUL characters (%00)."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            return self.refusal(request)
+        return self.get_response(request)
+
+    def refusal(self, request):
+        message = self.MESSAGE
+        if request.path.startswith("/api/v3/"):  # v3's errors are problem documents
+            problem = {"type": "about:blank", "title": "Bad Request", "status": 400}
+            return JsonResponse(
+                {**problem, "detail": message, "message": message},
+                status=400,
+                content_type="application/problem+json",
+            )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"message": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 class APIGZipMiddleware(GZipMiddleware):

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.outage.DatabaseOutageMiddleware",
+    "cms.middleware.NulCharacterMiddleware",
     "cms.middleware.APIGZipMiddleware",
     "news.freshness.middleware.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -109,3 +109,21 @@ def test_a_nul_character_in_a_parameter_is_a_400(client, content, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "NUL" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/news/?tag=%00",
+        "/news/?page=1%00",
+        "/feeds/tags/%00/rss/",
+        "/search/?q=harbour%00",
+        "/news/%00/",
+        "/api/v3/pages/find/?html_path=%00",
+    ],
+)
+def test_a_nul_character_anywhere_is_a_400_for_readers_too(client, content, url):
+    """Issue #16, item 5: reader pages and feeds answered 500 on PostgreSQL."""
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.status_code)
+    assert b"NUL" in response.content
