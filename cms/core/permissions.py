@@ -2,11 +2,15 @@
 
 Wagtail lets anyone with publish permission delete live pages. In Newsdesk, taking a
 story down is unpublishing it (which keeps its history and can be undone); deleting a
-page that readers can see, or that has live pages under it, is for administrators only.
+page that readers can see or ever saw (published once, since unpublished), or that has
+such pages under it, is for administrators only: otherwise unpublishing and then
+deleting would remove a published story in two steps. Drafts that never went live can
+be deleted by whoever may delete them in Wagtail.
 Every Newsdesk page type uses ``NewsdeskPermissionsMixin``, so the admin's delete button,
 delete view and bulk delete, and any API asking ``page.permissions_for_user``, agree.
 """
 
+from django.db.models import Q
 from wagtail.models import PagePermissionTester
 
 
@@ -16,7 +20,8 @@ class NewsdeskPagePermissionTester(PagePermissionTester):
             return False
         if self.user.is_superuser:
             return True
-        return not self.page.get_descendants(inclusive=True).live().exists()
+        subtree = self.page.get_descendants(inclusive=True)
+        return not subtree.filter(Q(live=True) | Q(first_published_at__isnull=False)).exists()
 
 
 class NewsdeskPermissionsMixin:

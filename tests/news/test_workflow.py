@@ -96,6 +96,25 @@ def admin_delete_live(client, room):
     return reload(page) is None
 
 
+def unpublished_post(room):
+    """A post that was live and has been unpublished (step one of deleting it in two)."""
+    page = room.live()
+    page.unpublish()
+    return reload(page)
+
+
+def admin_delete_unpublished(client, room):
+    page = unpublished_post(room)
+    client.post(f"/admin/pages/{page.pk}/delete/")
+    return reload(page) is None
+
+
+def admin_delete_draft(client, room):
+    page = room.draft("Never published")
+    client.post(f"/admin/pages/{page.pk}/delete/")
+    return reload(page) is None
+
+
 ADMIN_ACTIONS = {
     "create draft": admin_create,
     "edit": admin_edit,
@@ -105,6 +124,8 @@ ADMIN_ACTIONS = {
     "publish directly": admin_publish,
     "unpublish": admin_unpublish,
     "delete live page": admin_delete_live,
+    "delete unpublished page": admin_delete_unpublished,
+    "delete never-published draft": admin_delete_draft,
 }
 
 
@@ -163,6 +184,18 @@ def api_delete_live(api, room):
     return reload(page) is None, response.status_code
 
 
+def api_delete_unpublished(api, room):
+    page = unpublished_post(room)
+    response = api.delete(f"/api/v3/pages/{page.pk}/")
+    return reload(page) is None, response.status_code
+
+
+def api_delete_draft(api, room):
+    page = room.draft("Never published")
+    response = api.delete(f"/api/v3/pages/{page.pk}/")
+    return reload(page) is None, response.status_code
+
+
 API_ACTIONS = {
     "create draft": api_create,
     "edit": api_edit,
@@ -172,10 +205,13 @@ API_ACTIONS = {
     "publish directly": api_publish,
     "unpublish": api_unpublish,
     "delete live page": api_delete_live,
+    "delete unpublished page": api_delete_unpublished,
+    "delete never-published draft": api_delete_draft,
 }
 
 # Who may do what. Editors write and submit; moderators also approve, reject, publish and
-# unpublish; deleting a live page is for administrators only (news/permissions.py).
+# unpublish; deleting a page that is or ever was live is for administrators only
+# (cms/core/permissions.py: unpublish, then delete, would be the same in two steps).
 ALLOWED = {
     "create draft": {"editor", "moderator", "admin"},
     "edit": {"editor", "moderator", "admin"},
@@ -185,6 +221,8 @@ ALLOWED = {
     "publish directly": {"moderator", "admin"},
     "unpublish": {"moderator", "admin"},
     "delete live page": {"admin"},
+    "delete unpublished page": {"admin"},
+    "delete never-published draft": {"editor", "moderator", "admin"},
 }
 MATRIX = [(role, action) for action in ALLOWED for role in ROLES]
 
