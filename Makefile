@@ -112,4 +112,4 @@ test-postgres: install-dev ## Run the whole suite against PostgreSQL (POSTGRES_U
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 clean: ## Remove the virtualenv, caches and test output (keeps db.sqlite3 and media/)
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-output *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-output *.egg-info var/cache

@@ -14,6 +14,7 @@ class NewsConfig(AppConfig):
         from cms.core.resolvers import install_resolver_factory
         from news import compat, signal_handlers
         from news import views as reader_views
+        from news.freshness import checks  # noqa: F401 - registers the deploy check
         from news.freshness import signal_handlers as freshness_signal_handlers
         from news.representation import BodyResolver
 

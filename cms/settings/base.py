@@ -203,19 +203,23 @@ if REDIS_URL:
         }
     }
 else:
-    # Without Redis, each process keeps its own cache. Rendered responses, cache versions
-    # and remembered totals share "default"; image renditions (Wagtail caches every one
-    # it looks up) have a cache of their own, so a page with many images does not push
-    # the rest out (LocMemCache drops a third of its entries when it is full).
+    # Without Redis, a cache in files under NEWSDESK_CACHE_DIR, shared by every process
+    # on this machine: `make run` and `make worker` (or `manage.py shell`, an import) see
+    # each other's invalidations, so a post the worker publishes shows at once. (A
+    # local-memory cache per process would keep serving stale copies for up to
+    # NEWSDESK_CACHE_TIMEOUT; docs/performance.md measures the two.) Image renditions
+    # (Wagtail caches every one it looks up) have a cache of their own, so a page with
+    # many images does not push the rest out.
+    CACHE_DIR = Path(os.environ.get("NEWSDESK_CACHE_DIR") or BASE_DIR / "var" / "cache")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsdesk",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR / "default"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
         "renditions": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsdesk-renditions",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR / "renditions"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }

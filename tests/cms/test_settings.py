@@ -25,10 +25,26 @@ def test_check_deploy_with_production_settings_is_clean():
             "DJANGO_SETTINGS_MODULE": "cms.settings.production",
             "SECRET_KEY": REAL_LOOKING_KEY,
             "ALLOWED_HOSTS": "news.example.com",
+            "REDIS_URL": "redis://redis.example:6379/0",  # not contacted by the checks
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.deployment
+def test_check_deploy_warns_without_a_cache_every_instance_shares():
+    result = manage(
+        "check",
+        "--deploy",
+        env={
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": REAL_LOOKING_KEY,
+            "ALLOWED_HOSTS": "news.example.com",
+        },
+    )
+    assert "newsdesk.W001" in result.stdout + result.stderr
+    assert "Set REDIS_URL" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(

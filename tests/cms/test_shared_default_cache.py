@@ -1,0 +1,84 @@
+"""The default setup (no Redis) keeps every process on the machine consistent (issue #16,
+item 3): gunicorn with two workers serves the cached home page, news index and API
+listing; a post published by another process (``manage.py shell``, as the worker, an
+import or an editor's script would) shows in all of them at once, from both workers,
+because the default cache is files every process shares (cms/settings/base.py)."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+from tests.cms.test_scale_out import get, wait_until_serving
+from tests.deployment import PROJECT, free_port, fresh_database, manage
+
+pytestmark = pytest.mark.deployment
+
+PUBLISH = """
+from news.models import NewsIndexPage, NewsPage
+index = NewsIndexPage.objects.first()
+post = NewsPage(title="{title}", slug="{slug}", summary="Published by another process.")
+index.add_child(instance=post)
+post.save_revision().publish()
+"""
+
+
+def test_a_post_published_by_another_process_shows_in_every_worker(tmp_path):
+    database_url, drop_database = fresh_database(tmp_path, "shared_cache")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "NEWSDESK_CACHE_DIR": str(tmp_path / "cache"),
+        "NEWSDESK_EMBEDS_OFFLINE": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = None
+    try:
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(
+            env, "load_demo_content", "--password", "shared-cache-pw", settings="cms.settings.dev"
+        )
+        server = subprocess.Popen(  # noqa: S603 - our own app under gunicorn
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cms.wsgi:application",
+                *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60"),
+            ],
+            cwd=PROJECT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "cms.settings.production"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        wait_until_serving(base, server)
+        paths = ["/", "/news/", "/api/v2/pages/?type=news.NewsPage&fields=_,title&limit=50"]
+        for _ in range(6):  # both workers render and store, then serve hits
+            for path in paths:
+                assert get(base, path)[0] == 200
+        assert get(base, "/")[1].get("X-Cache") == "HIT"
+
+        title = f"Published elsewhere {secrets.token_hex(3)}"
+        manage(
+            env, "shell", "-c", PUBLISH.format(title=title, slug=title.lower().replace(" ", "-"))
+        )
+        for _ in range(6):  # whichever worker answers
+            for path in paths:
+                status, _headers, body = get(base, path)
+                assert status == 200 and title in body, (path, _headers.get("X-Cache"))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        drop_database()
