@@ -82,6 +82,12 @@ class ResponseCacheMiddleware:
         "/healthz",
         "/readyz",
     )
+    #: The query parameters reader pages read; any other is left out of the cache key.
+    #: ``page`` and ``tag``: the news index; ``q``: search; ``p`` and ``page_id``: old
+    #: WordPress addresses redirected (news/importers/wagtail_hooks.py); ``reply_to`` and
+    #: ``comment``: the comment form under an article (news/comments/views.py). A view
+    #: that starts reading another parameter must be added here.
+    READER_PARAMETERS = frozenset({"page", "tag", "q", "p", "page_id", "reply_to", "comment"})
     #: Paths that get HTTP caching headers but are not stored server-side (their results
     #: depend on free-form input, and /search/ logs queries for the search terms report).
     UNSTORED_PREFIXES = ("/search/",)
@@ -200,6 +206,12 @@ class ResponseCacheMiddleware:
         # Parameters sorted by name; repeated ones keep their order (?page=1&page=2 is not
         # ?page=2&page=1 to the view).
         pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        if not request.path.startswith("/api/"):
+            # Reader pages answer the same whatever else the query holds (?utm_source=,
+            # a random cache-buster): only what they read is part of the key, so such
+            # requests are served the stored copy instead of rendering and storing anew.
+            # (The API refuses parameters it does not know with a 400.)
+            pairs = [pair for pair in pairs if pair[0] in self.READER_PARAMETERS]
         query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
         accept = request.META.get("HTTP_ACCEPT", "")
         # API v2 negotiates between JSON and the browsable HTML renderer.

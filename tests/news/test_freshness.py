@@ -369,3 +369,21 @@ def test_api_searches_refresh_when_the_worker_changes_the_search_index(
     assert found() == ("HIT", ["Linking post"])
     call_command("run_worker", "--once")
     assert found() == ("MISS", [])
+
+
+def test_cache_busting_parameters_are_served_the_stored_copy(reader, post, news_index):
+    """Issue #16, item 4: any unknown parameter rendered afresh and stored a new entry."""
+    for _ in range(2):
+        NewsPageFactory(parent=news_index)
+    assert reader.get(post.url)["X-Cache"] == "MISS"
+    for buster in ("?cb=1", "?cb=2&utm_source=feed", "?fbclid=x"):
+        response = reader.get(post.url + buster)
+        assert response.status_code == 200
+        assert response["X-Cache"] == "HIT", buster
+    # What pages read is still part of the key.
+    assert reader.get("/news/?page=1&utm_source=x")["X-Cache"] == "MISS"
+    assert reader.get("/news/?utm_medium=y&page=1")["X-Cache"] == "HIT"
+    received = reader.get(post.url + "?comment=received")
+    assert received["X-Cache"] == "MISS"  # the "comment received" notice is its own page
+    # The API still refuses what it does not know.
+    assert reader.get("/api/v2/pages/?cb=1").status_code == 400
