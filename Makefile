@@ -43,6 +43,9 @@ demo: migrate ## Load the demo newsroom (safe to run again)
 
 run: demo ## Set everything up; serve the site and run the worker on http://127.0.0.1:8000 (HOST=, PORT=)
 	$(PY) manage.py set_site_url $(SITE_URL)
+	@# Stored responses survive restarts (var/cache/, shared with the worker); start from
+	@# an empty cache so changed templates and code show.
+	@rm -rf var/cache
 	@echo ""
 	@echo "  Newsdesk is starting on http://$(HOST):$(PORT)/"
 	@echo "    Reader site:   http://$(HOST):$(PORT)/"

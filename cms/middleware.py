@@ -72,6 +72,7 @@ class NulCharacterMiddleware:
     ``/feeds/tags/%00/rss/``, ``find/?html_path=%00``) was a 500. API clients get
     ``{"message": ...}`` (a problem document in v3), readers a short page. It runs before
     the response cache, so such a request never reaches the cache or the database.
+    Cookies holding one are dropped (the request goes on without them).
     """
 
     MESSAGE = "Addresses and query parameters cannot contain NUL characters (%00)."
@@ -86,6 +87,10 @@ class NulCharacterMiddleware:
             for value in values
         ):
             return self.refusal(request)
+        for name, value in list(request.COOKIES.items()):
+            if "\x00" in name or "\x00" in value:
+                # A forged cookie (sessionid="\000...") would reach the session query.
+                del request.COOKIES[name]
         return self.get_response(request)
 
     def refusal(self, request):

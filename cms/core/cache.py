@@ -30,8 +30,7 @@ import time
 from django.dispatch import Signal
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger("newsdesk.cache")
 
@@ -40,7 +39,9 @@ logger = logging.getLogger("newsdesk.cache")
 #: the outage is served as current.
 cache_recovered = Signal()
 
-OUTAGES = (ConnectionInterrupted, RedisConnectionError, RedisTimeoutError, OSError)
+# Unreachable, timed out, and refusing work (MISCONF with a full disk, READONLY after a
+# failover, OOM without eviction): every RedisError is an outage to the site.
+OUTAGES = (ConnectionInterrupted, RedisError, OSError)
 
 
 def _default(args, kwargs, position, name="default"):
@@ -109,7 +110,11 @@ class Outage:
                 recovered = self._until.pop(location, None) is not None
             if recovered:
                 logger.warning("Cache at %s is back", location)
-                cache_recovered.send(sender=ResilientRedisCache, location=location)
+                for _receiver, error in cache_recovered.send_robust(
+                    sender=ResilientRedisCache, location=location
+                ):
+                    if isinstance(error, Exception):
+                        logger.warning("After the cache came back: %s", error)
 
 
 outage = Outage()

@@ -23,6 +23,11 @@ class NewsdeskPagePermissionTester(PagePermissionTester):
         subtree = self.page.get_descendants(inclusive=True)
         return not subtree.filter(Q(live=True) | Q(first_published_at__isnull=False)).exists()
 
+    def can_move(self):
+        """Wagtail's rule for moving (its delete rule, before Newsdesk's stricter one):
+        moving keeps a page and its history, so moderators may still move posts."""
+        return PagePermissionTester.can_delete(self, ignore_bulk=True)
+
 
 class NewsdeskPermissionsMixin:
     def permissions_for_user(self, user):

@@ -168,25 +168,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL: give up connecting after DATABASE_CONNECT_TIMEOUT seconds and cancel a
-    # statement running past DATABASE_STATEMENT_TIMEOUT milliseconds (0: no limit), so an
-    # unreachable or stuck database answers 503 quickly instead of holding workers
-    # (cms/outage.py).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
-            "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT', 30000)}",
-        }
-    )
+    # PostgreSQL: give up connecting after DATABASE_CONNECT_TIMEOUT seconds, notice a
+    # server that vanished from the network within about 20 s (TCP keepalives and
+    # tcp_user_timeout), and cancel a statement running past DATABASE_STATEMENT_TIMEOUT
+    # milliseconds, so an unreachable or stuck database answers 503 quickly instead of
+    # holding workers (cms/outage.py). DATABASE_STATEMENT_TIMEOUT=0 sends no limit: for
+    # PgBouncer, which refuses the "options" startup parameter (set the limit on the
+    # database role instead), and for long migrations. Options given in DATABASE_URL win.
+    statement_timeout = env_int("DATABASE_STATEMENT_TIMEOUT", 30000)
+    pg_options = {
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 2,
+        "tcp_user_timeout": 20000,
+    }
+    if statement_timeout > 0:
+        pg_options["options"] = f"-c statement_timeout={statement_timeout}"
+    DATABASES["default"]["OPTIONS"] = {**pg_options, **DATABASES["default"].get("OPTIONS", {})}
 # While the database is unavailable: 503 with this Retry-After (seconds).
 NEWSDESK_OUTAGE_RETRY_AFTER = env_int("NEWSDESK_OUTAGE_RETRY_AFTER", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory in one process unless REDIS_URL points at a Redis server, which
-# every app instance then shares. The site keeps serving without it when Redis is down
-# or hangs (cms/core/cache.py): short timeouts, then the cache is skipped for
-# REDIS_RETRY_AFTER seconds before it is tried again.
+# Cache: files shared by the processes of this machine unless REDIS_URL points at a
+# Redis server, which every app instance then shares. The site keeps serving without
+# Redis when it is down or hangs (cms/core/cache.py): short timeouts, then the cache is
+# skipped for REDIS_RETRY_AFTER seconds before it is tried again.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

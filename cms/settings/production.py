@@ -44,6 +44,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL  # noqa: F405 - from base, set by DEFAULT_FROM_EMAIL
 
+# Load balancers probe over plain HTTP: the health endpoints are not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
 # Error reporting: with SENTRY_DSN set (and the "sentry" extra installed:
 # pip install -e ".[sentry]"), unhandled errors and 500s go to Sentry. No personal data
 # is sent (readers' addresses, cookies and form contents stay out); traces only when
@@ -60,5 +63,9 @@ if SENTRY_DSN:
         dsn=SENTRY_DSN,
         environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
         send_default_pii=False,
+        # No request bodies (comment forms carry e-mail addresses) and no local variables
+        # in stack frames (they can hold the same).
+        max_request_body_size="never",
+        include_local_variables=False,
         traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
     )

@@ -8,8 +8,9 @@ NEWSDESK_ENVIRONMENT = "test"
 SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# As without Redis in base.py: renditions in a cache of their own (tests/conftest.py empties
-# both before each test).
+# Local memory, one per test process (base.py uses files without Redis; the tests that
+# need those or Redis say so); renditions in a cache of their own, as in base.py
+# (tests/conftest.py empties both before each test).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

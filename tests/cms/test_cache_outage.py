@@ -49,9 +49,10 @@ def cache_settings(port, *, retry_after):
 
 
 class RedisServer:
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, *extra):
         self.port = free_port()
         self.dir = tmp_path
+        self.extra = extra
         self.process = None
 
     def start(self):
@@ -68,6 +69,7 @@ class RedisServer:
                 "no",
                 "--dir",
                 str(self.dir),
+                *self.extra,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -219,3 +221,16 @@ def test_a_refused_connection_is_a_miss(client, post):
         assert cache.get_or_set("k", lambda: "made") == "made"
         for url in reader_urls(post):
             assert client.get(url).status_code == 200, url
+
+
+def test_a_redis_refusing_writes_is_an_outage_too(client, post, tmp_path):
+    """A read-only replica (as after a failover) answers every write with an error."""
+    replica = RedisServer(tmp_path, "--replicaof", "127.0.0.1", str(free_port()))
+    replica.start()
+    try:
+        with override_settings(CACHES=cache_settings(replica.port, retry_after=60)):
+            for url in reader_urls(post):
+                assert client.get(url).status_code == 200, url
+            assert caches["default"].unavailable
+    finally:
+        replica.kill()

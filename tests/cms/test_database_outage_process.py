@@ -112,6 +112,7 @@ def test_postgresql_stopped_then_started_under_gunicorn(cluster, tmp_path):
         "STATIC_ROOT": str(tmp_path / "static"),
         "NEWSDESK_EMBEDS_OFFLINE": "true",
         "NEWSDESK_OUTAGE_RETRY_AFTER": "7",
+        "NEWSDESK_CACHE_DIR": str(tmp_path / "cache"),
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)  # one worker's local cache: what it stored, it serves

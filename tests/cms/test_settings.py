@@ -204,3 +204,16 @@ def test_postgres_gets_a_connect_and_a_statement_timeout():
     assert result.returncode == 0, result.stderr[-2000:]
     assert "'options': '-c statement_timeout=1500'" in result.stdout
     assert "'connect_timeout': 5" in result.stdout
+    assert "'tcp_user_timeout': 20000" in result.stdout
+    # 0 sends no startup option (PgBouncer refuses it); DATABASE_URL's options win.
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        env={
+            "DATABASE_URL": "postgres://u:p@db.example:5432/news?connect_timeout=2",
+            "DATABASE_STATEMENT_TIMEOUT": "0",
+        },
+    )
+    assert "'options'" not in result.stdout, result.stdout
+    assert "'connect_timeout': 2" in result.stdout

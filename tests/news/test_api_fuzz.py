@@ -127,3 +127,9 @@ def test_a_nul_character_anywhere_is_a_400_for_readers_too(client, content, url)
     response = client.get(url)
     assert response.status_code == 400, (url, response.status_code)
     assert b"NUL" in response.content
+
+
+def test_a_forged_session_cookie_of_nul_characters_is_ignored(client, content):
+    """Found in review: Django accepts the unquoted key and PostgreSQL refuses it (500)."""
+    client.cookies["sessionid"] = "\x00" * 8
+    assert client.get("/").status_code == 200

@@ -554,3 +554,11 @@ def test_submitting_or_publishing_over_the_api_needs_an_author(client, news_inde
     assert published.status_code == 422, published.content
     assert "Credit at least one author" in published.json()["message"]
     assert not reload(page).live
+
+
+def test_moderators_still_move_posts_they_may_not_delete(newsroom, users):
+    """Moving keeps a page and its history: Wagtail's rule, not the delete rule."""
+    post = unpublished_post(newsroom)
+    permissions = post.permissions_for_user(users["moderator"])
+    assert not permissions.can_delete()
+    assert permissions.can_move()
