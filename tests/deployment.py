@@ -88,3 +88,54 @@ def fresh_database(tmp_path, name, template=None):
 
     netloc = url.split("://", 1)[1].rsplit("/", 1)[0]
     return f"postgres://{netloc}/{database}", drop
+
+
+def start_gunicorn(env, *, workers=2):
+    """Newsdesk under gunicorn with production settings on a free loopback port:
+    ``(base URL, process)``; its stderr is kept for the test to read."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own app under gunicorn
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cms.wsgi:application",
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"),
+        ],
+        cwd=PROJECT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "cms.settings.production"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    return f"http://127.0.0.1:{port}", process
+
+
+def stop(process, timeout=20):
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def deployment_env(tmp_path, database_url, **overrides):
+    """The environment of a deployment under ``tmp_path``: its own database, media,
+    static files and file cache, production hardening relaxed for loopback HTTP, no
+    network. ``overrides`` add or replace variables (``REDIS_URL`` is dropped unless
+    given: each test says which cache it wants)."""
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "NEWSDESK_CACHE_DIR": str(tmp_path / "cache"),
+            "NEWSDESK_EMBEDS_OFFLINE": "true",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    env.update(overrides)
+    return env

@@ -38,6 +38,7 @@ def test_uncached_requests_get_503_with_retry_after_cached_ones_200(post, settin
         assert page.status_code == 503
         assert page["Retry-After"] == "17" and page["Cache-Control"] == "no-store"
         assert b"try again in 17 seconds" in page.content
+        assert b"font-family: Georgia" in page.content  # templates/error_page_style.html
 
         v2 = client.get("/api/v2/pages/?type=news.NewsPage")
         assert v2.status_code == 503 and v2["Retry-After"] == "17"
@@ -70,3 +71,4 @@ def test_other_errors_are_still_500(post, monkeypatch):
     response = client.get("/news/")
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
+    assert b"font-family: Georgia" in response.content

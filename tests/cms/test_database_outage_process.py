@@ -13,11 +13,8 @@ the SQLite suite has the same behaviour in process (tests/cms/test_database_outa
 
 import contextlib
 import glob
-import os
-import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.cms.test_scale_out import get, wait_until_serving
-from tests.deployment import PROJECT, free_port, manage, on_postgres
+from tests.deployment import deployment_env, free_port, manage, on_postgres, start_gunicorn, stop
 
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 RUNUSER = shutil.which("runuser")
@@ -102,44 +99,12 @@ def cluster():
 
 
 def test_postgresql_stopped_then_started_under_gunicorn(cluster, tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": cluster.url("newsdesk"),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "NEWSDESK_EMBEDS_OFFLINE": "true",
-        "NEWSDESK_OUTAGE_RETRY_AFTER": "7",
-        "NEWSDESK_CACHE_DIR": str(tmp_path / "cache"),
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("REDIS_URL", None)  # one worker's local cache: what it stored, it serves
+    env = deployment_env(tmp_path, cluster.url("newsdesk"), NEWSDESK_OUTAGE_RETRY_AFTER="7")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "load_demo_content", "--password", "outage-test-pw", settings="cms.settings.dev")
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(  # noqa: S603 - our own app under gunicorn
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "cms.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "60",
-        ],
-        cwd=PROJECT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "cms.settings.production"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    base, server = start_gunicorn(env, workers=1)
     try:
         wait_until_serving(base, server)
         assert get(base, "/")[0] == 200
@@ -168,10 +133,6 @@ def test_postgresql_stopped_then_started_under_gunicorn(cluster, tmp_path):
         assert status == 200, body[:300]  # the same gunicorn, reconnected by itself
         assert get(base, "/api/v2/pages/?type=news.NewsPage")[0] == 200
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         errors = server.stderr.read().decode()
         assert "Internal Server Error" not in errors, errors[-3000:]

@@ -12,15 +12,13 @@ responses that the *other* instance serves.
 import json
 import os
 import secrets
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.deployment import PROJECT, free_port, fresh_database, manage
+from tests.deployment import deployment_env, fresh_database, manage, start_gunicorn, stop
 
 REDIS_URL = os.environ.get("NEWSDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -72,19 +70,7 @@ def deployment(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("scale-out")
     database_url, drop_database = fresh_database(tmp_path, "scale_out")
     prefix = f"scale-out-{secrets.token_hex(4)}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-        "CACHE_KEY_PREFIX": prefix,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "NEWSDESK_EMBEDS_OFFLINE": "true",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = deployment_env(tmp_path, database_url, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(
@@ -106,38 +92,15 @@ def deployment(tmp_path_factory):
     instances, processes = [], []
     try:
         for _ in range(2):
-            port = free_port()
-            process = subprocess.Popen(  # noqa: S603 - our own app under gunicorn
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "cms.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "2",
-                    "--timeout",
-                    "60",
-                ],
-                cwd=PROJECT,
-                env={**env, "DJANGO_SETTINGS_MODULE": "cms.settings.production"},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
+            base, process = start_gunicorn(env, workers=2)
             processes.append(process)
-            instances.append(f"http://127.0.0.1:{port}")
+            instances.append(base)
         for base, process in zip(instances, processes, strict=True):
             wait_until_serving(base, process)
         yield {"instances": instances, "token": token}
     finally:
         for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
         drop_database()
         client = redis.Redis.from_url(REDIS_URL)
         for key in client.scan_iter(f"{prefix}:*"):

@@ -4,15 +4,12 @@ listing; a post published by another process (``manage.py shell``, as the worker
 import or an editor's script would) shows in all of them at once, from both workers,
 because the default cache is files every process shares (cms/settings/base.py)."""
 
-import os
 import secrets
-import subprocess
-import sys
 
 import pytest
 
 from tests.cms.test_scale_out import get, wait_until_serving
-from tests.deployment import PROJECT, free_port, fresh_database, manage
+from tests.deployment import deployment_env, fresh_database, manage, start_gunicorn, stop
 
 pytestmark = pytest.mark.deployment
 
@@ -27,21 +24,7 @@ post.save_revision().publish()
 
 def test_a_post_published_by_another_process_shows_in_every_worker(tmp_path):
     database_url, drop_database = fresh_database(tmp_path, "shared_cache")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "NEWSDESK_CACHE_DIR": str(tmp_path / "cache"),
-        "NEWSDESK_EMBEDS_OFFLINE": "true",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("REDIS_URL", None)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    env = deployment_env(tmp_path, database_url)
     server = None
     try:
         manage(env, "migrate", "--noinput", "-v0")
@@ -49,19 +32,7 @@ def test_a_post_published_by_another_process_shows_in_every_worker(tmp_path):
         manage(
             env, "load_demo_content", "--password", "shared-cache-pw", settings="cms.settings.dev"
         )
-        server = subprocess.Popen(  # noqa: S603 - our own app under gunicorn
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "cms.wsgi:application",
-                *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60"),
-            ],
-            cwd=PROJECT,
-            env={**env, "DJANGO_SETTINGS_MODULE": "cms.settings.production"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        base, server = start_gunicorn(env, workers=2)
         wait_until_serving(base, server)
         paths = ["/", "/news/", "/api/v2/pages/?type=news.NewsPage&fields=_,title&limit=50"]
         for _ in range(6):  # both workers render and store, then serve hits
@@ -79,6 +50,5 @@ def test_a_post_published_by_another_process_shows_in_every_worker(tmp_path):
                 assert status == 200 and title in body, (path, _headers.get("X-Cache"))
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
+            stop(server)
         drop_database()
