@@ -15,12 +15,23 @@ The posts of a tag or month are the pages listing with ``tags=`` or
 would be a 404 for readers (an unknown tag, month 13) finds nothing.
 """
 
-from django.http import Http404
+from django.http import Http404, QueryDict
 from taggit.models import Tag
 
 from news.models import NewsIndexPage
 
 ROUTE_PARAMETERS = ("route", "tag", "year", "month")
+
+
+def redirect_query(query, route, dropped=("id", "html_path")):
+    """The query a ``find/`` redirect carries: the client's (``query``, a QueryDict or a
+    query string) without what only found the page (``dropped``) and without any route
+    parameters the client sent, plus the ``route`` that matched."""
+    query = QueryDict(query, mutable=True) if isinstance(query, str) else query.copy()
+    for name in (*dropped, *ROUTE_PARAMETERS):
+        query.pop(name, None)
+    query.update(route)
+    return query
 
 
 def route_parameters(page, route_args):

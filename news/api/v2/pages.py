@@ -25,7 +25,6 @@ from django.db.models import (
     Q,
     prefetch_related_objects,
 )
-from django.http import QueryDict
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
@@ -39,7 +38,7 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from cms.core.api_rendering import CompactJSONMixin
 from cms.core.site_urls import absolute_page_url
-from news.api.find import ROUTE_PARAMETERS, find_by_path
+from news.api.find import find_by_path, redirect_query
 from news.comments.selectors import with_visible_comment_counts
 from news.compat import share_site_root_paths
 from news.freshness.remembered import remembered
@@ -272,11 +271,7 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
         self.found_route = {}
         response = super().find_view(request)
         url, _, query = response["Location"].partition("?")
-        query = QueryDict(query, mutable=True)
-        for name in ROUTE_PARAMETERS:  # only the route that matched, never the client's
-            query.pop(name, None)
-        query.update(self.found_route)
-        response["Location"] = f"{url}?{query.urlencode()}"
+        response["Location"] = f"{url}?{redirect_query(query, self.found_route).urlencode()}"
         return response
 
     def find_object(self, queryset, request):

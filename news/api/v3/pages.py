@@ -36,7 +36,7 @@ from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page, get_page_models
 
 from cms.core.site_urls import absolute_url
-from news.api.find import ROUTE_PARAMETERS, find_by_path
+from news.api.find import find_by_path, redirect_query
 from news.api.v2.pages import NewsPagesAPIViewSet
 from news.api.v2.preview import PagePreviewAPIViewSet
 
@@ -292,10 +292,7 @@ def find_page(
         page = queryset.filter(pk=id).first()
     if page is None:
         raise Http404(f"No {Page._meta.object_name} matches the given query.")
-    query = request.GET.copy()
-    for name in ("id", "html_path", *ROUTE_PARAMETERS):
-        query.pop(name, None)
-    query.update(route)
+    query = redirect_query(request.GET, route)
     url = absolute_url(
         reverse("wagtailapi_v3:detail_page", kwargs={"page_id": page.pk}), request=request
     )
