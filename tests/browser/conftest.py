@@ -1,9 +1,11 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright (sync API)."""
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,6 +42,48 @@ def chromium_executable():
             pytest.fail(f"Browser test cannot run on CI: {problem}. {how}", pytrace=False)
         pytest.skip(f"Browser test skipped: {problem}. {how}")
     return executable
+
+
+class SharedConnectionWSGIServer(ThreadedWSGIServer):
+    """The live server, handling one request at a time while it shares the test's
+    in-memory SQLite connection.
+
+    On SQLite the test database lives in memory, so the server's threads all use the
+    test's one connection. The admin sends requests side by side (Wagtail 8 autosaves
+    the page editor while an image uploads in the chooser), and two of them on one
+    SQLite connection fail with "cannot open savepoint - SQL statements in progress".
+    Requests still arrive on many connections at once (keep-alive works as in
+    production); only the application calls take turns. On PostgreSQL each thread has
+    its own connection and nothing waits.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            super().set_app(application)
+            return
+        turn = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with turn:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with requests taking turns on a shared connection
+    (``SharedConnectionWSGIServer``)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = request.config.getvalue("liveserver") or os.getenv(
+        "DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.server_class = SharedConnectionWSGIServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
