@@ -301,6 +301,10 @@ NEWSDESK_WEBHOOK_MAX_ATTEMPTS = env_int("NEWSDESK_WEBHOOK_MAX_ATTEMPTS", 8)
 # at most NEWSDESK_WEBHOOK_RETRY_MAX.
 NEWSDESK_WEBHOOK_RETRY_BASE = env_int("NEWSDESK_WEBHOOK_RETRY_BASE", 30)
 NEWSDESK_WEBHOOK_RETRY_MAX = env_int("NEWSDESK_WEBHOOK_RETRY_MAX", 3600)
+# A worker's claim on a delivery it is sending, renewed every third of it while the
+# receiver takes its time: how long after a worker is killed its in-flight deliveries are
+# sent again (docs/webhooks.md).
+NEWSDESK_WEBHOOK_LEASE = env_int("NEWSDESK_WEBHOOK_LEASE", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

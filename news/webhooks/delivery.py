@@ -1,11 +1,21 @@
 """Sending webhook deliveries: signing, HTTP, retries with exponential backoff.
 
-The delivery task (tasks.py) calls :func:`deliver_due`. Each due delivery is *claimed*
-with a conditional UPDATE before it is sent, so several workers never send the same
-delivery at the same time, then POSTed on a small thread pool so one slow receiver does
-not hold up the others. Every try is recorded as a
-:class:`~news.webhooks.models.WebhookAttempt`; a failed try is retried with exponential
-backoff (the task queues itself again for the next retry).
+The delivery task (tasks.py) calls :func:`deliver_due`, which keeps up to ``SENDERS``
+deliveries in flight side by side (so one slow receiver does not hold up the others) until
+none is due. A delivery is *claimed* only when a sender is free to send it: a conditional
+UPDATE of that one row gives this worker a short lease on it, so several workers never
+send the same delivery at the same time. While its POST is in flight the lease is renewed;
+once the try is over its outcome is recorded and the freed sender takes the next one.
+
+Should the worker die (SIGKILL, out of memory, the machine lost), only the deliveries that
+were in flight, at most ``SENDERS``, are held: the next worker sends them again once their
+lease runs out (``lease_seconds()``). Deliveries not yet claimed are due as they were, so the
+next worker sends them at once. Delivery is therefore *at least once*: a receiver may get a
+delivery twice (it was answered but the worker died before recording it) and deduplicates
+on ``X-Newsdesk-Delivery``.
+
+Every try is recorded as a :class:`~news.webhooks.models.WebhookAttempt`; a failed try is
+retried with exponential backoff (the task queues itself again for the next retry).
 
 What a receiver gets::
 
@@ -28,7 +38,7 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,10 +54,10 @@ SIGNATURE_HEADER = "X-Newsdesk-Signature"
 EVENT_HEADER = "X-Newsdesk-Event"
 DELIVERY_HEADER = "X-Newsdesk-Delivery"
 USER_AGENT = "Newsdesk-Webhooks/1"
-# Deliveries sent per round, all at once on their own threads, so a round lasts at most
-# about one timeout however many receivers are dead; the rest wait for the next round.
-BATCH_SIZE = 16
-SENDERS = BATCH_SIZE
+# Deliveries in flight at once per worker, each on a thread of its own, so dead receivers
+# cost about one timeout per SENDERS tries rather than one each in turn. Also the most a
+# killed worker can leave held until their lease runs out.
+SENDERS = 16
 
 
 def sign(secret, body):
@@ -133,12 +143,20 @@ def due_deliveries(now):
     )
 
 
+def lease_seconds():
+    """How long a claim lasts unless it is renewed: how long after a worker died the
+    deliveries it had in flight are sent again. A worker renews the lease of each delivery
+    it is sending every third of this, however long the receiver takes to answer.
+    ``NEWSDESK_WEBHOOK_LEASE`` (30 s unless set in the environment)."""
+    return settings.NEWSDESK_WEBHOOK_LEASE
+
+
 def claim(delivery, now):
-    """Take ``delivery`` for this worker for longer than a try can take (the lease).
-    False when another worker got it first. The lease's end is the claim's token:
-    only the worker holding it may record the outcome."""
-    lease = datetime.timedelta(seconds=lease_seconds())
-    lease_until = now + lease
+    """Take ``delivery`` for this worker until ``now`` plus the lease: a conditional UPDATE
+    of that row, so of several workers that read it as due only one gets it. False when
+    another worker got it first. The lease's end is the claim's token: only the worker
+    holding it may renew it or record the outcome."""
+    lease_until = now + datetime.timedelta(seconds=lease_seconds())
     claimed = WebhookDelivery.objects.filter(
         pk=delivery.pk,
         status=delivery.status,
@@ -147,6 +165,48 @@ def claim(delivery, now):
     if claimed == 1:
         delivery.next_attempt_at = lease_until
         return True
+    return False
+
+
+def give_up_inactive(delivery):
+    """Mark a due delivery to an endpoint made inactive as failed instead of sending it
+    (unless another worker changed it meanwhile)."""
+    WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=delivery.status, next_attempt_at=delivery.next_attempt_at
+    ).update(
+        status=WebhookDelivery.Status.FAILED,
+        next_attempt_at=None,
+        last_error="Endpoint is inactive",
+    )
+
+
+def claim_next():
+    """Claim the delivery that has been due longest, for one sender; None when nothing is
+    due. A row another worker claimed first is no longer due, so the next read finds the
+    next one."""
+    while True:
+        now = timezone.now()
+        delivery = due_deliveries(now).first()
+        if delivery is None:
+            return None
+        if not delivery.endpoint.is_active:
+            give_up_inactive(delivery)
+        elif claim(delivery, now):
+            return delivery
+
+
+def renew(delivery):
+    """Extend the lease of a delivery still in flight; False when the lease was lost (the
+    worker stalled past it and another one took the delivery over, an administrator
+    re-sent it, or it was deleted). Its outcome is then not recorded either."""
+    lease_until = timezone.now() + datetime.timedelta(seconds=lease_seconds())
+    renewed = WebhookDelivery.objects.filter(
+        pk=delivery.pk, next_attempt_at=delivery.next_attempt_at
+    ).update(next_attempt_at=lease_until)
+    if renewed == 1:
+        delivery.next_attempt_at = lease_until
+        return True
+    logger.warning("Webhook delivery %s changed hands while it was being sent", delivery.pk)
     return False
 
 
@@ -201,41 +261,73 @@ def record(delivery, outcome, started_at):
         )
 
 
-def deliver_due(*, limit=BATCH_SIZE):
-    """Send every delivery that is due (up to ``limit``). Returns how many were tried."""
-    now = timezone.now()
-    batch = []
-    for delivery in due_deliveries(now)[:limit]:
-        if not delivery.endpoint.is_active:
-            delivery.status = WebhookDelivery.Status.FAILED
-            delivery.next_attempt_at = None
-            delivery.last_error = "Endpoint is inactive"
-            delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
-            continue
-        if claim(delivery, now):
-            batch.append(delivery)
-    if not batch:
-        return 0
+def deliver_due(*, limit=None):
+    """Send every delivery that is due, ``SENDERS`` at a time, until none is (or ``limit``
+    were tried). Returns how many were tried.
 
-    started_at = timezone.now()
-    # HTTP on threads; database writes stay on this thread (and its connection).
-    with ThreadPoolExecutor(max_workers=min(SENDERS, len(batch))) as pool:
-        outcomes = list(
-            pool.map(
-                lambda d: send(d.endpoint.url, d.endpoint.secret, d.event, d.pk, d.body),
-                batch,
-            )
-        )
-    for delivery, outcome in zip(batch, outcomes, strict=True):
-        try:
-            record(delivery, outcome, started_at)
-        except Exception:  # one bad row must not lose the others' outcomes
-            logger.exception("Could not record webhook delivery %s", delivery.pk)
-    return len(batch)
+    Each delivery is claimed when a sender is free for it, never ahead, so a worker holds
+    at most ``SENDERS`` claims at any moment. The HTTP requests run on the pool's threads;
+    claiming, renewing and recording stay on this thread (and its database connection).
+    """
+    tried = 0
+    in_flight = {}  # future -> (delivery, when its try started)
+    lost = set()  # deliveries whose lease another worker took over: not renewed again
+    claim_error = None
+    renew_every = max(lease_seconds() / 3, 0.1)
+    renewed_at = time.monotonic()
+    with ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="webhook-sender") as pool:
+        while True:
+            while (
+                claim_error is None
+                and len(in_flight) < SENDERS
+                and (limit is None or tried < limit)
+            ):
+                try:
+                    delivery = claim_next()
+                except Exception as exc:  # finish and record what is in flight first
+                    claim_error = exc
+                    break
+                if delivery is None:
+                    break
+                started_at = timezone.now()
+                future = pool.submit(
+                    send,
+                    delivery.endpoint.url,
+                    delivery.endpoint.secret,
+                    delivery.event,
+                    delivery.pk,
+                    delivery.body,
+                )
+                in_flight[future] = (delivery, started_at)
+                tried += 1
+            if not in_flight:
+                break
+            until_renewal = max(renewed_at + renew_every - time.monotonic(), 0)
+            done, _ = wait(in_flight, timeout=until_renewal, return_when=FIRST_COMPLETED)
+            for future in done:
+                delivery, started_at = in_flight.pop(future)
+                try:
+                    record(delivery, future.result(), started_at)
+                except Exception:  # one bad row must not lose the others' outcomes
+                    logger.exception("Could not record webhook delivery %s", delivery.pk)
+            if in_flight and time.monotonic() - renewed_at >= renew_every:
+                renewed_at = time.monotonic()
+                for delivery, _started_at in in_flight.values():
+                    if delivery.pk in lost:
+                        continue
+                    try:
+                        if not renew(delivery):
+                            lost.add(delivery.pk)
+                    except Exception:  # the database is away: try again next time
+                        logger.exception("Could not renew the lease of %s", delivery.pk)
+    if claim_error is not None:
+        raise claim_error
+    return tried
 
 
 def next_due_at():
-    """When the next pending or retrying delivery is due (None when there is none)."""
+    """When the next pending or retrying delivery is due (None when there is none). For a
+    delivery being sent, that is when its lease runs out."""
     pending = Q(status=WebhookDelivery.Status.PENDING) | Q(status=WebhookDelivery.Status.RETRYING)
     return (
         WebhookDelivery.objects.filter(pending, next_attempt_at__isnull=False)
@@ -243,8 +335,3 @@ def next_due_at():
         .values_list("next_attempt_at", flat=True)
         .first()
     )
-
-
-def lease_seconds():
-    """How long a claim lasts: longer than a try can take."""
-    return 3 * settings.NEWSDESK_WEBHOOK_TIMEOUT + 60
