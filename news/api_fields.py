@@ -14,6 +14,7 @@ posts refer to; API v3 binds each field on its own, without a context.
 from rest_framework.fields import Field
 
 from cms.core.api_fields import BodyHTMLField, ContextMixin, RichTextHTMLField, stream_field
+from cms.core.safe_urls import safe_url
 from news.schemas import AuthorObject, ImageObject, NewsBodyBlock, SourceObject, TagObject
 
 # Set on a listing's posts by news.comments.selectors.with_visible_comment_counts.
@@ -67,12 +68,13 @@ class TagsField(Field):
 
 
 class SourceField(Field):
-    """The source credit as one object, or null when the post has none."""
+    """The source credit as one object, or null when the post has none. Its ``url`` is ""
+    when there is none, or when the stored one is not safe to link to (``safe_url``)."""
 
     def to_representation(self, value) -> SourceObject | None:
         if not value.source_name:
             return None
-        return {"name": value.source_name, "url": value.source_url}
+        return {"name": value.source_name, "url": safe_url(value.source_url)}
 
 
 class MinutesField(Field):

@@ -9,7 +9,9 @@ the same number of queries as a listing of one. Each block says how it is repres
 articles all go through one code path.
 
 Every URL here is absolute, on the base of the site serving the request
-(cms/core/site_urls.py).
+(cms/core/site_urls.py). Stored rich text is sanitised before it is rendered
+(cms/core/rich_text.py) and stored URLs pass the link allow-list (cms/core/safe_urls.py),
+whatever way they were stored.
 """
 
 from django.urls import reverse
@@ -22,7 +24,8 @@ from wagtail.images.models import Filter
 from cms.core.blocks import find_embed, recently_failed_embeds
 from cms.core.blocks.image import TEMPLATE_RENDITION_SPECS
 from cms.core.resolvers import rendering_with
-from cms.core.rich_text import linked_page_ids, load_linked_pages
+from cms.core.rich_text import linked_page_ids, load_linked_pages, sanitised_rich_text
+from cms.core.safe_urls import embeddable_url, safe_url
 from cms.core.site_urls import absolute_page_url, absolute_url, absolute_urls_in_html
 from news.models import Disclaimer, NewsPage
 from news.selectors import public_pages
@@ -55,8 +58,11 @@ def links_in(raw):
 
 
 def rich_text_html(source):
-    """Rich text as the API serves it (WAGTAILAPI_RICH_TEXT_FORMAT, "html" in Newsdesk)."""
-    return APIRichText.serialize(source, format=APIRichText.resolve_format(None))
+    """Rich text as the API serves it (WAGTAILAPI_RICH_TEXT_FORMAT, "html" in Newsdesk),
+    sanitised first."""
+    return APIRichText.serialize(
+        sanitised_rich_text(source), format=APIRichText.resolve_format(None)
+    )
 
 
 def rendition_object(rendition, request=None):
@@ -287,7 +293,9 @@ class BodyResolver:
 
     def stored_embed(self, url):
         """The stored oEmbed result for ``url`` (fetched once when it is not stored yet),
-        or None."""
+        or None; None, without a lookup, unless ``url`` is an absolute http(s) URL."""
+        if not embeddable_url(url):
+            return None
         if url not in self.embeds:
             self.embeds[url] = find_embed(url)
         return self.embeds[url]
@@ -301,7 +309,7 @@ class BodyResolver:
             "html": embed.html,
             "type": embed.type,
             "provider_name": embed.provider_name,
-            "thumbnail_url": embed.thumbnail_url,
+            "thumbnail_url": safe_url(embed.thumbnail_url),
             "width": embed.width,
             "height": embed.height,
         }

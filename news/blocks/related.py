@@ -3,6 +3,10 @@
 Articles readers may no longer see (deleted, unpublished, expired, made private) are left
 out wherever the block is shown: on the page, in the API and in the search text. Which ones
 those are is the resolver's answer (cms/core/resolvers.py), one query for the whole body.
+
+A link to another site is a link only when its URL passes the link allow-list
+(``safe_url``): otherwise the page shows its title as text, and the API serves its ``url``
+as "".
 """
 
 import datetime
@@ -17,6 +21,7 @@ from wagtail.blocks import StreamBlockValidationError, StructBlockValidationErro
 from cms.core.blocks import LabelledStreamBlock, NewsdeskBlock, raw_text
 from cms.core.blocks.choosers import ResolvedPageChooserBlock
 from cms.core.resolvers import resolver_for
+from cms.core.safe_urls import safe_url
 from cms.core.schemas import Rendition
 
 NO_ITEMS = "Add at least one article or link, or remove this block."
@@ -70,7 +75,10 @@ class RelatedArticle(BaseModel):
 
 class RelatedLink(BaseModel):
     type: Literal["link"]
-    url: str
+    url: str = Field(
+        description='An http(s), mailto, tel or relative URL; "" when the stored one is not '
+        "safe to link to: show the title without a link"
+    )
     title: str
     summary: str
 
@@ -156,7 +164,7 @@ class RelatedArticlesBlock(NewsdeskBlock, blocks.StructBlock):
                 items.append(
                     {
                         "type": "link",
-                        "url": raw_text(link, "url"),
+                        "url": safe_url(raw_text(link, "url")),
                         "title": raw_text(link, "title"),
                         "summary": raw_text(link, "summary"),
                     }

@@ -82,3 +82,40 @@ def test_related_items_ask_for_a_link_on_save_not_on_insert():
     assert meta["addLabel"] == "Add an article or a link"
     assert adapter.js_constructor == "cms.blocks.LabelledStreamBlock"
     assert "cms/admin/labelled-stream-block.js" in str(adapter.media)
+
+
+SCRIPT_URL = " JaVa\tScript:alert(1)"
+
+
+def test_blocks_serve_only_urls_that_may_be_links():
+    """A stored URL that fails the allow-list (cms/core/safe_urls.py) is served as "";
+    an embed is looked up only for an absolute http(s) URL."""
+    body = NewsBodyBlock()
+    quote = body.child_blocks["quote"]
+    related = body.child_blocks["related_articles"]
+    embed = body.child_blocks["embed"]
+    # No resolver: nothing may be looked up for these values.
+    assert quote.api_value({"source_name": "AFP", "source_url": SCRIPT_URL}, None) == {
+        "text": "",
+        "attribution": "",
+        "source_name": "AFP",
+        "source_url": "",
+    }
+    link = {"type": "link", "value": {"url": SCRIPT_URL, "title": "Elsewhere"}}
+    assert related.api_value({"heading": "More", "items": [link]}, None)["items"] == [
+        {"type": "link", "url": "", "title": "Elsewhere", "summary": ""}
+    ]
+    for url in (SCRIPT_URL, "/videos/1", "mailto:v@x.example"):
+        assert embed.references({"url": url}) == {"embeds": [""]}
+        value = embed.api_value({"url": url, "title": "Storm"}, None)
+        assert value["embed"] is None
+    assert embed.api_value({"url": SCRIPT_URL}, None)["url"] == ""
+    assert embed.references({"url": "https://v.example/1"}) == {"embeds": ["https://v.example/1"]}
+
+
+def test_reader_templates_render_rich_text_sanitised():
+    """Reader templates render stored rich text with ``safe_richtext`` (content_tags),
+    never with Wagtail's ``richtext`` filter, which trusts what is stored."""
+    readers = [path for path in TEMPLATES.rglob("*.html") if "admin" not in path.parts]
+    unsafe = [str(path) for path in readers if "|richtext" in path.read_text()]
+    assert unsafe == []

@@ -3,6 +3,11 @@
 ``find_embed`` is the one way Newsdesk asks for an embed: the database copy when there is
 one, else the configured oEmbed finders. A failed lookup is remembered in the cache for
 NEWSDESK_EMBED_FAILURE_TTL seconds, so an unreachable provider does not slow every page.
+
+Only an absolute http(s) URL is ever looked up (``embeddable_url``); the link shown when
+there is no embed passes the link allow-list (``safe_url``), and without a safe URL the
+block shows its title (if any) and caption as text. The API serves the URL as it is
+rendered: "" when it is not safe, with ``embed`` null.
 """
 
 import hashlib
@@ -17,6 +22,7 @@ from wagtail.embeds.exceptions import EmbedException
 
 from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
 from cms.core.resolvers import resolver_for
+from cms.core.safe_urls import embeddable_url, safe_url
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +38,10 @@ def recently_failed_embeds(urls):
 
 
 def find_embed(url):
-    """The oEmbed result (a wagtail Embed) for ``url``, or None when there is none."""
+    """The oEmbed result (a wagtail Embed) for ``url``, or None when there is none; None
+    without asking anyone when ``url`` is not an absolute http(s) URL."""
+    if not embeddable_url(url):
+        return None
     miss_key = embed_miss_key(url)
     if cache.get(miss_key):
         return None
@@ -55,7 +64,10 @@ class EmbedObject(BaseModel):
 
 class EmbedValue(BaseModel):
     heading: str
-    url: str
+    url: str = Field(
+        description='The video\'s address, to link to when embed is null; "" when the stored '
+        "one is not safe to link to (only http, https, mailto, tel and relative URLs are)"
+    )
     title: str
     caption: str
     embed: EmbedObject | None = Field(
@@ -85,22 +97,30 @@ class EmbedBlock(NewsdeskBlock, blocks.StructBlock):
     )
 
     def get_context(self, value, parent_context=None):
+        """``url``: the URL to link to when there is no embed ("" when it is not safe);
+        ``embed``: the stored oEmbed result, or None."""
         context = super().get_context(value, parent_context=parent_context)
+        url = value.get("url") or ""
+        context["url"] = safe_url(url)
         # The response's resolver loaded the embeds of every body it renders at once.
-        context["embed"] = resolver_for(parent_context).stored_embed(value["url"])
+        embed_url = embeddable_url(url)
+        context["embed"] = (
+            resolver_for(parent_context).stored_embed(embed_url) if embed_url else None
+        )
         return context
 
     def references(self, raw):
-        return {"embeds": [(raw or {}).get("url")]}
+        return {"embeds": [embeddable_url(raw_text(raw, "url"))]}
 
     def api_value(self, raw, resolver):
         url = raw_text(raw, "url")
+        embed_url = embeddable_url(url)
         return {
             "heading": raw_text(raw, "heading"),
-            "url": url,
+            "url": safe_url(url),
             "title": raw_text(raw, "title"),
             "caption": raw_text(raw, "caption"),
-            "embed": resolver.embed(url) if url else None,
+            "embed": resolver.embed(embed_url) if embed_url else None,
         }
 
     def search_text(self, raw, resolver=None):

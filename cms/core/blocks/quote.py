@@ -1,9 +1,14 @@
-"""``quote``: quoted text such as wire copy, with who said it and where it came from."""
+"""``quote``: quoted text such as wire copy, with who said it and where it came from.
 
-from pydantic import BaseModel
+The source URL is a link only when it passes the link allow-list (``safe_url``): otherwise
+the template shows the source's name as text, and the API serves ``source_url`` as "".
+"""
+
+from pydantic import BaseModel, Field
 from wagtail import blocks
 
 from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
+from cms.core.safe_urls import safe_url
 
 QUOTE_FIELDS = ("text", "attribution", "source_name", "source_url")
 
@@ -12,7 +17,10 @@ class QuoteValue(BaseModel):
     text: str
     attribution: str
     source_name: str
-    source_url: str
+    source_url: str = Field(
+        description='An http(s), mailto, tel or relative URL; "" when there is none (or the '
+        "stored one is not safe to link to): show the source's name without a link"
+    )
 
 
 class QuoteBlock(NewsdeskBlock, blocks.StructBlock):
@@ -29,7 +37,9 @@ class QuoteBlock(NewsdeskBlock, blocks.StructBlock):
     source_url = blocks.URLBlock(required=False, label="Source URL")
 
     def api_value(self, raw, resolver):
-        return {key: raw_text(raw, key) for key in QUOTE_FIELDS}
+        value = {key: raw_text(raw, key) for key in QUOTE_FIELDS}
+        value["source_url"] = safe_url(value["source_url"])
+        return value
 
     def search_text(self, raw, resolver=None):
         return " ".join(
