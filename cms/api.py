@@ -7,10 +7,18 @@
 - API v3 (``/api/v3/``): Wagtail 8's Django Ninja API (bearer tokens, write endpoints,
   OpenAPI at /api/v3/openapi.json). Newsdesk adds its routers to it here, before the URLs
   are generated; the fix to Wagtail's OpenAPI document is in news/compat.py.
+
+Images and documents: both versions list only the files that pages readers can see use
+(``news.selectors.public_files``), so the title and download URL of an embargoed story's
+photo stay private until the story is out. API v2 is public reading for everyone; in API
+v3 a token whose user works with the media library sees every file, as in the admin
+(news/compat.py, 14).
 """
 
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import TagsField
 from wagtail.api.v3.api import api as api_v3
+from wagtail.documents.api.v2.serializers import DocumentSerializer
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.serializers import ImageDownloadUrlField, ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -30,7 +38,13 @@ from news.api.v3 import site as v3_site
 from news.api.v3.workflow import router as workflow_router
 from news.comments.api.v2 import CommentsAPIViewSet
 from news.comments.api.v3 import router as comments_v3_router
-from news.compat import V3_PAGES_ROUTER, V3_REDIRECTS_ROUTER, replace_v3_get
+from news.compat import (
+    V3_PAGES_ROUTER,
+    V3_REDIRECTS_ROUTER,
+    narrow_v3_media_querysets,
+    replace_v3_get,
+)
+from news.selectors import public_files
 
 
 class AbsoluteImageDownloadUrlField(ImageDownloadUrlField):
@@ -41,16 +55,48 @@ class AbsoluteImageDownloadUrlField(ImageDownloadUrlField):
         return absolute_url(super().to_representation(image), request=self.context.get("request"))
 
 
-class NewsdeskImageSerializer(ImageSerializer):
+class PrefetchedTagsField(TagsField):
+    """Wagtail's ``meta.tags`` (names, alphabetical) from the tags the listing prefetched:
+    Wagtail's own field queries each item's tags."""
+
+    def to_representation(self, value):
+        return sorted(tag.name for tag in value.all())
+
+
+class PrefetchedTagsMixin:
+    def build_property_field(self, field_name, model_class):
+        field_class, field_kwargs = super().build_property_field(field_name, model_class)
+        if field_class is TagsField:
+            return PrefetchedTagsField, field_kwargs
+        return field_class, field_kwargs
+
+
+class NewsdeskImageSerializer(PrefetchedTagsMixin, ImageSerializer):
     download_url = AbsoluteImageDownloadUrlField(read_only=True)
 
 
+class NewsdeskDocumentSerializer(PrefetchedTagsMixin, DocumentSerializer):
+    pass
+
+
 class NewsdeskImagesAPIViewSet(CompactJSONMixin, ImagesAPIViewSet):
+    """``/api/v2/images/``: the images pages readers can see use (listing, detail, find,
+    search); any other id is a 404."""
+
     base_serializer_class = NewsdeskImageSerializer
+
+    def get_queryset(self):
+        return public_files(super().get_queryset()).prefetch_related("tags")
 
 
 class NewsdeskDocumentsAPIViewSet(CompactJSONMixin, DocumentsAPIViewSet):
-    pass
+    """``/api/v2/documents/``: the documents pages readers can see use (linked from their
+    text), as for images."""
+
+    base_serializer_class = NewsdeskDocumentSerializer
+
+    def get_queryset(self):
+        return public_files(super().get_queryset()).prefetch_related("tags")
 
 
 api_v2 = WagtailAPIRouter("wagtailapi")
@@ -72,6 +118,7 @@ replace_v3_get(V3_REDIRECTS_ROUTER, "/find/", v3_site.find_redirect, v3_site.FIN
 replace_v3_get(
     V3_REDIRECTS_ROUTER, "/{redirect_id}/", v3_site.redirect_detail, v3_site.REDIRECT_DETAIL
 )
+narrow_v3_media_querysets()  # compat 14: anonymous v3 image and document reads
 api_v3.add_router("/", v3_site.router)
 api_v3.add_router("/", v3_pages.preview_router(api_v2))
 api_v3.renderer = CompactNinjaRenderer()  # compact JSON, as v2's (cms/core/api_rendering.py)

@@ -86,25 +86,58 @@ class NulCharacterMiddleware:
             for key, values in request.GET.lists()
             for value in values
         ):
-            return self.refusal(request)
+            return bad_request(request, self.MESSAGE)
         for name, value in list(request.COOKIES.items()):
             if "\x00" in name or "\x00" in value:
                 # A forged cookie (sessionid="\000...") would reach the session query.
                 del request.COOKIES[name]
         return self.get_response(request)
 
-    def refusal(self, request):
-        message = self.MESSAGE
-        if request.path.startswith("/api/v3/"):  # v3's errors are problem documents
-            problem = {"type": "about:blank", "title": "Bad Request", "status": 400}
-            return JsonResponse(
-                {**problem, "detail": message, "message": message},
-                status=400,
-                content_type="application/problem+json",
-            )
-        if request.path.startswith("/api/"):
-            return JsonResponse({"message": message}, status=400)
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+class JSONObjectBodyMiddleware:
+    """Refuse, with a 400, an API v3 request whose JSON body is not an object.
+
+    Every v3 operation that takes a body takes an object, and some of Wagtail's read it
+    as one before validating it: a list or a number sent to ``POST /api/v3/pages/`` was
+    a 500 in the page-type discriminator. Empty bodies and other content types (image
+    and document uploads are multipart) go through untouched; JSON that does not parse
+    is left to Ninja, which already answers 400.
+    """
+
+    MESSAGE = "The request body must be a JSON object."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path.startswith("/api/v3/")
+            and request.method in ("POST", "PUT", "PATCH")
+            and request.content_type == "application/json"
+            and request.body.strip()
+        ):
+            try:
+                body = json.loads(request.body)
+            except ValueError:
+                body = {}
+            if not isinstance(body, dict):
+                return bad_request(request, self.MESSAGE)
+        return self.get_response(request)
+
+
+def bad_request(request, message):
+    """A 400 saying ``message``: a problem document in API v3, ``{"message": ...}`` in
+    API v2, plain text for readers."""
+    if request.path.startswith("/api/v3/"):  # v3's errors are problem documents
+        problem = {"type": "about:blank", "title": "Bad Request", "status": 400}
+        return JsonResponse(
+            {**problem, "detail": message, "message": message},
+            status=400,
+            content_type="application/problem+json",
+        )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": message}, status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 class APIGZipMiddleware(GZipMiddleware):

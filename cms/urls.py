@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
@@ -8,12 +8,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import health
 from cms.api import api_v2, api_v3
+from cms.core.converters import DatabaseIdConverter
 from news.chooser import NewsPageBrowseView, NewsPageSearchView
 from news.comments.views import post_comment
 from news.feeds import NewsAtomFeedView, NewsFeed
 from news.sitemaps import sitemaps
 from news.views import robots_txt
 from search import views as search_views
+
+# ``<id:...>``: a number that fits a database id; a larger one is a 404 (cms/core/converters.py).
+register_converter(DatabaseIdConverter, "id")
 
 # A database outage is a 503 (cms/outage.py); anything else Django's 500 page.
 handler500 = "cms.outage.server_error"
@@ -44,7 +48,7 @@ urlpatterns = [
     path("api/v3/", api_v3.urls),
     path("search/", search_views.search, name="search"),
     # The comment form under each article posts here (news/comments/views.py).
-    path("comments/<int:page_id>/", post_comment, name="news_comment_post"),
+    path("comments/<id:page_id>/", post_comment, name="news_comment_post"),
 ]
 
 if settings.DEBUG:

@@ -15,8 +15,10 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    fallback as an HTTP security scheme without a ``scheme``, which OpenAPI forbids and
    code generators reject. OpenAPI says "no authentication needed" with an empty
    security requirement ``{}``; ``install()`` wraps the API's ``get_openapi_schema`` to
-   say that instead, and to add what Newsdesk documents on every operation (its error
-   responses and ``limit`` maxima, news/api/v3/openapi.py).
+   say that instead, to leave out the paths no request can reach (Wagtail's snippet
+   operations, when no snippet model is exposed), and to add what Newsdesk documents on
+   every operation (its error responses and ``limit``/``offset`` maxima,
+   news/api/v3/openapi.py).
 3. **API v2 serialisers share one copy of the site root paths.** Wagtail's ``html_url``
    field asks each page for its URL without the request, so each page would fetch the
    site root paths from the cache on its own. ``share_site_root_paths`` sets the
@@ -61,21 +63,56 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    ``SimpleBasePageMetaSchema.resolve_html_url``, which Ninja collects, as one
    ``Resolver`` shared by every schema inheriting it, into ``_ninja_resolvers``;
    ``install()`` points that resolver's function at ``frontend_html_url``.
+12. **Wagtail's v3 operations answer bad requests with a 400 instead of a 500**:
+   ``WagtailLimitOffsetPagination`` (the images, documents and other listings Newsdesk
+   does not replace) takes any ``offset``, and one past PostgreSQL's bigint fails in the
+   database, so an offset over ``OFFSET_MAX`` (as v2's and Newsdesk's listings) is
+   refused first. Copying the root page, or making an alias of it, without a destination
+   looks for a free slug under its parent, which it does not have
+   (``PageCopySchema.get_update_attrs``, ``PageCreateAliasSchema.get_update_slug``); the
+   root page cannot be copied or aliased at all, so both say so. ``PATCH /pages/{id}/``
+   looks the page's type up from the raw path parameter before Ninja validates it
+   (``PageTypeInjectingBodyModel.get_meta_type``), so an id that is not a number, or one
+   past the database's range, is a 404 first.
+13. **Image and document edit forms refuse a new file over one live pages use** for a
+   user who may not replace it (cms/core/permissions.py, "Files live pages use"). Wagtail
+   builds both forms (``get_image_form``, ``get_document_form``) on the base form its
+   ``get_image_base_form`` / ``get_document_base_form`` return, looked up as globals of
+   ``wagtail.images.forms`` and ``wagtail.documents.forms``; ``install()`` rebinds them to
+   return that base (``BaseImageForm``, or the ``WAGTAIL*_FORM_BASE`` setting's) with
+   ``LiveFileFormMixin`` in front. The mixin reads the ``user`` keyword Wagtail's views
+   and API pass, and the form's ``changed_data`` (``file`` there: a new upload).
+14. **API v3's image and document reads apply the reader-visibility rule to anonymous
+   clients**, as API v2's do (cms/api.py): Wagtail's listing and detail operations get
+   their queryset from ``get_images_queryset(request)`` /
+   ``get_documents_queryset(request)``, globals of their router modules;
+   ``narrow_v3_media_querysets`` (called from cms/api.py: the routers exist only once
+   Wagtail's apps are ready) rebinds them to wrappers narrowing Wagtail's queryset with
+   ``news.selectors.files_for_request``. Writes look files up by id themselves and are
+   for tokens only.
 """
 
+import functools
+
 from django.conf import settings
+from django.http import Http404
+from ninja.errors import HttpError
 from wagtail.api.v2 import views as wagtail_v2_views
 from wagtail.api.v3 import api as wagtail_v3_api
 from wagtail.api.v3 import querysets as wagtail_v3_querysets
+from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.api.v3.routers import pages as wagtail_v3_pages
-from wagtail.api.v3.schemas.pages import SimpleBasePageMetaSchema
+from wagtail.api.v3.schemas.pages import PageTypeInjectingBodyModel, SimpleBasePageMetaSchema
 from wagtail.api.v3.schemas.params import SearchSchema
 from wagtail.contrib.redirects.api.v3 import router as wagtail_v3_redirects_router
 from wagtail.models import Page
 
+from cms.core.converters import DATABASE_ID_MAX
+from cms.core.permissions import LiveFileFormMixin
 from cms.core.site_urls import absolute_page_url
-from news.api.v3.openapi import documented_errors
-from news.selectors import public_pages, searchable
+from news.api.chrome import OFFSET_MAX
+from news.api.v3.openapi import documented_errors, reachable_paths
+from news.selectors import files_for_request, public_pages, searchable
 
 # 1 ---------------------------------------------------------------------------------------
 
@@ -117,7 +154,8 @@ def patch_openapi_schema(api=wagtail_v3_api.api):
     wagtail_get_openapi_schema = api.get_openapi_schema
 
     def get_openapi_schema(**kwargs):
-        return documented_errors(valid_openapi_security(wagtail_get_openapi_schema(**kwargs)))
+        document = valid_openapi_security(wagtail_get_openapi_schema(**kwargs))
+        return documented_errors(reachable_paths(document))
 
     get_openapi_schema.newsdesk_valid_security = True
     get_openapi_schema.wagtail_get_openapi_schema = wagtail_get_openapi_schema
@@ -186,8 +224,118 @@ def patch_v3_html_url(schema=SimpleBasePageMetaSchema):
     schema._ninja_resolvers["html_url"]._func = frontend_html_url
 
 
+# 12 --------------------------------------------------------------------------------------
+
+
+wagtail_paginate_queryset = WagtailLimitOffsetPagination.paginate_queryset
+wagtail_copy_update_attrs = wagtail_v3_pages.PageCopySchema.get_update_attrs
+wagtail_alias_update_slug = wagtail_v3_pages.PageCreateAliasSchema.get_update_slug
+
+
+def paginate_queryset(self, queryset, pagination, request, **params):
+    if pagination.offset > OFFSET_MAX:
+        raise HttpError(400, f"offset cannot be higher than {OFFSET_MAX}")
+    return wagtail_paginate_queryset(self, queryset, pagination, request, **params)
+
+
+def copy_update_attrs(self, page, destination):
+    if page.is_root():
+        raise HttpError(400, "The root page cannot be copied")
+    return wagtail_copy_update_attrs(self, page, destination)
+
+
+def alias_update_slug(self, page, destination):
+    if page.is_root():
+        raise HttpError(400, "The root page cannot have an alias")
+    return wagtail_alias_update_slug(self, page, destination)
+
+
+wagtail_page_meta_type = PageTypeInjectingBodyModel.get_meta_type.__func__
+
+
+def page_meta_type(cls, request, api, path_params):
+    page_id = str(path_params.get(cls.page_id_param, ""))
+    if not (page_id.isascii() and page_id.isdigit()) or int(page_id) > DATABASE_ID_MAX:
+        raise Http404("No page has this id")
+    return wagtail_page_meta_type(cls, request, api, path_params)
+
+
+def patch_v3_bad_requests():
+    WagtailLimitOffsetPagination.paginate_queryset = paginate_queryset
+    wagtail_v3_pages.PageCopySchema.get_update_attrs = copy_update_attrs
+    wagtail_v3_pages.PageCreateAliasSchema.get_update_slug = alias_update_slug
+    PageTypeInjectingBodyModel.get_meta_type = classmethod(page_meta_type)
+
+
+# 13 --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def live_file_form(base_form):
+    """``base_form`` with ``LiveFileFormMixin`` in front (one class per base form)."""
+    if issubclass(base_form, LiveFileFormMixin):
+        return base_form
+    return type(base_form.__name__, (LiveFileFormMixin, base_form), {"__module__": __name__})
+
+
+MEDIA_FORM_BASES = {"images": "get_image_base_form", "documents": "get_document_base_form"}
+
+
+def media_form_modules():
+    from wagtail.documents import forms as document_forms
+    from wagtail.images import forms as image_forms
+
+    return {"images": image_forms, "documents": document_forms}
+
+
+def patch_media_forms():
+    for kind, module in media_form_modules().items():
+        name = MEDIA_FORM_BASES[kind]
+        wagtail_get_base_form = getattr(module, name)
+        if getattr(wagtail_get_base_form, "newsdesk_live_file_rule", False):
+            continue
+
+        def get_base_form(wagtail_get_base_form=wagtail_get_base_form):
+            return live_file_form(wagtail_get_base_form())
+
+        get_base_form.newsdesk_live_file_rule = True
+        get_base_form.__wrapped__ = wagtail_get_base_form
+        setattr(module, name, get_base_form)
+
+
+# 14 --------------------------------------------------------------------------------------
+
+V3_MEDIA_QUERYSETS = {"images": "get_images_queryset", "documents": "get_documents_queryset"}
+
+
+def v3_media_routers():
+    from wagtail.documents.api.v3 import router as documents_router
+    from wagtail.images.api.v3 import router as images_router
+
+    return {"images": images_router, "documents": documents_router}
+
+
+def narrow_v3_media_querysets():
+    for kind, module in v3_media_routers().items():
+        name = V3_MEDIA_QUERYSETS[kind]
+        wagtail_queryset = getattr(module, name)
+        if getattr(wagtail_queryset, "newsdesk_visible_files", False):
+            continue
+
+        def queryset(request, wagtail_queryset=wagtail_queryset):
+            # Wagtail's schema shows each file's collection: load them with the files.
+            visible = files_for_request(request, wagtail_queryset(request))
+            return visible.select_related("collection")
+
+        queryset.newsdesk_visible_files = True
+        queryset.__wrapped__ = wagtail_queryset
+        setattr(module, name, queryset)
+
+
 def install():
+    patch_v3_bad_requests()
     patch_public_pages_querysets()
     patch_openapi_schema()
     patch_v3_search()
     patch_v3_html_url()
+    patch_media_forms()

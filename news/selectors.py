@@ -5,7 +5,8 @@
 prefetched. Reader pages, the home page, feeds and search all call it, so a draft, a
 private post or an expired post cannot leak through one of them and not the others.
 ``post_detail_prefetches`` is the one definition of what a post's byline and tag list
-load (the article page, listings and the API use it).
+load (the article page, listings and the API use it). ``public_files`` is the same rule
+for images and documents: the files pages readers can see use.
 """
 
 from django.db.models import (
@@ -21,7 +22,9 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 from wagtail.api.querysets import get_public_pages_queryset as wagtail_public_pages
 from wagtail.models import Page, ReferenceIndex
+from wagtail.permissions import policy_registry
 
+from cms.core.permissions import files_used_by
 from news.models import Author, NewsIndexPage, NewsPage, NewsPageAuthor
 from news.visibility import not_expired, reader_visible
 
@@ -186,3 +189,40 @@ def pages_referring_to(instance):
         .values_list("object_id", flat=True)
     )
     return list(Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]))
+
+
+# Images and documents ---------------------------------------------------------------------
+
+#: A user with any of these permissions on images (or documents) browses the whole media
+#: library in the admin, so the API may show them every file too.
+MEDIA_LIBRARY_ACTIONS = ("add", "change", "choose")
+
+
+def public_files(queryset):
+    """``queryset`` (images or documents) narrowed to the files readers can see: those a
+    page visible to readers (live, public, not expired) uses, in its live content, or
+    through a snippet it shows (an author's photo in its byline); "uses" as
+    cms/core/permissions.py defines it, from Wagtail's reference index. A file only drafts,
+    scheduled, expired or restricted pages use, or none, is not public: its title and
+    download URL could give away a story before it is out. One subquery, whatever the
+    number of files."""
+    visible_pages = reader_visible(Page.objects.all())
+    return queryset.filter(pk__in=files_used_by(visible_pages, queryset.model))
+
+
+def sees_media_library(user, model):
+    """True when ``user`` (an API token's) may browse every ``model`` file in the admin."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and policy_registry.get_by_type(model).user_has_any_permission(user, MEDIA_LIBRARY_ACTIONS)
+    )
+
+
+def files_for_request(request, queryset):
+    """What an API v3 request may list of ``queryset`` (Wagtail's images or documents):
+    everything for a token whose user works with the media library, else ``public_files``.
+    """
+    if sees_media_library(getattr(request, "user", None), queryset.model):
+        return queryset
+    return public_files(queryset)

@@ -8,7 +8,8 @@ rule already hides them.
 Everything that shows pages to readers or to outside systems applies this rule: the
 selectors (listings, menus, feeds, sitemap, search), the public API querysets
 (news/compat.py), page serving (news/wagtail_hooks.py), related-article resolution
-(news/representation.py), webhooks and comments.
+(news/representation.py), webhooks and comments. The images and documents APIs show the
+files of the pages it lets through, and no others (``news.selectors.public_files``).
 """
 
 from django.db.models import Q

@@ -1,14 +1,19 @@
 """Admin registration for the news snippets, the review and "New post" additions to the
-admin (news/review.py, news/newsroom.py), and page-serving hooks."""
+admin (news/review.py, news/newsroom.py), the rule for files live pages use
+(cms/core/permissions.py), and page-serving hooks."""
 
 from django.http import Http404
 from django.urls import path
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.staticfiles import versioned_static
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.core.permissions import LiveFileDeleteAction, live_file_permission_policy
 from cms.core.rich_text import PreloadedPageLinkHandler
 from news import newsroom, review
 from news.freshness.versions import depends_on_page
@@ -36,6 +41,27 @@ class DisclaimerViewSet(SnippetViewSet):
 
 register_snippet(AuthorViewSet)
 register_snippet(DisclaimerViewSet)
+
+
+# Files live pages use (cms/core/permissions.py) ------------------------------------------
+#
+# Deleting an image or document live pages use, or replacing its file, takes the right to
+# publish those pages. The policy replaces Wagtail's for the two models everywhere Wagtail
+# asks the policy registry (admin views, bulk actions, API v3). ``exact_class`` makes it
+# win over the one Wagtail's images and documents apps register in their ``ready()``,
+# whichever runs first.
+
+for media_model in (get_image_model(), get_document_model()):
+    register_permission_policy(
+        media_model, live_file_permission_policy(media_model), exact_class=True
+    )
+
+
+@hooks.register("register_actions")
+def live_file_delete_actions(registry):
+    """API v3's DELETE of an image or document says why a file live pages use is refused."""
+    for model in (get_image_model(), get_document_model()):
+        registry.register(model, LiveFileDeleteAction)
 
 
 # Reviewing posts (news/review.py) --------------------------------------------------------

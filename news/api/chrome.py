@@ -42,6 +42,9 @@ AUTHOR_POSTS = 20
 # Listings of tags, authors and redirects: this many unless ``limit`` says, at most MAX.
 PAGE_SIZE = 100
 PAGE_SIZE_MAX = 1000
+# The largest ``offset`` any API listing takes, v2 or v3 (a larger one would overflow the
+# database's bigint): above it the listing answers 400 (422 for v3's validated ones).
+OFFSET_MAX = 10**9
 
 
 def unknown_parameters(query, known=()):

@@ -38,6 +38,12 @@ ENDPOINTS = {
     "/api/v2/authors/": ["limit", "offset"],
     "/api/v2/redirects/": ["old_path", "limit", "offset"],
     "/api/v2/comments/": ["page", "limit", "offset"],
+    "/api/v2/images/": ["limit", "offset", "fields", "order", "search", "title", "tags", "type"],
+    "/api/v2/images/1/": ["fields", "type"],
+    "/api/v2/documents/": ["limit", "offset", "fields", "order", "search", "title", "tags"],
+    "/api/v2/documents/1/": ["fields"],
+    "/api/v2/pages/1/": ["fields", "type"],
+    "/api/v2/page_preview/": ["content_type", "token", "id", "fields"],
 }
 HOSTILE = [
     "",

@@ -38,6 +38,7 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from cms.core.api_rendering import CompactJSONMixin
 from cms.core.site_urls import absolute_page_url
+from news.api.chrome import OFFSET_MAX
 from news.api.find import find_by_path, redirect_query
 from news.comments.selectors import with_visible_comment_counts
 from news.compat import share_site_root_paths
@@ -199,7 +200,7 @@ class RememberedCountPagination(WagtailPagination):
     """
 
     PAGING_PARAMETERS = {"offset", "limit", "fields", "format"}
-    MAX_OFFSET = 10**9
+    MAX_OFFSET = OFFSET_MAX
 
     def paginate_queryset(self, queryset, request, view=None):
         super().paginate_queryset(_NoResults(), request, view)  # validates offset/limit

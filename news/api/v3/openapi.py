@@ -1,6 +1,6 @@
 """What Newsdesk adds to /api/v3/openapi.json after Ninja has built it (news/compat.py, 2
 applies it): every error an operation can answer, with the error body's schema, and the
-maximum of every ``limit``.
+maxima of every ``limit`` and ``offset``.
 
 Errors in API v3 are RFC 7807 problem documents to which cms.middleware adds a
 ``message`` (``Problem`` below). Which statuses an operation documents follows from what
@@ -8,8 +8,9 @@ it is, the same rules the code follows:
 
 - 400: any operation (an unrecognised or malformed query parameter, a NUL character);
 - 422: an operation that takes parameters or a body (Ninja's validation);
-- 404: an operation on one object (a path parameter), a ``find/``, or one that takes a
-  ``site`` or ``locale`` (an unknown one is not found);
+- 404: an operation on one object (a path parameter), a ``find/``, one that takes a
+  ``site`` or ``locale`` (an unknown one is not found), or one with a request body (it
+  names a parent, destination or revision that may not exist);
 - 401 and 403: an operation that needs a bearer token (no token or a revoked one; a user
   without the permission);
 - 409: a workflow or page action refused in the page's current state;
@@ -21,6 +22,8 @@ Statuses an operation declares itself (the comment form's errors) are left as th
 """
 
 from django.conf import settings
+
+from news.api.chrome import OFFSET_MAX
 
 PROBLEM = {
     "title": "Problem",
@@ -59,7 +62,8 @@ def error_statuses(path, method, operation):
     if operation.get("parameters") or operation.get("requestBody"):
         statuses.add(422)
     names = {parameter.get("name") for parameter in operation.get("parameters", [])}
-    if "{" in path or path.rstrip("/").endswith("/find") or names & {"site", "locale"}:
+    names_another = "{" in path or operation.get("requestBody")
+    if names_another or path.rstrip("/").endswith("/find") or names & {"site", "locale"}:
         statuses.add(404)
     security = operation.get("security")
     if security and {} not in security:
@@ -69,8 +73,30 @@ def error_statuses(path, method, operation):
     return statuses
 
 
+def reachable_paths(document):
+    """``document`` without the paths no request can reach: those with a path parameter
+    that may only be empty (``const: ""``). Wagtail's snippets router declares its
+    ``{type}`` so when no snippet model has API fields, as here (authors and disclaimers
+    are served by Newsdesk's own endpoints), and a client generated from the document
+    would otherwise offer operations that always answer 404."""
+    paths = document.get("paths", {})
+    for path in [path for path, path_item in paths.items() if only_empty(path_item)]:
+        del paths[path]
+    return document
+
+
+def only_empty(path_item):
+    return any(
+        parameter.get("in") == "path" and parameter.get("schema", {}).get("const") == ""
+        for operation in path_item.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+    )
+
+
 def documented_errors(document):
-    """``document`` with the error responses and ``limit`` maxima described above."""
+    """``document`` with the error responses and ``limit``/``offset`` maxima described
+    above."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Problem", PROBLEM)
     problem = {"$ref": "#/components/schemas/Problem"}
@@ -84,6 +110,12 @@ def documented_errors(document):
             declared = {str(status) for status in responses}  # Ninja's keys are ints
             for status in sorted(error_statuses(path, method, operation)):
                 if str(status) in declared:
+                    # The operation's own error body, or Ninja's problem document when
+                    # the request could not be read at all.
+                    response = responses.get(status) or responses[str(status)]
+                    response.setdefault("content", {}).setdefault(
+                        "application/problem+json", {"schema": problem}
+                    )
                     continue
                 responses.setdefault(
                     str(status),
@@ -96,4 +128,6 @@ def documented_errors(document):
                 schema = parameter.get("schema", {})
                 if parameter.get("name") == "limit" and "maximum" not in schema and limit_max:
                     schema["maximum"] = limit_max
+                if parameter.get("name") == "offset" and "maximum" not in schema:
+                    schema["maximum"] = OFFSET_MAX
     return document

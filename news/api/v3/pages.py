@@ -36,6 +36,7 @@ from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page, get_page_models
 
 from cms.core.site_urls import absolute_url
+from news.api.chrome import OFFSET_MAX
 from news.api.find import find_by_path, redirect_query
 from news.api.v2.pages import NewsPagesAPIViewSet
 from news.api.v2.preview import PagePreviewAPIViewSet
@@ -148,7 +149,7 @@ class ListingParams(Schema):
     site: str | None = Field(None, description="The site's hostname (and :port)")
     locale: str | None = None
     limit: int = Field(20, ge=1, le=LIMIT_MAX)
-    offset: int = Field(0, ge=0, le=10**9)
+    offset: int = Field(0, ge=0, le=OFFSET_MAX)
 
 
 class V3ListingEngine(NewsPagesAPIViewSet):

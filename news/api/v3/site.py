@@ -44,7 +44,7 @@ def refuse_unknown(request: HttpRequest, known=()):
 
 class Paging(Schema):
     limit: int = Field(chrome.PAGE_SIZE, ge=1, le=chrome.PAGE_SIZE_MAX)
-    offset: int = Field(0, ge=0, le=10**9)
+    offset: int = Field(0, ge=0, le=chrome.OFFSET_MAX)
 
 
 class Feeds(Schema):

@@ -1,0 +1,291 @@
+"""The images and documents APIs show only what readers can see (issue: outages and hostile
+input, item 7).
+
+``/api/v2/images/``, ``/api/v3/images/`` and the documents endpoints list, show, find and
+search only the files that pages readers can see use (news.selectors.public_files): the
+lead image, body images and linked documents of live, public, unexpired pages, in their
+live content, and the photos of the authors those pages credit. The photo of a draft,
+scheduled, expired or restricted story, or one only a draft of a live story adds, stays
+private: its title and download URL would give the story away. Tokens of people who work
+with the media library see every file, as in the admin.
+"""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import PageViewRestriction
+
+from tests.news.factories import (
+    AuthorFactory,
+    ImageFactory,
+    NewsIndexPageFactory,
+    NewsPageFactory,
+)
+from tests.news.workflow_helpers import api_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+# The images of the fixture, by how pages use them: only the "Visible" ones may be
+# listed to anonymous clients. Each is titled "<name> photo".
+VISIBLE = ["Visible lead", "Visible body", "Visible byline", "Visible kept"]
+HIDDEN = [
+    "Embargoed draft",
+    "Embargoed scheduled",
+    "Embargoed expired",
+    "Embargoed private",
+    "Embargoed members",
+    "Embargoed unpublished",
+    "Embargoed redraft",
+    "Embargoed byline",
+    "Embargoed unused",
+]
+
+
+def image_block(image):
+    return {
+        "type": "image",
+        "value": {"image": image.pk, "caption": "", "credit": "", "alt_text": ""},
+    }
+
+
+def document_paragraph(document):
+    return {
+        "type": "paragraph",
+        "value": f'<p>Read <a linktype="document" id="{document.pk}">the report</a>.</p>',
+    }
+
+
+def document(title):
+    return get_document_model().objects.create(
+        title=title, file=ContentFile(b"%PDF-1.4 report", name=f"{title.split()[-1]}.pdf")
+    )
+
+
+@pytest.fixture
+def media(home_page, news_index):
+    """The images of VISIBLE and HIDDEN, and two documents: one a visible post links to,
+    one only a draft does."""
+    images = {name: ImageFactory(title=f"{name} photo") for name in VISIBLE + HIDDEN}
+    docs = {name: document(f"{name} report") for name in ("Visible doc", "Embargoed draftdoc")}
+    images["Visible lead"].tags.add("storm", "harbour")
+    now = timezone.now()
+
+    # Readers see these posts: a lead image, an image block, a byline photo, a document
+    # linked from a paragraph; and a post whose draft drops its lead image (the live
+    # version still shows it, so it stays public).
+    reporter = AuthorFactory(name="Visible reporter", photo=images["Visible byline"])
+    NewsPageFactory(
+        parent=news_index,
+        title="Harbour wall holds",
+        lead_image=images["Visible lead"],
+        body=[image_block(images["Visible body"]), document_paragraph(docs["Visible doc"])],
+        authors=[reporter],
+    )
+    redrafted = NewsPageFactory(
+        parent=news_index, title="Ferry timetable", lead_image=images["Visible kept"]
+    )
+    redrafted.lead_image = images["Embargoed redraft"]  # a draft with another photo
+    redrafted.save_revision()
+
+    # Readers see none of these.
+    NewsPageFactory(
+        parent=news_index,
+        title="Minister resigns (draft)",
+        live=False,
+        lead_image=images["Embargoed draft"],
+        body=[document_paragraph(docs["Embargoed draftdoc"])],
+        authors=[AuthorFactory(name="Embargoed reporter", photo=images["Embargoed byline"])],
+    )
+    scheduled = NewsPageFactory(
+        parent=news_index,
+        title="Budget (scheduled)",
+        live=False,
+        lead_image=images["Embargoed scheduled"],
+    )
+    scheduled.go_live_at = now + datetime.timedelta(days=2)
+    scheduled.save_revision().publish()  # approved to go live in two days
+    NewsPageFactory(
+        parent=news_index,
+        title="Old offer (expired)",
+        lead_image=images["Embargoed expired"],
+        expire_at=now - datetime.timedelta(minutes=1),  # the worker has not run yet
+    )
+    private = NewsPageFactory(
+        parent=news_index, title="Staff memo", lead_image=images["Embargoed private"]
+    )
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    members = NewsIndexPageFactory(parent=home_page, title="Members", slug="members")
+    PageViewRestriction.objects.create(page=members, restriction_type="password", password="x")
+    NewsPageFactory(parent=members, title="Members only", lead_image=images["Embargoed members"])
+    NewsPageFactory(
+        parent=news_index, title="Withdrawn", lead_image=images["Embargoed unpublished"]
+    ).unpublish()
+
+    scheduled.refresh_from_db()
+    assert not scheduled.live and scheduled.get_latest_revision().approved_go_live_at
+    call_command("update_index", verbosity=0)
+    return {"images": images, "documents": docs}
+
+
+def titles(response):
+    assert response.status_code == 200, response.content[:300]
+    return {item["title"] for item in response.json()["items"]}
+
+
+def photo_titles(names):
+    return {f"{name} photo" for name in names}
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_anonymous_image_listings_show_only_what_readers_can_see(client, media, version):
+    listed = titles(client.get(f"/api/{version}/images/", {"limit": 50}))
+    assert listed == photo_titles(VISIBLE)
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_anonymous_document_listings_show_only_what_readers_can_see(client, media, version):
+    listed = titles(client.get(f"/api/{version}/documents/"))
+    assert listed == {"Visible doc report"}
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+@pytest.mark.parametrize("name", HIDDEN)
+def test_a_hidden_image_has_no_detail(client, media, version, name):
+    image = media["images"][name]
+    response = client.get(f"/api/{version}/images/{image.pk}/")
+    assert response.status_code == 404
+    assert "message" in response.json()
+    assert image.title.encode() not in response.content
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_visible_files_have_a_detail_and_hidden_documents_do_not(client, media, version):
+    image = media["images"]["Visible lead"]
+    response = client.get(f"/api/{version}/images/{image.pk}/")
+    assert response.status_code == 200
+    assert response.json()["title"] == "Visible lead photo"
+    docs = media["documents"]
+    assert client.get(f"/api/{version}/documents/{docs['Visible doc'].pk}/").status_code == 200
+    hidden = client.get(f"/api/{version}/documents/{docs['Embargoed draftdoc'].pk}/")
+    assert hidden.status_code == 404
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_listings_carry_each_files_tags(client, media, version):
+    items = client.get(f"/api/{version}/images/", {"limit": 50}).json()["items"]
+    tags = {item["title"]: sorted(item["meta"]["tags"]) for item in items}
+    assert tags["Visible lead photo"] == ["harbour", "storm"]
+    assert tags["Visible body photo"] == []
+    if version == "v2":  # alphabetical, as Wagtail's own field gives them
+        lead = next(item for item in items if item["title"] == "Visible lead photo")
+        assert lead["meta"]["tags"] == ["harbour", "storm"]
+
+
+def test_v2_find_does_not_lead_to_a_hidden_image(client, media):
+    hidden = media["images"]["Embargoed draft"]
+    assert client.get("/api/v2/images/find/", {"id": hidden.pk}).status_code == 404
+    visible = media["images"]["Visible lead"]
+    response = client.get("/api/v2/images/find/", {"id": visible.pk})
+    assert response.status_code == 302
+    assert response["Location"].split("?")[0].endswith(f"/api/v2/images/{visible.pk}/")
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_search_does_not_find_an_embargoed_storys_photo(client, media, version):
+    assert titles(client.get(f"/api/{version}/images/", {"search": "Embargoed"})) == set()
+    assert titles(client.get(f"/api/{version}/images/", {"search": "scheduled"})) == set()
+    found = titles(client.get(f"/api/{version}/images/", {"search": "byline"}))
+    assert found == {"Visible byline photo"}
+    docs = titles(client.get(f"/api/{version}/documents/", {"search": "report"}))
+    assert docs == {"Visible doc report"}
+
+
+def test_tokens_of_people_who_use_the_media_library_see_every_file(
+    client, media, django_user_model
+):
+    editor = make_user(django_user_model, "ed", settings.NEWSDESK_EDITORS_GROUP)
+    every_image = photo_titles(VISIBLE + HIDDEN)
+    editor_api = api_for(client, editor)
+    assert titles(editor_api.get("/api/v3/images/?limit=50")) == every_image
+    hidden = media["images"]["Embargoed draft"]
+    assert editor_api.get(f"/api/v3/images/{hidden.pk}/").status_code == 200
+    assert titles(editor_api.get("/api/v3/documents/")) == {
+        "Visible doc report",
+        "Embargoed draftdoc report",
+    }
+    # A token whose user has no part in the media library reads what readers read.
+    outsider = make_user(django_user_model, "reader")
+    outsider_api = api_for(client, outsider)
+    public = photo_titles(VISIBLE)
+    assert titles(outsider_api.get("/api/v3/images/?limit=50")) == public
+    assert outsider_api.get(f"/api/v3/images/{hidden.pk}/").status_code == 404
+
+
+def test_api_v2_is_public_reading_even_for_a_signed_in_editor(client, media, django_user_model):
+    client.force_login(make_user(django_user_model, "ed", settings.NEWSDESK_EDITORS_GROUP))
+    listed = titles(client.get("/api/v2/images/", {"limit": 50}))
+    assert listed == photo_titles(VISIBLE)
+
+
+def test_publishing_and_unpublishing_change_the_cached_listing(client, news_index):
+    photo = ImageFactory(title="Storm front photo")
+    post = NewsPageFactory(parent=news_index, title="Storm front", live=False, lead_image=photo)
+    post.save_revision()
+    assert titles(client.get("/api/v2/images/")) == set()
+    post.get_latest_revision().publish()
+    first = client.get("/api/v2/images/")
+    assert titles(first) == {"Storm front photo"}
+    assert client.get("/api/v2/images/")["X-Cache"] == "HIT"
+    post.refresh_from_db()
+    post.unpublish()
+    assert titles(client.get("/api/v2/images/")) == set()
+    assert client.get(f"/api/v2/images/{photo.pk}/").status_code == 404
+
+
+def test_a_visible_posts_renditions_still_work(client, media):
+    post = next(
+        item
+        for item in client.get("/api/v2/pages/", {"type": "news.NewsPage", "fields": "*"}).json()[
+            "items"
+        ]
+        if item["title"] == "Harbour wall holds"
+    )
+    renditions = post["lead_image"]["renditions"]
+    for rendition in renditions.values():
+        path = rendition["url"].split(settings.MEDIA_URL, 1)[1]
+        assert default_storage.exists(path), rendition["url"]
+    assert post["authors"][0]["photo"]["title"] == "Visible byline photo"
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_listings_cost_the_same_queries_whatever_their_length(
+    client, news_index, settings, version
+):
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    url = f"/api/{version}/images/?limit=50"
+
+    def add_posts(count):
+        for _ in range(count):
+            NewsPageFactory(parent=news_index, lead_image=ImageFactory(title="Crowd photo"))
+
+    add_posts(2)
+    few = queries_for(client, url)
+    add_posts(6)
+    many = queries_for(client, url)
+    assert len(client.get(url).json()["items"]) == 8
+    assert many == few
