@@ -13,7 +13,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev migrate demo run worker browser bench bench-scale wrk bench-search bench-freshness bench-admin bench-import test test-quick test-postgres lint layers format migrations-check clean
+.PHONY: help install install-dev migrate demo run worker browser bench bench-scale wrk bench-search bench-freshness bench-admin bench-import bench-hostile test test-quick test-postgres lint layers format migrations-check clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -68,6 +68,10 @@ browser: ## Install Debian's Chromium for the browser tests (uses apt-get; sudo 
 bench-admin: install-dev ## Time saving, submitting and approving in the admin: before/after the worker (SQLite), then at scale on demo data and 100,000 posts (PostgreSQL, about 25 minutes the first time)
 	$(PY) bench/admin_bench.py
 	$(PY) bench/admin_bench.py --scale
+
+bench-hostile: install wrk ## 64 connections of cache-busters, popular searches and a 60 s mixed load under gunicorn (SQLite, then PostgreSQL); writes docs/performance.md
+	$(PY) bench/hostile_load_bench.py
+	$(PY) bench/hostile_load_bench.py --database postgres
 
 bench-import: install ## Time importing 2,000 generated Blogger and WordPress posts (SQLite); writes docs/performance.md
 	$(PY) bench/import_bench.py

@@ -24,3 +24,8 @@ comment_approved = ModelSignal(use_caching=True)
 #: subsystems hook periodic housekeeping to it (e.g. re-queueing webhook deliveries whose
 #: task was lost). Receivers run with ``send_robust``: a failing one is logged.
 worker_round = Signal()
+
+#: A public response was served from the response cache, its view not run
+#: (news/freshness/middleware.py); ``request``. The search app counts searches served so
+#: in its search terms report.
+response_cache_hit = Signal()

@@ -14,6 +14,7 @@ from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
@@ -105,6 +106,21 @@ def tags_in_use():
     )
 
 
+def count_search(params):
+    """Count a search in Wagtail's search terms report: once, not once per page of its
+    results."""
+    terms = search_terms((params.get("q") or "").strip()[:MAX_QUERY_LENGTH])
+    if terms and params.get("page", "1") == "1":
+        Query.get(terms).add_hit()
+
+
+def count_cached_search(sender, request, **kwargs):
+    """``response_cache_hit`` receiver: a search served from the response cache counts as
+    one too (news/freshness/middleware.py stores popular searches briefly)."""
+    if request.path == reverse("search"):
+        count_search(request.GET)
+
+
 def search(request):
     form = SearchForm(request.GET or None)
     valid = form.is_valid() if request.GET else True
@@ -127,13 +143,11 @@ def search(request):
         posts = posts.filter(publication_date__lte=data["date_to"])
 
     promotions = []
+    count_search(request.GET)
     if terms:
         # "or": pages with any of the words match, those with more of them rank higher.
         results = posts.search(terms, operator="or")
         promotions = promoted_results(terms)
-        if request.GET.get("page", "1") == "1":
-            # Count a search once, not once per page of its results.
-            Query.get(terms).add_hit()
     else:
         results = NewsPage.objects.none()
 

@@ -242,6 +242,12 @@ NEWSDESK_CACHE_TIMEOUT = env_int("NEWSDESK_CACHE_TIMEOUT", 3600)
 NEWSDESK_HTTP_MAX_AGE = env_int("NEWSDESK_HTTP_MAX_AGE", 60)
 NEWSDESK_HTTP_SHARED_MAX_AGE = env_int("NEWSDESK_HTTP_SHARED_MAX_AGE", NEWSDESK_HTTP_MAX_AGE)
 NEWSDESK_HTTP_STALE_WHILE_REVALIDATE = env_int("NEWSDESK_HTTP_STALE_WHILE_REVALIDATE", 30)
+# Concurrent requests for a copy being rendered wait at most this long for it (seconds).
+NEWSDESK_RENDER_WAIT = env_float("NEWSDESK_RENDER_WAIT", 2.0)
+# Search results are stored for a query asked this many times within the timeout, and for
+# no longer than it (seconds).
+NEWSDESK_SEARCH_CACHE_AFTER = env_int("NEWSDESK_SEARCH_CACHE_AFTER", 2)
+NEWSDESK_SEARCH_CACHE_TIMEOUT = env_int("NEWSDESK_SEARCH_CACHE_TIMEOUT", 60)
 
 # Benchmarks only (bench/load_bench.py): a bare JSON view and a query counter header.
 NEWSDESK_BENCH = env_bool("NEWSDESK_BENCH", False)

@@ -25,6 +25,7 @@ from news.freshness.versions import (
     page_tag,
     versions_match,
 )
+from news.signals import response_cache_hit
 
 # An API detail response shows one page: /api/v2/pages/42/ or /api/v3/pages/42/.
 API_DETAIL_PATH = re.compile(r"^/api/v[23]/pages/(?P<id>[0-9]+)/$")
@@ -54,13 +55,23 @@ class ResponseCacheMiddleware:
     not the admin, documents or previews):
 
     - a stored copy is served when every cache tag it depends on still has the version it
-      was stored with (news/freshness/versions.py); a hit touches no database;
+      was stored with (news/freshness/versions.py); a hit touches no database (but for a
+      search's one write to count it in the search terms report, see below);
     - otherwise the response is rendered and, when it is a 200 that sets no cookie and
       did not opt out, stored in Django's cache (Redis shared by every instance in
       production) for ``NEWSDESK_CACHE_TIMEOUT`` seconds, never past the next page
       expiry;
     - it gets ``Cache-Control: public, max-age=..., stale-while-revalidate=...`` and a
-      strong ``ETag``; ``If-None-Match`` with the current ETag gets 304.
+      strong ``ETag``; ``If-None-Match`` with the current ETag gets 304;
+    - concurrent misses for one key render once: the first claims the render, the others
+      wait up to ``NEWSDESK_RENDER_WAIT`` seconds for its copy and are served it (they
+      render themselves only if it does not come). They are never served the outdated
+      copy meanwhile: it may show a post that was just unpublished or made private;
+    - search results (``/search/``) are stored only for a query asked for at least
+      ``NEWSDESK_SEARCH_CACHE_AFTER`` times within ``NEWSDESK_SEARCH_CACHE_TIMEOUT``
+      seconds, and only for that long, so popular searches are served from the cache
+      and one-off ones do not fill it. ``response_cache_hit`` (news/signals.py) lets the
+      search app count a search served from the cache in its search terms report.
 
     Everything else (editors, API tokens, previews) is marked
     ``Cache-Control: private, no-store`` unless the view already decided. ``X-Cache``
@@ -85,12 +96,19 @@ class ResponseCacheMiddleware:
     #: The query parameters reader pages read; any other is left out of the cache key.
     #: ``page`` and ``tag``: the news index; ``q``: search; ``p`` and ``page_id``: old
     #: WordPress addresses redirected (news/importers/wagtail_hooks.py); ``reply_to`` and
-    #: ``comment``: the comment form under an article (news/comments/views.py). A view
+    #: ``comment``: the comment form under an article (news/comments/views.py); ``q``,
+    #: ``tag``, ``date_from``, ``date_to`` and ``page``: search (search/views.py). A view
     #: that starts reading another parameter must be added here.
-    READER_PARAMETERS = frozenset({"page", "tag", "q", "p", "page_id", "reply_to", "comment"})
-    #: Paths that get HTTP caching headers but are not stored server-side (their results
-    #: depend on free-form input, and /search/ logs queries for the search terms report).
-    UNSTORED_PREFIXES = ("/search/",)
+    READER_PARAMETERS = frozenset(
+        {"page", "tag", "q", "p", "page_id", "reply_to", "comment", "date_from", "date_to"}
+    )
+    #: Paths whose results depend on free-form input: stored briefly, and only once asked
+    #: for repeatedly (see above).
+    BRIEF_PREFIXES = ("/search/",)
+    #: How long a render's claim lasts at most (a worker killed mid-render holds it no
+    #: longer), and how often a waiting request looks for the copy being rendered.
+    RENDER_CLAIM_SECONDS = 10
+    RENDER_POLL_SECONDS = 0.05
     HOP_BY_HOP = {"set-cookie", "connection", "keep-alive", "transfer-encoding", "x-cache"}
 
     #: Stored responses under these paths keep a gzip copy, made once when stored and
@@ -113,15 +131,28 @@ class ResponseCacheMiddleware:
             response["X-Cache"] = "BYPASS"
             return response
 
-        store = settings.NEWSDESK_RESPONSE_CACHE and not request.path.startswith(
-            self.UNSTORED_PREFIXES
-        )
-        key = self.cache_key(request) if store else None
-        if store:
-            hit = self.cached_response(request, key)
+        if not settings.NEWSDESK_RESPONSE_CACHE:
+            return self.render(request, None)
+        key = self.cache_key(request)
+        hit = self.cached_response(request, key)
+        if hit is not None:
+            return hit
+        claimed = self.claim_render(key)
+        if not claimed:
+            # Another request is rendering this: its copy, as soon as it is stored.
+            hit = self.wait_for_render(request, key)
             if hit is not None:
                 return hit
+        try:
+            return self.render(request, key)
+        finally:
+            if claimed:
+                cache.delete(self.claim_key(key))
 
+    def render(self, request, key):
+        """The response rendered by the view, stored under ``key`` when storable (no
+        key: the response cache is off)."""
+        store = key is not None
         # Versions are read before rendering: a change committed while this response is
         # being rendered makes it stale at once instead of being stored as fresh. An API
         # detail's page is known from its path; a page view records its page's version
@@ -130,9 +161,10 @@ class ResponseCacheMiddleware:
         detail = API_DETAIL_PATH.match(request.path)
         if detail:
             request.newsdesk_cache_tags.add(page_tag(int(detail["id"])))
-        if "search" in request.GET and request.path.startswith("/api/"):
-            # API search results come from the search index, which the task worker
-            # updates after a page changes (news/freshness/versions.py, ``search``).
+        searching = "search" in request.GET and request.path.startswith("/api/")
+        if searching or request.path.startswith(self.BRIEF_PREFIXES):
+            # Search results come from the search index, which the task worker updates
+            # after a page changes (news/freshness/versions.py, ``search``).
             request.newsdesk_cache_tags.add(SEARCH)
         request.newsdesk_cache_versions = current_versions(
             [*request.newsdesk_cache_tags, LISTINGS]
@@ -163,6 +195,10 @@ class ResponseCacheMiddleware:
         self.add_http_caching_headers(response, max_age_limit=until_expiry)
         response["X-Cache"] = "MISS" if store else "PASS"
         compressed = self.compressed_copy(request, response)
+        if store and request.path.startswith(self.BRIEF_PREFIXES):
+            timeout = min(timeout, settings.NEWSDESK_SEARCH_CACHE_TIMEOUT)
+            store = self.asked_repeatedly(key, timeout)
+            response["X-Cache"] = "MISS" if store else "PASS"
         if store and timeout > 0:
             expires_at = time.time() + until_expiry if until_expiry is not None else None
             self.store(key, response, versions, timeout, expires_at, compressed)
@@ -272,10 +308,44 @@ class ResponseCacheMiddleware:
         }
         cache.set(key, entry, timeout=timeout)
 
+    @staticmethod
+    def claim_key(key):
+        return key + ":rendering"
+
+    def claim_render(self, key):
+        """Whether this request renders ``key`` (no other request is rendering it). With
+        the cache unavailable every request renders: there is no copy to wait for."""
+        claimed = cache.add(self.claim_key(key), 1, timeout=self.RENDER_CLAIM_SECONDS)
+        return claimed or getattr(cache, "unavailable", False)
+
+    def wait_for_render(self, request, key):
+        """The copy another request is rendering, once stored; None when it finishes
+        without storing one (not a 200, say) or ``NEWSDESK_RENDER_WAIT`` passes."""
+        deadline = time.monotonic() + settings.NEWSDESK_RENDER_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(self.RENDER_POLL_SECONDS)
+            hit = self.cached_response(request, key)
+            if hit is not None:
+                return hit
+            if not cache.has_key(self.claim_key(key)):
+                return self.cached_response(request, key)
+        return None
+
+    def asked_repeatedly(self, key, timeout):
+        """Whether ``key`` was asked for at least ``NEWSDESK_SEARCH_CACHE_AFTER`` times
+        (this one included) within ``timeout`` seconds."""
+        asked = key + ":asked"
+        cache.add(asked, 0, timeout=timeout)
+        try:
+            return cache.incr(asked) >= settings.NEWSDESK_SEARCH_CACHE_AFTER
+        except ValueError:  # expired just now, or the cache is unavailable
+            return False
+
     def cached_response(self, request, key):
         entry = cache.get(key)
         if not entry or not versions_match(entry["versions"]):
             return None
+        response_cache_hit.send(sender=type(self), request=request)
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value

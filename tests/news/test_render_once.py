@@ -1,0 +1,187 @@
+"""The response cache under a crowd: concurrent misses for one address render once, the
+others waiting briefly for that copy; popular searches are served from the cache for a
+short while, one-off ones are not stored (news/freshness/middleware.py)."""
+
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from wagtail.contrib.search_promotions.models import Query
+
+from news.freshness.middleware import ResponseCacheMiddleware
+from tests.cms.test_cache_outage import REDIS_SERVER, RedisServer
+from tests.cms.test_scale_out import wait_until_serving
+from tests.deployment import deployment_env, fresh_database, manage, start_gunicorn, stop
+from tests.news.factories import NewsPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(news_index):
+    return NewsPageFactory(parent=news_index, title="Harbour wall holds", slug="harbour-wall")
+
+
+def key_for(client, path):
+    """The cache key the middleware uses for ``path`` (read off a request it handles)."""
+    request = client.get(path).wsgi_request
+    return ResponseCacheMiddleware(None).cache_key(request)
+
+
+def stored_copy(client, path):
+    client.get(path)
+    key = key_for(client, path)
+    entry = cache.get(key)
+    assert entry is not None, "the first request stores a copy"
+    return key, entry
+
+
+def test_a_request_waits_for_the_copy_another_is_rendering(
+    client, post, settings, django_assert_num_queries
+):
+    settings.NEWSDESK_RENDER_WAIT = 5
+    key, entry = stored_copy(client, post.url)
+    cache.delete(key)
+    # Another request claimed the render and stores its copy 0.3 s later.
+    cache.add(ResponseCacheMiddleware.claim_key(key), 1, timeout=10)
+    threading.Timer(0.3, cache.set, (key, entry)).start()
+    started = time.monotonic()
+    with django_assert_num_queries(0):  # served the other's copy: the view never ran
+        response = client.get(post.url)
+    assert response.status_code == 200
+    assert response["X-Cache"] == "HIT"
+    assert 0.25 <= time.monotonic() - started < 3
+
+
+def test_a_request_renders_itself_when_the_copy_does_not_come(client, post, settings):
+    settings.NEWSDESK_RENDER_WAIT = 0.4
+    key, _entry = stored_copy(client, post.url)
+    cache.delete(key)
+    cache.add(ResponseCacheMiddleware.claim_key(key), 1, timeout=10)  # a render that hangs
+    started = time.monotonic()
+    response = client.get(post.url)
+    assert response["X-Cache"] == "MISS"
+    assert time.monotonic() - started >= 0.4
+
+
+def test_a_render_that_stores_nothing_lets_the_waiting_go_at_once(client, post, settings):
+    """A 404 is not stored: once its render lets go, the waiting request renders too,
+    without waiting the whole NEWSDESK_RENDER_WAIT."""
+    settings.NEWSDESK_RENDER_WAIT = 5
+    path = "/news/no-such-post/"
+    key = key_for(client, path)
+    claim = ResponseCacheMiddleware.claim_key(key)
+    cache.add(claim, 1, timeout=10)
+    threading.Timer(0.2, cache.delete, (claim,)).start()
+    started = time.monotonic()
+    assert client.get(path).status_code == 404
+    assert time.monotonic() - started < 2
+
+
+def test_the_claim_is_let_go_after_rendering(client, post):
+    client.get(post.url)
+    key = key_for(client, post.url)
+    assert not cache.has_key(ResponseCacheMiddleware.claim_key(key))
+
+
+def test_with_the_cache_unavailable_nobody_waits(client, post):
+    from tests.cms.test_cache_outage import cache_settings
+    from tests.deployment import free_port
+
+    closed = free_port()  # nothing listens there: every cache call fails
+    with override_settings(CACHES=cache_settings(closed, retry_after=60), NEWSDESK_RENDER_WAIT=5):
+        started = time.monotonic()
+        for _ in range(3):
+            assert client.get(post.url).status_code == 200
+        assert time.monotonic() - started < 3
+
+
+# Search -------------------------------------------------------------------------------
+
+
+def test_a_search_asked_for_again_is_served_from_the_cache(client, post):
+    path = "/search/?q=harbour"
+    first, second, third = (client.get(path) for _ in range(3))
+    assert first["X-Cache"] == "PASS"  # asked once: not stored
+    assert second["X-Cache"] == "MISS"  # asked again: stored
+    assert third["X-Cache"] == "HIT"
+    assert "Harbour wall holds" in third.content.decode()
+    # Every one counts in the search terms report, hits included.
+    assert Query.get("harbour").hits == 3
+
+
+def test_search_filters_are_part_of_the_cache_key(client, post):
+    for _ in range(2):
+        client.get("/search/?q=harbour")
+    filtered = client.get("/search/?q=harbour&date_from=2999-01-01")
+    assert filtered["X-Cache"] == "PASS"
+    assert "Harbour wall holds" not in filtered.content.decode()
+    assert client.get("/search/?q=harbour&utm_source=x")["X-Cache"] == "HIT"
+
+
+def test_stored_searches_expire_soon(client, post, settings):
+    settings.NEWSDESK_SEARCH_CACHE_TIMEOUT = 1
+    path = "/search/?q=harbour"
+    for _ in range(2):
+        client.get(path)
+    assert client.get(path)["X-Cache"] == "HIT"
+    time.sleep(1.2)
+    assert client.get(path)["X-Cache"] != "HIT"
+
+
+def test_a_post_published_shows_in_a_stored_search(client, post, news_index):
+    path = "/search/?q=harbour"
+    for _ in range(3):
+        client.get(path)
+    NewsPageFactory(parent=news_index, title="Harbour ferry returns")
+    response = client.get(path)
+    assert response["X-Cache"] != "HIT"
+    assert "Harbour ferry returns" in response.content.decode()
+
+
+# Under gunicorn -----------------------------------------------------------------------
+
+
+@pytest.mark.deployment
+@pytest.mark.skipif(not REDIS_SERVER, reason="needs redis-server")
+def test_a_crowd_at_a_cold_article_renders_it_once(tmp_path):
+    """Four gunicorn workers and a private Redis: 16 readers arrive at once at an article
+    nobody has asked for yet; one request renders it, the others are served its copy."""
+    redis_server = RedisServer(tmp_path)
+    redis_server.start()
+    database_url, drop_database = fresh_database(tmp_path, "render_once")
+    env = deployment_env(
+        tmp_path, database_url, REDIS_URL=f"redis://127.0.0.1:{redis_server.port}/0"
+    )
+    server = None
+    try:
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(
+            env, "load_demo_content", "--password", "render-once-pw", settings="cms.settings.dev"
+        )
+        base, server = start_gunicorn(env, workers=4)
+        wait_until_serving(base, server)
+        with urllib.request.urlopen(f"{base}/api/v2/pages/?type=news.NewsPage&limit=1") as listing:  # noqa: S310
+            import json
+
+            article = json.loads(listing.read())["items"][0]["meta"]["html_url"]
+        path = "/" + article.split("://", 1)[1].split("/", 1)[1]
+
+        def fetch(_):
+            with urllib.request.urlopen(base + path, timeout=30) as response:  # noqa: S310
+                return response.status, response.headers["X-Cache"]
+
+        with ThreadPoolExecutor(16) as crowd:
+            answers = list(crowd.map(fetch, range(16)))
+        assert all(status == 200 for status, _ in answers), answers
+        assert [cache for _, cache in answers].count("MISS") == 1, answers
+    finally:
+        if server is not None:
+            stop(server)
+        drop_database()
+        redis_server.kill()
