@@ -19,6 +19,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers, set
 from news.freshness.remembered import seconds_until_next_expiry
 from news.freshness.versions import (
     LISTINGS,
+    MEDIA,
     SEARCH,
     TREE,
     current_versions,
@@ -29,6 +30,8 @@ from news.signals import response_cache_hit
 
 # An API detail response shows one page: /api/v2/pages/42/ or /api/v3/pages/42/.
 API_DETAIL_PATH = re.compile(r"^/api/v[23]/pages/(?P<id>[0-9]+)/$")
+# The images and documents APIs list the files reader-visible pages use.
+MEDIA_API_PATH = re.compile(r"^/api/v[23]/(images|documents)/")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -161,6 +164,10 @@ class ResponseCacheMiddleware:
         detail = API_DETAIL_PATH.match(request.path)
         if detail:
             request.newsdesk_cache_tags.add(page_tag(int(detail["id"])))
+        if MEDIA_API_PATH.match(request.path):
+            # Which files pages use comes from the reference index, which the worker
+            # updates after a page is saved (news/freshness/versions.py, ``media``).
+            request.newsdesk_cache_tags.add(MEDIA)
         searching = "search" in request.GET and request.path.startswith("/api/")
         if searching or request.path.startswith(self.BRIEF_PREFIXES):
             # Search results come from the search index, which the task worker updates

@@ -18,7 +18,7 @@ from cms.core.cache import cache_recovered
 from news.freshness import versions
 from news.freshness.changes import content_changed, redirects_changed
 from news.freshness.purge import PURGE_SUBTREE_LIMIT, frontend_cache_configured
-from news.freshness.versions import SEARCH, bump
+from news.freshness.versions import MEDIA, SEARCH, bump
 from news.lifecycle import is_being_deleted
 from news.models import Author, Disclaimer, NewsSettings
 from news.selectors import pages_referring_to
@@ -44,6 +44,10 @@ SEARCH_INDEX_TASKS = {
     "news.tasks.reindex_posts",
     "news.tasks.reindex_posts_linking_to",
 }
+
+# The task that records which files and pages a saved object uses (Wagtail's reference
+# index), run by the task worker after a save.
+REFERENCE_INDEX_TASKS = {"wagtail.tasks.update_reference_index_task"}
 
 
 def subtree_for_purge(page):
@@ -106,15 +110,19 @@ def redirect_changed_fresh(sender, instance, raw=False, **kwargs):
         redirects_changed()
 
 
-def search_index_updated(sender, task_result, **kwargs):
-    """The worker changed the search index: cached API search results may be out of date
-    (a new post missing, or a post still found by a linked title readers may no longer
-    see).
+def index_updated(sender, task_result, **kwargs):
+    """The worker changed the search index or the reference index: cached searches may be
+    out of date (a new post missing, or a post still found by a linked title readers may
+    no longer see), and so may the images and documents APIs (a newly published post's
+    lead image missing, or a file a post no longer uses still listed).
 
     Connected without a sender: the sender is the task backend's class, and the indexing
     task is Wagtail's, whichever backend runs it; the task's path scopes it instead."""
     if task_result.task.module_path in SEARCH_INDEX_TASKS:
         bump(SEARCH)
+    elif task_result.task.module_path in REFERENCE_INDEX_TASKS:
+        # The images and documents APIs list what live pages use, as the index says.
+        bump(MEDIA)
 
 
 def connect():
@@ -132,6 +140,6 @@ def connect():
     # Redirects are listed by the API (/api/v2/redirects/, /api/v3/redirects/).
     post_save.connect(redirect_changed_fresh, sender=Redirect)
     post_delete.connect(redirect_changed_fresh, sender=Redirect)
-    task_finished.connect(search_index_updated)
+    task_finished.connect(index_updated)
     # A shared cache back from an outage lost the versions bumped meanwhile.
     cache_recovered.connect(versions.forget_all, dispatch_uid="newsdesk-forget-versions")

@@ -7,6 +7,10 @@
 - ``search``: responses to API searches, which depend on the search index. The worker
   updates the index after a page is saved (Wagtail's indexing task), after ``tree`` was
   bumped, so finishing an indexing task bumps ``search`` (signal_handlers.py).
+- ``media``: the images and documents APIs, which list the files reader-visible pages
+  use, as Wagtail's reference index records them. The worker updates the index after a
+  page is saved (Wagtail's reference index task), after ``tree`` was bumped, so finishing
+  that task bumps ``media`` (signal_handlers.py).
 - ``page:<id>``: the detail responses of one page (its HTML page and API detail).
 """
 
@@ -17,6 +21,7 @@ from django.core.cache import cache
 TREE = "tree"
 LISTINGS = "listings"
 SEARCH = "search"
+MEDIA = "media"
 VERSION_PREFIX = "newsdesk:tag:"
 
 

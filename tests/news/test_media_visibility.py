@@ -289,3 +289,25 @@ def test_listings_cost_the_same_queries_whatever_their_length(
     many = queries_for(client, url)
     assert len(client.get(url).json()["items"]) == 8
     assert many == few
+
+
+@pytest.mark.usefixtures("persistent_tasks")
+def test_the_listing_refreshes_when_the_worker_updates_the_reference_index(
+    client, news_index, django_capture_on_commit_callbacks
+):
+    """In production the worker records which files a page uses a moment after it is
+    published (Wagtail's reference index task). A listing cached in between must not be
+    kept, or a new post's photo would stay missing for the cache timeout (an hour)."""
+    photo = ImageFactory(title="Ferry photo")
+    call_command("run_worker", "--once")
+    with django_capture_on_commit_callbacks(execute=True):
+        NewsPageFactory(parent=news_index, title="Ferry returns", lead_image=photo)
+    # Rendered from the reference index as it still is, and stored.
+    assert titles(client.get("/api/v2/images/")) == set()
+    assert client.get("/api/v3/images/")["X-Cache"] == "MISS"
+    assert client.get("/api/v2/images/")["X-Cache"] == "HIT"
+    call_command("run_worker", "--once")  # the reference index task the save queued
+    for version in ("v2", "v3"):
+        response = client.get(f"/api/{version}/images/")
+        assert response["X-Cache"] == "MISS"
+        assert titles(response) == {"Ferry photo"}
