@@ -6,7 +6,7 @@ tests/news/test_api_contract.py pin them. Each block's shape is in its own modul
 (``api_schema``); ``NewsBodyBlock`` is their union, as the body lists them.
 """
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cms.core.schemas import ImageObject, ImageRenditions, Rendition
 from news import blocks
@@ -26,7 +26,10 @@ class TagObject(BaseModel):
 
 class SourceObject(BaseModel):
     name: str
-    url: str
+    url: str = Field(
+        description='An http(s), mailto, tel or relative URL; "" when there is none (or the '
+        "stored one fails the link allow-list)"
+    )
 
 
 NewsBodyBlock = blocks.NewsBodyBlock().api_schema()

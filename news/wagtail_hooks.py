@@ -18,6 +18,7 @@ from cms.core.rich_text import PreloadedPageLinkHandler
 from news import newsroom, review
 from news.freshness.versions import depends_on_page
 from news.models import Author, Disclaimer
+from news.selectors import files_for_request
 from news.visibility import has_expired
 
 
@@ -116,6 +117,17 @@ def newsdesk_admin_css():
     return format_html(
         '<link rel="stylesheet" href="{}">', versioned_static("cms/admin/admin.css")
     )
+
+
+@hooks.register("before_serve_document")
+def refuse_unpublished_documents(document, request):
+    """A document only drafts, scheduled, expired or restricted posts link to is not
+    served to readers (404), as the documents API does not list it: its address
+    (``/documents/<id>/<name>``) is easy to guess by counting ids, and the file could give
+    a story away before it is out. People who work with the media library in the admin
+    get every document, and Wagtail's private collections still apply on top."""
+    if not files_for_request(request, type(document).objects.filter(pk=document.pk)).exists():
+        raise Http404("No document here")
 
 
 @hooks.register("before_serve_page")

@@ -311,3 +311,27 @@ def test_the_listing_refreshes_when_the_worker_updates_the_reference_index(
         response = client.get(f"/api/{version}/images/")
         assert response["X-Cache"] == "MISS"
         assert titles(response) == {"Ferry photo"}
+
+
+def test_a_document_only_a_draft_links_to_is_not_served_to_readers(
+    client, media, django_user_model
+):
+    visible, embargoed = (
+        media["documents"][name] for name in ("Visible doc", "Embargoed draftdoc")
+    )
+    assert client.get(visible.url).status_code == 200
+    assert client.get(embargoed.url).status_code == 404
+    editor = make_user(django_user_model, "doc-editor", settings.NEWSDESK_EDITORS_GROUP)
+    client.force_login(editor)
+    assert client.get(embargoed.url).status_code == 200  # the media library's own people
+
+
+def test_a_document_is_served_once_the_post_linking_to_it_is_published(client, news_index):
+    report = document("Harbour survey")
+    post = NewsPageFactory(
+        parent=news_index, title="Survey", live=False, body=[document_paragraph(report)]
+    )
+    post.save_revision()
+    assert client.get(report.url).status_code == 404
+    post.get_latest_revision().publish()
+    assert client.get(report.url).status_code == 200
