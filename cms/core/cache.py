@@ -1,4 +1,5 @@
-"""A Redis cache the site survives losing (``CACHES`` when ``REDIS_URL`` is set).
+"""Caches the site survives losing: Redis (``CACHES`` when ``REDIS_URL`` is set) and the
+default cache in files (``ResilientFileBasedCache``, below).
 
 Everything Newsdesk keeps in the cache can be rebuilt from the database: rendered
 responses, cache-tag versions, remembered totals, renditions' and Wagtail's lookups, the
@@ -24,9 +25,12 @@ is in docs/caching.md.
 
 import functools
 import logging
+import pickle
 import threading
 import time
+import zlib
 
+from django.core.cache.backends.filebased import FileBasedCache
 from django.dispatch import Signal
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
@@ -42,6 +46,9 @@ cache_recovered = Signal()
 # Unreachable, timed out, and refusing work (MISCONF with a full disk, READONLY after a
 # failover, OOM without eviction): every RedisError is an outage to the site.
 OUTAGES = (ConnectionInterrupted, RedisError, OSError)
+# A cache directory that cannot be written or read (ENOSPC, EROFS, EACCES), or a file in
+# it cut short (a full disk mid-write).
+FILE_OUTAGES = (OSError, EOFError, pickle.UnpicklingError, zlib.error)
 
 
 def _default(args, kwargs, position, name="default"):
@@ -120,38 +127,74 @@ class Outage:
 outage = Outage()
 
 
-def _guarded(name, fallback):
-    method = getattr(RedisCache, name)
+def _guarded(base, name, fallback, errors):
+    method = getattr(base, name)
 
     @functools.wraps(method)
     def guarded(self, *args, **kwargs):
-        if outage.skipping(self._server):
+        location = self.outage_location
+        if outage.skipping(location):
             return fallback(*args, **kwargs)
         try:
             result = method(self, *args, **kwargs)
-        except OUTAGES as error:
-            outage.failed(self._server, self.retry_after, error)
+        except errors as error:
+            outage.failed(location, self.retry_after, error)
             return fallback(*args, **kwargs)
-        outage.answered(self._server)
+        outage.answered(location)
         return result
 
     return guarded
 
 
-class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params):
+class Resilient:
+    """What the resilient caches share: ``RETRY_AFTER`` in OPTIONS (seconds, 5 by
+    default), and ``unavailable``."""
+
+    def __init__(self, location, params):
         options = dict(params.get("OPTIONS", {}))
         self.retry_after = float(options.pop("RETRY_AFTER", 5))
-        super().__init__(server, {**params, "OPTIONS": options})
+        super().__init__(location, {**params, "OPTIONS": options})
 
     @property
     def unavailable(self):
         """Whether calls are being skipped after a failure."""
-        return outage.skipping(self._server)
+        return outage.skipping(self.outage_location)
 
 
-for _name, _fallback in FALLBACKS.items():
-    setattr(ResilientRedisCache, _name, _guarded(_name, _fallback))
+def guard_calls(cls, base, errors):
+    """Route every cache call ``base`` has through ``_guarded``."""
+    for name, fallback in FALLBACKS.items():
+        if hasattr(base, name):
+            setattr(cls, name, _guarded(base, name, fallback, errors))
 
 
-__all__ = ["ResilientRedisCache", "cache_recovered", "outage"]
+class ResilientRedisCache(Resilient, RedisCache):
+    @property
+    def outage_location(self):
+        return self._server
+
+
+class ResilientFileBasedCache(Resilient, FileBasedCache):
+    """The default cache without Redis (files under ``NEWSDESK_CACHE_DIR``), surviving a
+    directory it cannot use: a full disk, a read-only filesystem, permissions changed by
+    a deploy, or a file cut short. Like the Redis one, it then answers as misses and is
+    skipped for ``RETRY_AFTER`` seconds; the site serves from the database."""
+
+    @property
+    def outage_location(self):
+        return self._dir
+
+    def _createdir(self):
+        # Also called when the cache object is made, once per thread: a directory that
+        # cannot be made then is an outage too, not an error in every request.
+        try:
+            super()._createdir()
+        except OSError as error:
+            outage.failed(self._dir, self.retry_after, error)
+
+
+guard_calls(ResilientRedisCache, RedisCache, OUTAGES)
+guard_calls(ResilientFileBasedCache, FileBasedCache, FILE_OUTAGES)
+
+
+__all__ = ["ResilientFileBasedCache", "ResilientRedisCache", "cache_recovered", "outage"]

@@ -223,12 +223,12 @@ else:
     CACHE_DIR = Path(os.environ.get("NEWSDESK_CACHE_DIR") or BASE_DIR / "var" / "cache")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "cms.core.cache.ResilientFileBasedCache",
             "LOCATION": str(CACHE_DIR / "default"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
         "renditions": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "cms.core.cache.ResilientFileBasedCache",
             "LOCATION": str(CACHE_DIR / "renditions"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },

@@ -70,8 +70,13 @@ def bump(*tags):
 def forget_all(**_signal):
     """Forget every tag's version: every stored response becomes stale. For a shared
     cache that comes back after an outage (cms.core.cache.cache_recovered), during which
-    the bumps of whatever was published were lost."""
-    cache.delete_pattern(VERSION_PREFIX + "*")
+    the bumps of whatever was published were lost. Redis deletes the version keys; a
+    cache without key patterns (the default file cache) is cleared."""
+    delete_pattern = getattr(cache, "delete_pattern", None)
+    if delete_pattern is None:
+        cache.clear()
+    else:
+        delete_pattern(VERSION_PREFIX + "*")
 
 
 def depends_on_page(request, page):
