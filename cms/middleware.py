@@ -5,9 +5,12 @@ The response cache is news/freshness/middleware.py.
 """
 
 import json
+import re
 
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.gzip import GZipMiddleware
+
+from cms.core.converters import DATABASE_ID_MAX
 
 
 def error_reasons(errors):
@@ -94,6 +97,30 @@ class NulCharacterMiddleware:
         return self.get_response(request)
 
 
+class APIIdRangeMiddleware:
+    """Answer an API address with a number no database id can have (past 2**63 - 1) with
+    a 404, before any view looks it up.
+
+    Some of Wagtail's operations read the id before validating it (``PATCH
+    /api/v3/pages/{id}/`` with a page type in the body), and the number overflows in the
+    database: a 500 on SQLite ("Python int too large") and on PostgreSQL (bigint out of
+    range). Every number in an API path is an id; none can be that large.
+    """
+
+    NUMBER = re.compile(r"/([0-9]{19,})(?=/|$)")
+    MESSAGE = "Nothing has this id."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            for number in self.NUMBER.findall(request.path):
+                if int(number) > DATABASE_ID_MAX:
+                    return not_found(request, self.MESSAGE)
+        return self.get_response(request)
+
+
 class JSONObjectBodyMiddleware:
     """Refuse, with a 400, an API v3 request whose JSON body is not an object.
 
@@ -123,6 +150,18 @@ class JSONObjectBodyMiddleware:
             if not isinstance(body, dict):
                 return bad_request(request, self.MESSAGE)
         return self.get_response(request)
+
+
+def not_found(request, message):
+    """A 404 saying ``message``, in the API's error shapes (see ``bad_request``)."""
+    if request.path.startswith("/api/v3/"):
+        problem = {"type": "about:blank", "title": "Not Found", "status": 404}
+        return JsonResponse(
+            {**problem, "detail": message, "message": message},
+            status=404,
+            content_type="application/problem+json",
+        )
+    return JsonResponse({"message": message}, status=404)
 
 
 def bad_request(request, message):

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.outage.DatabaseOutageMiddleware",
     "cms.middleware.NulCharacterMiddleware",
+    "cms.middleware.APIIdRangeMiddleware",
     "cms.middleware.JSONObjectBodyMiddleware",
     "cms.middleware.APIGZipMiddleware",
     "news.freshness.middleware.ResponseCacheMiddleware",

@@ -12,7 +12,7 @@ from django.core.checks import Tags, Warning, register
 
 SHARED_BY_EVERY_INSTANCE = (
     "django_redis.",
-    "cms.core.cache.",
+    "cms.core.cache.ResilientRedisCache",
     "django.core.cache.backends.redis.",
 )
 

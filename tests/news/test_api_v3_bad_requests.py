@@ -75,3 +75,38 @@ def test_a_body_that_is_not_a_json_object_is_a_400(client, users, news_index, bo
     response = method(path, body, content_type="application/json", headers=api.headers)
     assert response.status_code == 400, response.content
     assert response.json()["message"] == "The request body must be a JSON object."
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v3/pages/21967087043831209984/",
+        "/api/v3/images/9223372036854775808/",
+        "/api/v3/pages/99999999999999999999/revisions/",
+        "/api/v2/pages/99999999999999999999/",
+        "/api/v2/images/99999999999999999999/",
+    ],
+)
+def test_an_id_past_the_database_range_is_not_found(client, users, news_index, path):
+    api = api_for(client, users["editor"])
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v3/pages/21967087043831209984/", "/api/v3/images/99999999999999999999/"]
+)
+def test_updating_an_id_past_the_database_range_is_not_found(client, users, news_index, path):
+    """With a page type in the body, Wagtail reads the page id before validating it."""
+    body = {"meta": {"type": "news.NewsPage"}, "title": "x"}
+    response = api_for(client, users["editor"]).patch(path, body)
+    assert response.status_code == 404, response.content
+    assert response.json()["message"]
+
+
+def test_the_largest_database_id_is_looked_up(client, users, news_index):
+    api = api_for(client, users["editor"])
+    response = api.get("/api/v3/pages/9223372036854775807/")
+    assert response.status_code == 404
+    assert response.json()["message"] != "Nothing has this id."  # the view answered
