@@ -31,10 +31,14 @@ What a receiver gets::
 See docs/webhooks.md for the verification snippet receivers should use.
 """
 
+import contextlib
 import datetime
 import hashlib
 import hmac
+import http.client
 import logging
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -91,11 +95,50 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(NoRedirects)
+def tracking(connection_class, request):
+    """``connection_class``, keeping each connection it makes on ``request`` (so the
+    watchdog in ``send`` can cut it off)."""
+
+    def connect(*args, **kwargs):
+        request.newsdesk_connection = connection_class(*args, **kwargs)
+        return request.newsdesk_connection
+
+    return connect
+
+
+class TrackingHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(tracking(http.client.HTTPConnection, req), req)
+
+
+class TrackingHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        options = {"context": self._context}
+        if hasattr(self, "_check_hostname"):  # Python 3.11
+            options["check_hostname"] = self._check_hostname
+        return self.do_open(tracking(http.client.HTTPSConnection, req), req, **options)
+
+
+def cut_off(request):
+    """Close the connection ``request`` is waiting on: the blocked read returns."""
+    request.newsdesk_cut_off = True
+    connection = getattr(request, "newsdesk_connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+_opener = urllib.request.build_opener(NoRedirects, TrackingHTTPHandler, TrackingHTTPSHandler)
 
 
 def send(url, secret, event, delivery_id, body):
-    """POST one delivery; returns an :class:`Outcome` and never raises."""
+    """POST one delivery; returns an :class:`Outcome` and never raises.
+
+    It takes at most ``NEWSDESK_WEBHOOK_TIMEOUT`` seconds in all: the timeout applies to
+    each read of the socket, so a receiver sending its answer a byte at a time would keep
+    a sender (and the lease it renews) forever; a watchdog cuts the connection off at
+    the deadline instead."""
     data = body.encode()
     request = urllib.request.Request(  # noqa: S310 - an administrator's http(s) URL
         url,
@@ -111,8 +154,12 @@ def send(url, secret, event, delivery_id, body):
     )
     started = time.monotonic()
     code, error = None, ""
+    timeout = settings.NEWSDESK_WEBHOOK_TIMEOUT
+    watchdog = threading.Timer(timeout, cut_off, (request,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
-        with _opener.open(request, timeout=settings.NEWSDESK_WEBHOOK_TIMEOUT) as response:
+        with _opener.open(request, timeout=timeout) as response:
             code = response.status
             response.read(64 * 1024)
     except urllib.error.HTTPError as exc:
@@ -128,6 +175,10 @@ def send(url, secret, event, delivery_id, body):
             error = f"Could not connect: {reason}"
     except Exception as exc:  # a broken receiver must not stop the worker
         error = f"{type(exc).__name__}: {exc}"
+    finally:
+        watchdog.cancel()
+    if getattr(request, "newsdesk_cut_off", False) and code is None:
+        error = f"Timed out after {timeout} s"
     if code is not None and not 200 <= code < 300 and not error:
         error = f"HTTP {code}"
     duration_ms = int((time.monotonic() - started) * 1000)

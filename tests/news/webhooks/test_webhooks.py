@@ -453,3 +453,43 @@ class TestPrivacy:
         assert delivery.event == "page.unpublished"
         assert json.loads(delivery.body)["page"] == {"id": post.pk, "type": "news.NewsPage"}
         assert "Secret" not in delivery.body
+
+
+def test_a_receiver_answering_a_byte_at_a_time_is_cut_off_at_the_timeout(settings):
+    """The timeout applies to each socket read; a receiver trickling its answer would
+    hold a sender for ever without the watchdog in delivery.send."""
+    import socket as sockets
+    import threading
+    import time
+
+    from news.webhooks.delivery import send
+
+    settings.NEWSDESK_WEBHOOK_TIMEOUT = 1
+    server = sockets.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():
+        connection, _ = server.accept()
+        connection.recv(65536)
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" * 100:
+            if stop.is_set():
+                break
+            try:
+                connection.send(bytes([byte]))
+            except OSError:
+                break
+            time.sleep(0.2)  # well inside the per-read timeout
+        connection.close()
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        outcome = send(f"http://127.0.0.1:{server.getsockname()[1]}/", "s", "e", "d", "{}")
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        server.close()
+    assert not outcome.succeeded
+    assert "Timed out after 1 s" in outcome.error
+    assert took < 3
