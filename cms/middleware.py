@@ -116,7 +116,7 @@ class APIIdRangeMiddleware:
     def __call__(self, request):
         if request.path.startswith("/api/"):
             for number in self.NUMBER.findall(request.path):
-                if int(number) > DATABASE_ID_MAX:
+                if len(number) > 19 or int(number) > DATABASE_ID_MAX:
                     return not_found(request, self.MESSAGE)
         return self.get_response(request)
 
@@ -126,10 +126,14 @@ class JSONObjectBodyMiddleware:
 
     Every v3 operation that takes a body takes an object, and some of Wagtail's read it
     as one before validating it: a list or a number sent to ``POST /api/v3/pages/`` was
-    a 500 in the page-type discriminator. Empty bodies and other content types (image
-    and document uploads are multipart) go through untouched; JSON that does not parse
-    is left to Ninja, which already answers 400.
+    a 500 in the page-type discriminator. Ninja reads any body that is not a form as
+    JSON, whatever its ``Content-Type`` says (``text/plain``, none), so every such body
+    is checked. Empty bodies and forms (image and document uploads are multipart) go
+    through untouched; JSON that does not parse (or nests too deeply to parse) is left to
+    Ninja, which answers 400.
     """
+
+    FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
     MESSAGE = "The request body must be a JSON object."
 
@@ -140,12 +144,12 @@ class JSONObjectBodyMiddleware:
         if (
             request.path.startswith("/api/v3/")
             and request.method in ("POST", "PUT", "PATCH")
-            and request.content_type == "application/json"
+            and request.content_type not in self.FORMS
             and request.body.strip()
         ):
             try:
                 body = json.loads(request.body)
-            except ValueError:
+            except (ValueError, RecursionError):
                 body = {}
             if not isinstance(body, dict):
                 return bad_request(request, self.MESSAGE)

@@ -255,7 +255,8 @@ wagtail_page_meta_type = PageTypeInjectingBodyModel.get_meta_type.__func__
 
 def page_meta_type(cls, request, api, path_params):
     page_id = str(path_params.get(cls.page_id_param, ""))
-    if not (page_id.isascii() and page_id.isdigit()) or int(page_id) > DATABASE_ID_MAX:
+    digits = page_id.isascii() and page_id.isdigit() and len(page_id) <= 19
+    if not digits or int(page_id) > DATABASE_ID_MAX:
         raise Http404("No page has this id")
     return wagtail_page_meta_type(cls, request, api, path_params)
 

@@ -12,7 +12,7 @@ import re
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import escape
@@ -160,8 +160,12 @@ def search(request):
         text = post.search_body_text(related_titles=False)
         post.snippet = highlight(f"{post.summary} {text}", terms)
 
-    keep = request.GET.copy()
-    keep.pop("page", None)
+    # The pages of results link with the search's own parameters only: a stored copy is
+    # served to every request with them, whatever else those carried (utm_, cache-busters).
+    keep = QueryDict(mutable=True)
+    for name in SearchForm.base_fields:
+        for value in request.GET.getlist(name):
+            keep.appendlist(name, value)
     return TemplateResponse(
         request,
         "search/search.html",

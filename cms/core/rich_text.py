@@ -161,6 +161,16 @@ def rich_text_rules():
             if media and not embeddable_url(tag.get("data-url")):
                 tag.decompose()
                 return
+            handled = tag.get("data-linktype") or tag.get("data-embedtype")
+            if handled and "data-id" in tag.attrs and not stored_id(tag["data-id"]):
+                # An id no handler can look up: an embed is dropped, a link keeps its text.
+                if tag.name != "a":
+                    tag.decompose()
+                    return
+                for child in list(tag.contents):
+                    self.clean_node(doc, child)
+                tag.unwrap()
+                return
             block_key = tag.attrs.get(BLOCK_KEY)
             super().clean_tag_node(doc, tag)
             kept = tag.parent is not None and not tag.decomposed
@@ -195,12 +205,22 @@ def _editor_text_pattern(block_and_inline):
         rf"<(?:{names})(?:{space}+{BLOCK_KEY}={value})?{space}*>",
         rf"</(?:{names})>",
         rf"<(?:br|hr){space}*/?>",
-        rf"<a(?={space}[^>]*\blinktype=)(?:{space}+(?:linktype|id)={value})+{space}*>",
+        rf"<a(?={space}[^>]*\blinktype=)(?:{space}+(?:linktype={value}|id={STORED_ID}))+{space}*>",
         rf"<a{space}+href={plain_url}{space}*>",
         "</a>",
-        rf"<embed(?:{space}+(?:alt|embedtype|format|id)={value})+{space}*/>",
+        rf'<embed(?:{space}+(?:alt={value}|embedtype="image"|format={value}|id={STORED_ID}))+'
+        rf"{space}*/>",
     ]
     return re.compile("(?:" + "|".join(tokens) + ")*+")
+
+
+# An id Wagtail's link and embed handlers can look up: digits that fit a database id. Any
+# other (``id="abc"``, twenty digits) failed in the handler, a 500 on the page and the API.
+STORED_ID = r'"[0-9]{1,18}"'
+
+
+def stored_id(value):
+    return re.fullmatch(STORED_ID, f'"{value}"') is not None
 
 
 def _safe_attributes(name, pairs, rules):
@@ -210,7 +230,9 @@ def _safe_attributes(name, pairs, rules):
     if name == "a":
         if "linktype" in attributes:
             return (
-                attributes["linktype"] in rules.link_types and attributes.keys() <= LINK_ATTRIBUTES
+                attributes["linktype"] in rules.link_types
+                and attributes.keys() <= LINK_ATTRIBUTES
+                and stored_id(attributes.get("id", "0"))
             )
         href = unescape(attributes.get("href", ""))
         return attributes.keys() <= {"href"} and safe_url(href) == href
@@ -218,6 +240,10 @@ def _safe_attributes(name, pairs, rules):
         if attributes.get("embedtype") not in rules.embed_types:
             return False
         url = unescape(attributes.get("url", ""))
+        if attributes["embedtype"] == "media" and not url:
+            return False  # nothing to embed: Wagtail's media handler needs its url
+        if "id" in attributes and not stored_id(attributes["id"]):
+            return False
         return attributes.keys() <= EMBED_ATTRIBUTES and (not url or embeddable_url(url) == url)
     return attributes.keys() <= {BLOCK_KEY}
 

@@ -7,6 +7,7 @@ NEWSDESK_HTTP_SHARED_MAX_AGE, NEWSDESK_HTTP_STALE_WHILE_REVALIDATE (README,
 
 import gzip
 import hashlib
+import logging
 import re
 import time
 from urllib.parse import parse_qsl, urlencode
@@ -27,6 +28,8 @@ from news.freshness.versions import (
     versions_match,
 )
 from news.signals import response_cache_hit
+
+logger = logging.getLogger(__name__)
 
 # An API detail response shows one page: /api/v2/pages/42/ or /api/v3/pages/42/.
 API_DETAIL_PATH = re.compile(r"^/api/v[23]/pages/(?P<id>[0-9]+)/$")
@@ -352,7 +355,11 @@ class ResponseCacheMiddleware:
         entry = cache.get(key)
         if not entry or not versions_match(entry["versions"]):
             return None
-        response_cache_hit.send(sender=type(self), request=request)
+        for receiver, error in response_cache_hit.send_robust(sender=type(self), request=request):
+            if isinstance(error, Exception):
+                # Serving the stored copy matters more than what the receiver keeps (the
+                # search terms report, when the database is away or busy).
+                logger.warning("%s failed on a cache hit: %s", receiver.__name__, error)
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value

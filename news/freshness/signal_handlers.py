@@ -10,8 +10,15 @@ the network. Comments call ``page_content_changed`` from their own moderation co
 from django.db.models.signals import post_delete, post_save
 from django_tasks.signals import task_finished
 from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+from wagtail.models import (
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+    Site,
+    get_page_models,
+)
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.core.cache import cache_recovered
@@ -105,6 +112,13 @@ def shown_object_changed(sender, instance, created=False, raw=False, **kwargs):
     content_changed(pages_referring_to(instance))
 
 
+def file_changed_fresh(sender, instance, raw=False, **kwargs):
+    """An image or document was renamed, replaced, moved or deleted, or a collection's
+    privacy changed: the images and documents APIs may list it wrongly."""
+    if not raw:
+        bump(MEDIA)
+
+
 def redirect_changed_fresh(sender, instance, raw=False, **kwargs):
     if not raw:
         redirects_changed()
@@ -137,6 +151,11 @@ def connect():
     for shown_model in (Author, Disclaimer, NewsSettings, get_image_model(), Site):
         post_save.connect(shown_object_changed, sender=shown_model)
         post_delete.connect(shown_object_changed, sender=shown_model)
+    # The images and documents APIs list files (and Wagtail's private collections hide
+    # them from readers).
+    for file_model in (get_image_model(), get_document_model(), CollectionViewRestriction):
+        post_save.connect(file_changed_fresh, sender=file_model)
+        post_delete.connect(file_changed_fresh, sender=file_model)
     # Redirects are listed by the API (/api/v2/redirects/, /api/v3/redirects/).
     post_save.connect(redirect_changed_fresh, sender=Redirect)
     post_delete.connect(redirect_changed_fresh, sender=Redirect)

@@ -85,6 +85,7 @@ def test_a_body_that_is_not_a_json_object_is_a_400(client, users, news_index, bo
         "/api/v3/pages/99999999999999999999/revisions/",
         "/api/v2/pages/99999999999999999999/",
         "/api/v2/images/99999999999999999999/",
+        "/api/v3/pages/" + "9" * 5000 + "/",  # past Python's int() digit limit too
     ],
 )
 def test_an_id_past_the_database_range_is_not_found(client, users, news_index, path):
@@ -110,3 +111,33 @@ def test_the_largest_database_id_is_looked_up(client, users, news_index):
     response = api.get("/api/v3/pages/9223372036854775807/")
     assert response.status_code == 404
     assert response.json()["message"] != "Nothing has this id."  # the view answered
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/merge-patch+json", ""])
+def test_a_list_body_is_a_400_whatever_its_content_type(client, users, news_index, content_type):
+    """Ninja reads any body that is not a form as JSON."""
+    api = api_for(client, users["editor"])
+    response = api.client.post(
+        "/api/v3/pages/", "[1, 2]", content_type=content_type, headers=api.headers
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["message"] == "The request body must be a JSON object."
+
+
+@pytest.mark.parametrize("who", ["anonymous", "editor"])
+def test_json_nested_too_deeply_to_parse_is_not_a_500(client, users, news_index, who):
+    api = api_for(client, users[who])
+    response = api.client.post(
+        "/api/v3/pages/", "[" * 100_000, content_type="application/json", headers=api.headers
+    )
+    assert response.status_code == (401 if who == "anonymous" else 400), response.content
+    assert response.json()["message"]
+
+
+def test_json_nested_too_deeply_on_a_public_operation_is_a_400(client, news_index):
+    page = news_index.pk
+    response = client.post(
+        f"/api/v3/pages/{page}/comments/", "[" * 100_000, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["message"]

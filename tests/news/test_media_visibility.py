@@ -335,3 +335,14 @@ def test_a_document_is_served_once_the_post_linking_to_it_is_published(client, n
     assert client.get(report.url).status_code == 404
     post.get_latest_revision().publish()
     assert client.get(report.url).status_code == 200
+
+
+def test_renaming_or_deleting_a_document_changes_the_cached_listing(client, media):
+    visible = media["documents"]["Visible doc"]
+    assert "Visible doc report" in titles(client.get("/api/v2/documents/"))
+    assert client.get("/api/v2/documents/")["X-Cache"] == "HIT"
+    visible.title = "Renamed report"
+    visible.save()
+    assert titles(client.get("/api/v2/documents/")) == {"Renamed report"}
+    visible.delete()
+    assert titles(client.get("/api/v2/documents/")) == set()

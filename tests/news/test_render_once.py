@@ -185,3 +185,32 @@ def test_a_crowd_at_a_cold_article_renders_it_once(tmp_path):
             stop(server)
         drop_database()
         redis_server.kill()
+
+
+def test_a_stored_search_links_its_pages_without_the_junk_it_was_asked_with(client, news_index):
+    for number in range(12):  # two pages of results
+        NewsPageFactory(parent=news_index, title=f"Harbour report {number}")
+    for _ in range(2):
+        client.get("/search/?q=harbour&utm_source=junk-source")
+    response = client.get("/search/?q=harbour")
+    assert response["X-Cache"] == "HIT"
+    assert "junk-source" not in response.content.decode()
+    assert "q=harbour" in response.content.decode()
+
+
+def test_a_stored_search_is_served_when_counting_it_fails(client, post, monkeypatch):
+    from search import views
+
+    path = "/search/?q=harbour"
+    for _ in range(2):
+        client.get(path)
+
+    def database_away(params):
+        from django.db import OperationalError
+
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(views, "count_search", database_away)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["X-Cache"] == "HIT"
