@@ -25,7 +25,6 @@ Needs wrk (``make wrk``).
 
 import argparse
 import json
-import os
 import re
 import secrets
 import shutil
@@ -38,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from common import machine, write_section  # noqa: E402
-from load_bench import database_url, fetch, latency, prepare, start_gunicorn  # noqa: E402
+from load_bench import fetch, latency, prepare, production_env, start_gunicorn  # noqa: E402
 
 # A random cache-buster on every request, on whichever path wrk was given.
 BUSTER = """
@@ -105,21 +104,7 @@ def main():
 
     prefix = f"newsdesk-hostile-{secrets.token_hex(4)}"
     static_root = tempfile.mkdtemp(prefix="newsdesk-bench-static-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(args.database, args.posts),
-        "MEDIA_ROOT": str(ROOT / "bench" / "media"),
-        "STATIC_ROOT": static_root,
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "CACHE_KEY_PREFIX": prefix,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "NEWSDESK_EMBEDS_OFFLINE": "true",
-        "NEWSDESK_BENCH": "true",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-    }
+    env = production_env(args.database, args.posts, prefix, static_root)
     print(f"Preparing {args.posts} posts ({args.database})...", file=sys.stderr)
     prepare(env, args.posts)
     process, base = start_gunicorn(env, args.workers)

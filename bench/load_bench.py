@@ -56,6 +56,26 @@ def database_url(kind, posts):
     return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
+def production_env(database, posts, prefix, static_root):
+    """The environment of the benchmarked site: production settings, the archive's
+    database, Redis at REDIS_URL (keys under ``prefix``), loopback only."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(database, posts),
+        "MEDIA_ROOT": str(ROOT / "bench" / "media"),
+        "STATIC_ROOT": static_root,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "CACHE_KEY_PREFIX": prefix,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "NEWSDESK_EMBEDS_OFFLINE": "true",
+        "NEWSDESK_BENCH": "true",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+    }
+
+
 def prepare(env, posts):
     """Generate the archive (in a subprocess with dev settings) and collect static files."""
     started = time.perf_counter()
@@ -268,21 +288,7 @@ def main():
 
     prefix = f"newsdesk-bench-{secrets.token_hex(4)}"
     static_root = tempfile.mkdtemp(prefix="newsdesk-bench-static-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(args.database, args.posts),
-        "MEDIA_ROOT": str(ROOT / "bench" / "media"),
-        "STATIC_ROOT": static_root,
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "CACHE_KEY_PREFIX": prefix,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "NEWSDESK_EMBEDS_OFFLINE": "true",
-        "NEWSDESK_BENCH": "true",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-    }
+    env = production_env(args.database, args.posts, prefix, static_root)
     print(f"Preparing {args.posts} posts ({args.database})...", file=sys.stderr)
     generated = prepare(env, args.posts)
 

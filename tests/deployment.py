@@ -33,6 +33,28 @@ def clean_environment(**overrides):
     return env
 
 
+def worker_environment(tmp_path, database_url, **overrides):
+    """The environment of a worker (or shell) process on ``database_url``, production
+    settings unless ``overrides`` say otherwise."""
+    defaults = {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "NEWSDESK_EMBEDS_OFFLINE": "true",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    return clean_environment(**{**defaults, **overrides})
+
+
+def shell(env, code, *, timeout=300):
+    """Run ``code`` in ``manage.py shell`` with ``env``; its output (it must succeed)."""
+    result = python("manage.py", "shell", "-c", code, env=env, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
 def run(args, env, *, timeout=300):
     """Run ``args`` in the project directory; the finished process."""
     return subprocess.run(  # noqa: S603 - our own commands

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from cms.core.cache import outage
+from tests.cms.test_cache_outage import no_outage_left_over  # noqa: F401 (autouse)
 from tests.news.factories import NewsPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +21,6 @@ def file_caches(directory, retry_after):
         }
         for alias in ("default", "renditions")
     }
-
-
-@pytest.fixture(autouse=True)
-def no_outage_left_over():
-    outage._until.clear()
-    yield
-    outage._until.clear()
 
 
 @pytest.fixture

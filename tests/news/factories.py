@@ -125,3 +125,22 @@ def every_block_body(*, image, related_page, disclaimer, embed_url="https://vide
             },
         },
     ]
+
+
+# Body blocks as stored (StreamField raw data), for pages built with ``body=[...]``.
+
+
+def image_block(image):
+    """An image block showing ``image``."""
+    return {
+        "type": "image",
+        "value": {"image": image.pk, "caption": "", "credit": "", "alt_text": ""},
+    }
+
+
+def document_paragraph(document):
+    """A paragraph linking to ``document``."""
+    return {
+        "type": "paragraph",
+        "value": f'<p>Read <a linktype="document" id="{document.pk}">the report</a>.</p>',
+    }

@@ -38,6 +38,8 @@ from tests.news.factories import (
     ImageFactory,
     NewsIndexPageFactory,
     NewsPageFactory,
+    document_paragraph,
+    image_block,
 )
 from tests.news.workflow_helpers import api_for, make_user, news_form_data
 
@@ -45,20 +47,6 @@ pytestmark = pytest.mark.django_db
 
 Image = get_image_model()
 Document = get_document_model()
-
-
-def image_block(image):
-    return {
-        "type": "image",
-        "value": {"image": image.pk, "caption": "", "credit": "", "alt_text": ""},
-    }
-
-
-def document_paragraph(document):
-    return {
-        "type": "paragraph",
-        "value": f'<p>Read <a linktype="document" id="{document.pk}">the report</a>.</p>',
-    }
 
 
 def make_document(title, uploaded_by_user=None):

@@ -28,6 +28,8 @@ from tests.news.factories import (
     ImageFactory,
     NewsIndexPageFactory,
     NewsPageFactory,
+    document_paragraph,
+    image_block,
 )
 from tests.news.workflow_helpers import api_for, make_user
 
@@ -47,20 +49,6 @@ HIDDEN = [
     "Embargoed byline",
     "Embargoed unused",
 ]
-
-
-def image_block(image):
-    return {
-        "type": "image",
-        "value": {"image": image.pk, "caption": "", "credit": "", "alt_text": ""},
-    }
-
-
-def document_paragraph(document):
-    return {
-        "type": "paragraph",
-        "value": f'<p>Read <a linktype="document" id="{document.pk}">the report</a>.</p>',
-    }
 
 
 def document(title):

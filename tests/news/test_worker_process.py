@@ -8,7 +8,6 @@ SIGTERM.
 """
 
 import json
-import secrets
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import time
 
 import pytest
 
-from tests.deployment import PROJECT, clean_environment, fresh_database, python
+from tests.deployment import PROJECT, fresh_database, shell, worker_environment
 from tests.servers import Receiver
 
 pytestmark = pytest.mark.deployment
@@ -47,22 +46,8 @@ print(json.dumps({
 @pytest.fixture
 def deployment(tmp_path, migrated_database):
     url, drop = fresh_database(tmp_path, "worker", template=migrated_database)
-    yield clean_environment(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="cms.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="WARNING",
-        NEWSDESK_EMBEDS_OFFLINE="true",
-        MEDIA_ROOT=str(tmp_path / "media"),
-    )
+    yield worker_environment(tmp_path, url)
     drop()
-
-
-def shell(env, code):
-    result = python("manage.py", "shell", "-c", code, env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 def test_the_worker_process_runs_the_queued_work_and_stops_on_sigterm(deployment):

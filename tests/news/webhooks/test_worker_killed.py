@@ -14,7 +14,6 @@ import collections
 import datetime
 import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import time
 import pytest
 
 from news.webhooks.delivery import SENDERS
-from tests.deployment import PROJECT, clean_environment, fresh_database, python
+from tests.deployment import PROJECT, fresh_database, shell, worker_environment
 from tests.servers import Receiver
 
 pytestmark = pytest.mark.deployment
@@ -73,23 +72,13 @@ print(json.dumps({
 def deployment(tmp_path, migrated_database):
     url, drop = fresh_database(tmp_path, "killed", template=migrated_database)
     (tmp_path / "killed_worker_settings.py").write_text(SETTINGS)
-    yield clean_environment(
-        DATABASE_URL=url,
+    yield worker_environment(
+        tmp_path,
+        url,
         DJANGO_SETTINGS_MODULE="killed_worker_settings",
         PYTHONPATH=os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])),
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="WARNING",
-        NEWSDESK_EMBEDS_OFFLINE="true",
-        MEDIA_ROOT=str(tmp_path / "media"),
     )
     drop()
-
-
-def shell(env, code):
-    result = python("manage.py", "shell", "-c", code, env=env, timeout=60)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 def report(env):
