@@ -17,7 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from wagtail.actions.delete import DeleteAction
-from wagtail.models import Page, PagePermissionTester, ReferenceIndex
+from wagtail.contrib.settings.registry import registry as settings_registry
+from wagtail.models import Page, PagePermissionTester, ReferenceIndex, Site
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permissions import policy_registry
 
@@ -99,6 +100,39 @@ def pages_using(file):
     return {int(pk) for pk in references.values_list("object_id", flat=True).distinct()}
 
 
+def site_wide_holders():
+    """What the site settings point at (``(content type id, id as text)`` pairs), such as
+    the site-wide default disclaimer: shown on every page, as a page's snippets are on
+    it. Settings are not in Wagtail's reference index, so their foreign keys are read
+    directly: a query per such field, over a row per site."""
+    held = set()
+    for setting in settings_registry:
+        for field in setting._meta.concrete_fields:
+            if not field.many_to_one or field.related_model in (None, Site):
+                continue
+            content_type = indexed_content_type(field.related_model).pk
+            values = setting.objects.exclude(**{field.attname: None})
+            held |= {
+                (content_type, str(pk)) for pk in values.values_list(field.attname, flat=True)
+            }
+    return held
+
+
+def site_wide_file_keys(model):
+    """The ``model`` files (text ids, the index's type) the site settings use, directly
+    or through what they point at (a document linked from the default disclaimer)."""
+    held = site_wide_holders()
+    file_type = indexed_content_type(model).pk
+    keys = {object_id for content_type, object_id in held if content_type == file_type}
+    holders = Q()
+    for content_type, object_id in held:
+        holders |= Q(base_content_type_id=content_type, object_id=object_id)
+    if holders:
+        references = ReferenceIndex.objects.filter(holders, to_content_type_id=file_type)
+        keys |= set(references.values_list("to_object_id", flat=True))
+    return keys
+
+
 def files_used_by(pages, model):
     """The ids (a subquery) of the ``model`` files (images or documents) that ``pages`` (a
     page queryset) use, as ``pages_using`` defines it, for filtering a listing in one
@@ -117,16 +151,24 @@ def files_used_by(pages, model):
     )
     # Compare as text, the index's type: casting the file's integer id always works, on
     # every database, where casting the index's strings would not.
+    # What the site settings use shows on every page, so readers see it where they see
+    # any page.
+    site_wide = site_wide_file_keys(model) if pages.exists() else set()
     return (
         model._default_manager.annotate(newsdesk_key=as_text())
-        .filter(newsdesk_key__in=references.values("to_object_id"))
+        .filter(
+            Q(newsdesk_key__in=references.values("to_object_id")) | Q(newsdesk_key__in=site_wide)
+        )
         .values("pk")
     )
 
 
 def live_pages_using(file):
     """The live pages that use ``file`` (whether or not readers can see them: a page
-    behind a login, or past its expiry time but not yet unpublished, is still live)."""
+    behind a login, or past its expiry time but not yet unpublished, is still live). A
+    file the site settings use (the default disclaimer's) is on every live page."""
+    if str(file.pk) in site_wide_file_keys(type(file)):
+        return Page.objects.live()
     return Page.objects.live().filter(pk__in=pages_using(file))
 
 

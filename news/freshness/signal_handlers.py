@@ -113,8 +113,9 @@ def shown_object_changed(sender, instance, created=False, raw=False, **kwargs):
 
 
 def file_changed_fresh(sender, instance, raw=False, **kwargs):
-    """An image or document was renamed, replaced, moved or deleted, or a collection's
-    privacy changed: the images and documents APIs may list it wrongly."""
+    """An image or document was renamed, replaced, moved or deleted, a collection's
+    privacy changed, or the default disclaimer did: the images and documents APIs may
+    list files wrongly."""
     if not raw:
         bump(MEDIA)
 
@@ -152,8 +153,9 @@ def connect():
         post_save.connect(shown_object_changed, sender=shown_model)
         post_delete.connect(shown_object_changed, sender=shown_model)
     # The images and documents APIs list files (and Wagtail's private collections hide
-    # them from readers).
-    for file_model in (get_image_model(), get_document_model(), CollectionViewRestriction):
+    # them from readers); the News settings' default disclaimer makes its files public.
+    file_models = (get_image_model(), get_document_model(), CollectionViewRestriction)
+    for file_model in (*file_models, NewsSettings):
         post_save.connect(file_changed_fresh, sender=file_model)
         post_delete.connect(file_changed_fresh, sender=file_model)
     # Redirects are listed by the API (/api/v2/redirects/, /api/v3/redirects/).

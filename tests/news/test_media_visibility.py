@@ -334,3 +334,29 @@ def test_renaming_or_deleting_a_document_changes_the_cached_listing(client, medi
     assert titles(client.get("/api/v2/documents/")) == {"Renamed report"}
     visible.delete()
     assert titles(client.get("/api/v2/documents/")) == set()
+
+
+def test_a_document_the_default_disclaimer_links_to_is_public_and_protected(
+    client, news_index, django_user_model
+):
+    """The site-wide disclaimer shows under every post: a document it links to is in
+    use, though no page refers to it (settings are outside Wagtail's reference index)."""
+    from wagtail.models import Site
+
+    from news.models import NewsSettings
+    from tests.news.factories import DisclaimerFactory
+
+    terms = document("Reader terms")
+    disclaimer = DisclaimerFactory(
+        text=f'<p>See <a linktype="document" id="{terms.pk}">our terms</a>.</p>'
+    )
+    site = Site.objects.get(is_default_site=True)
+    NewsSettings.objects.update_or_create(site=site, defaults={"default_disclaimer": disclaimer})
+    NewsPageFactory(parent=news_index, title="Any post")
+
+    assert titles(client.get("/api/v2/documents/")) == {"Reader terms"}
+    assert client.get(terms.url).status_code == 200
+    editor = make_user(django_user_model, "terms-editor", settings.NEWSDESK_EDITORS_GROUP)
+    response = api_for(client, editor).delete(f"/api/v3/documents/{terms.pk}/")
+    assert response.status_code == 403, response.content
+    assert get_document_model().objects.filter(pk=terms.pk).exists()
