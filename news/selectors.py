@@ -205,7 +205,7 @@ def public_files(queryset):
     cms/core/permissions.py defines it, from Wagtail's reference index. A file only drafts,
     scheduled, expired or restricted pages use, or none, is not public: its title and
     download URL could give away a story before it is out. One subquery, whatever the
-    number of files."""
+    number of files, and a query or two for what the site settings use."""
     visible_pages = reader_visible(Page.objects.all())
     return queryset.filter(pk__in=files_used_by(visible_pages, queryset.model))
 

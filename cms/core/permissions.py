@@ -108,8 +108,9 @@ def site_wide_holders():
     held = set()
     for setting in settings_registry:
         for field in setting._meta.concrete_fields:
-            if not field.many_to_one or field.related_model in (None, Site):
-                continue
+            related = field.related_model
+            if not field.many_to_one or related is None or issubclass(related, (Page, Site)):
+                continue  # a page shows its own files, as readers may see it
             content_type = indexed_content_type(field.related_model).pk
             values = setting.objects.exclude(**{field.attname: None})
             held |= {
@@ -151,9 +152,8 @@ def files_used_by(pages, model):
     )
     # Compare as text, the index's type: casting the file's integer id always works, on
     # every database, where casting the index's strings would not.
-    # What the site settings use shows on every page, so readers see it where they see
-    # any page.
-    site_wide = site_wide_file_keys(model) if pages.exists() else set()
+    # What the site settings use shows on every page.
+    site_wide = site_wide_file_keys(model)
     return (
         model._default_manager.annotate(newsdesk_key=as_text())
         .filter(

@@ -103,6 +103,7 @@ class RichTextRules(NamedTuple):
     embed_types: frozenset  # <embed embedtype="…"/>
     whitelister: Callable  # a new whitelister (they keep state while cleaning)
     editor_text: re.Pattern  # matches the commonest editor text whole (is_editor_rich_text)
+    image_formats: frozenset  # <embed embedtype="image" format="…"/> (Wagtail's formats)
 
 
 def _editor_elements(features):
@@ -127,12 +128,14 @@ def rich_text_rules():
         DbHTMLConverter,
         DbHtmlInputWhitelister,
     )
+    from wagtail.images.formats import get_image_formats
     from wagtail.whitelist import allow_without_attributes, attribute_rule
 
     def link_href(href):
         return safe_url(href) or None
 
     features = rich_text_features()
+    image_formats = frozenset(image_format.name for image_format in get_image_formats())
     converter = DbHTMLConverter(features)
     extra_elements = _editor_elements(features) - set(converter.whitelister.element_rules)
 
@@ -161,6 +164,10 @@ def rich_text_rules():
             if media and not embeddable_url(tag.get("data-url")):
                 tag.decompose()
                 return
+            image = tag.name == "embed" and tag.get("data-embedtype") == "image"
+            if image and tag.get("data-format") not in image_formats:
+                tag.decompose()  # Wagtail's image handler needs a format it knows
+                return
             handled = tag.get("data-linktype") or tag.get("data-embedtype")
             if handled and "data-id" in tag.attrs and not stored_id(tag["data-id"]):
                 # An id no handler can look up: an embed is dropped, a link keeps its text.
@@ -186,11 +193,12 @@ def rich_text_rules():
         link_types=frozenset(whitelister.link_handlers),
         embed_types=frozenset(whitelister.embed_handlers),
         whitelister=lambda: StoredRichTextWhitelister(converter.converter_rules),
-        editor_text=_editor_text_pattern(elements - VOID_ELEMENTS - {"a"}),
+        editor_text=_editor_text_pattern(elements - VOID_ELEMENTS - {"a"}, image_formats),
+        image_formats=image_formats,
     )
 
 
-def _editor_text_pattern(block_and_inline):
+def _editor_text_pattern(block_and_inline, image_formats):
     """One expression for text made only of the tags the editor writes most, none of
     which needs a closer look: elements without attributes or with their block key,
     line breaks and rules, links to pages and documents (Wagtail writes their ``<a>``
@@ -199,6 +207,7 @@ def _editor_text_pattern(block_and_inline):
     names = "|".join(sorted(block_and_inline, key=len, reverse=True))
     space = r"[ \t\n\r\f]"
     value = r'"[^"<>]*"'
+    formats = '"(?:' + "|".join(re.escape(name) for name in sorted(image_formats)) + ')"'
     plain_url = r'"(?:https?:|mailto:|tel:|/(?![/\\&])|#)[^"<>\x00-\x20\x7f]*"'
     tokens = [
         r"[^<]++",
@@ -208,7 +217,9 @@ def _editor_text_pattern(block_and_inline):
         rf"<a(?={space}[^>]*\blinktype=)(?:{space}+(?:linktype={value}|id={STORED_ID}))+{space}*>",
         rf"<a{space}+href={plain_url}{space}*>",
         "</a>",
-        rf'<embed(?:{space}+(?:alt={value}|embedtype="image"|format={value}|id={STORED_ID}))+'
+        # An image: a format Wagtail knows and an id, both required.
+        rf"<embed(?={space}[^>]*\bformat=)(?={space}[^>]*\bid=)"
+        rf'(?:{space}+(?:alt={value}|embedtype="image"|format={formats}|id={STORED_ID}))+'
         rf"{space}*/>",
     ]
     return re.compile("(?:" + "|".join(tokens) + ")*+")
@@ -244,6 +255,10 @@ def _safe_attributes(name, pairs, rules):
             return False  # nothing to embed: Wagtail's media handler needs its url
         if "id" in attributes and not stored_id(attributes["id"]):
             return False
+        if attributes["embedtype"] == "image" and (
+            attributes.get("format") not in rules.image_formats or "id" not in attributes
+        ):
+            return False  # Wagtail's image handler needs a format it knows, and an image
         return attributes.keys() <= EMBED_ATTRIBUTES and (not url or embeddable_url(url) == url)
     return attributes.keys() <= {BLOCK_KEY}
 

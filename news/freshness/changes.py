@@ -14,7 +14,7 @@ task queue that is down) is logged and does not keep the others from running.
 from django.db import transaction
 
 from news.freshness.purge import frontend_urls, old_addresses, purge
-from news.freshness.versions import LISTINGS, TREE, bump, page_tag
+from news.freshness.versions import LISTINGS, MEDIA, TREE, bump, page_tag
 
 
 def _bump_now_and_after_commit(tags, urls):
@@ -43,6 +43,12 @@ def page_content_changed(page):
     approved or withdrawn): its detail responses and the listings are stale; the other
     pages' detail responses stay cached."""
     _bump_now_and_after_commit((page_tag(page.pk), LISTINGS), frontend_urls([page]))
+
+
+def files_changed():
+    """An image's or document's details, a collection's privacy or the site-wide
+    disclaimer changed: the images and documents APIs are stale."""
+    _bump_now_and_after_commit((MEDIA,), [])
 
 
 def redirects_changed():

@@ -359,7 +359,7 @@ class ResponseCacheMiddleware:
             if isinstance(error, Exception):
                 # Serving the stored copy matters more than what the receiver keeps (the
                 # search terms report, when the database is away or busy).
-                logger.warning("%s failed on a cache hit: %s", receiver.__name__, error)
+                logger.warning("%r failed on a cache hit: %s", receiver, error)
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value

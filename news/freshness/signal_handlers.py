@@ -23,7 +23,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.core.cache import cache_recovered
 from news.freshness import versions
-from news.freshness.changes import content_changed, redirects_changed
+from news.freshness.changes import content_changed, files_changed, redirects_changed
 from news.freshness.purge import PURGE_SUBTREE_LIMIT, frontend_cache_configured
 from news.freshness.versions import MEDIA, SEARCH, bump
 from news.lifecycle import is_being_deleted
@@ -117,7 +117,7 @@ def file_changed_fresh(sender, instance, raw=False, **kwargs):
     privacy changed, or the default disclaimer did: the images and documents APIs may
     list files wrongly."""
     if not raw:
-        bump(MEDIA)
+        files_changed()
 
 
 def redirect_changed_fresh(sender, instance, raw=False, **kwargs):

@@ -96,14 +96,23 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def tracking(connection_class, request):
-    """``connection_class``, keeping each connection it makes on ``request`` (so the
-    watchdog in ``send`` can cut it off)."""
+    """``connection_class``, keeping the socket it connects on ``request``, so the
+    watchdog in ``send`` can cut it off (urllib lets go of the connection's socket once
+    the headers are in; the response reads the body from the same socket)."""
 
-    def connect(*args, **kwargs):
-        request.newsdesk_connection = connection_class(*args, **kwargs)
-        return request.newsdesk_connection
+    class Tracked(connection_class):
+        def connect(self):
+            super().connect()
+            request.newsdesk_socket = self.sock
+            if getattr(request, "newsdesk_cut_off", False):  # the deadline passed meanwhile
+                shut(self.sock)
 
-    return connect
+    return Tracked
+
+
+def shut(sock):
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 class TrackingHTTPHandler(urllib.request.HTTPHandler):
@@ -122,11 +131,9 @@ class TrackingHTTPSHandler(urllib.request.HTTPSHandler):
 def cut_off(request):
     """Close the connection ``request`` is waiting on: the blocked read returns."""
     request.newsdesk_cut_off = True
-    connection = getattr(request, "newsdesk_connection", None)
-    sock = getattr(connection, "sock", None)
+    sock = getattr(request, "newsdesk_socket", None)
     if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
+        shut(sock)
 
 
 _opener = urllib.request.build_opener(NoRedirects, TrackingHTTPHandler, TrackingHTTPSHandler)
@@ -177,8 +184,9 @@ def send(url, secret, event, delivery_id, body):
         error = f"{type(exc).__name__}: {exc}"
     finally:
         watchdog.cancel()
-    if getattr(request, "newsdesk_cut_off", False) and code is None:
-        error = f"Timed out after {timeout} s"
+    if getattr(request, "newsdesk_cut_off", False):
+        # The whole answer did not come in time (a status may have): a failed try.
+        code, error = None, f"Timed out after {timeout} s"
     if code is not None and not 200 <= code < 300 and not error:
         error = f"HTTP {code}"
     duration_ms = int((time.monotonic() - started) * 1000)

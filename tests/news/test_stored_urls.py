@@ -428,3 +428,43 @@ def test_links_and_embeds_with_ids_no_handler_can_look_up_do_not_break_the_page(
         response = client.get(url)
         assert response.status_code == 200, url
         assert "abc" not in json.dumps(response.json()["body"])
+
+
+@pytest.mark.parametrize(
+    "embed",
+    [
+        '<embed embedtype="image" id="{id}" alt="x"/>',  # no format
+        '<embed embedtype="image" id="{id}" format="bogus" alt="x"/>',
+        '<embed embedtype="image" format="left" alt="x"/>',  # no image
+        '<embed alt="x" embedtype="image" format="fullwidth" id="{id}" onload="x()"/>',
+    ],
+)
+def test_an_image_embed_wagtail_cannot_render_does_not_break_the_page(client, news_index, embed):
+    from tests.news.factories import ImageFactory
+
+    image = ImageFactory()
+    post = NewsPageFactory(parent=news_index, title="Odd image")
+    paragraph = "<p>Before</p>" + embed.format(id=image.pk) + "<p>After</p>"
+    NewsPage.objects.filter(pk=post.pk).update(
+        body=json.dumps([{"type": "paragraph", "value": paragraph}])
+    )
+    response = client.get(post.url)
+    assert response.status_code == 200
+    assert "After" in response.content.decode()
+    assert "onload" not in response.content.decode()
+    for url in (f"/api/v2/pages/{post.pk}/", f"/api/v3/pages/{post.pk}/"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_image_embed_the_editor_wrote_still_renders(client, news_index):
+    from tests.news.factories import ImageFactory
+
+    image = ImageFactory()
+    post = NewsPageFactory(parent=news_index, title="Editor image")
+    paragraph = (
+        f'<p>Before</p><embed alt="A pier" embedtype="image" format="fullwidth" id="{image.pk}"/>'
+    )
+    NewsPage.objects.filter(pk=post.pk).update(
+        body=json.dumps([{"type": "paragraph", "value": paragraph}])
+    )
+    assert 'alt="A pier"' in client.get(post.url).content.decode()

@@ -455,7 +455,15 @@ class TestPrivacy:
         assert "Secret" not in delivery.body
 
 
-def test_a_receiver_answering_a_byte_at_a_time_is_cut_off_at_the_timeout(settings):
+@pytest.mark.parametrize(
+    ("head", "trickled"),
+    [
+        (b"", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" * 100),
+        # The status and headers at once, then the body a byte at a time.
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n", b"x" * 5000),
+    ],
+)
+def test_a_receiver_answering_a_byte_at_a_time_is_cut_off_at_the_timeout(settings, head, trickled):
     """The timeout applies to each socket read; a receiver trickling its answer would
     hold a sender for ever without the watchdog in delivery.send."""
     import socket as sockets
@@ -471,7 +479,8 @@ def test_a_receiver_answering_a_byte_at_a_time_is_cut_off_at_the_timeout(setting
     def trickle():
         connection, _ = server.accept()
         connection.recv(65536)
-        for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" * 100:
+        connection.send(head)
+        for byte in trickled:
             if stop.is_set():
                 break
             try:
