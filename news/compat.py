@@ -72,8 +72,9 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    (``PageCopySchema.get_update_attrs``, ``PageCreateAliasSchema.get_update_slug``); the
    root page cannot be copied or aliased at all, so both say so. ``PATCH /pages/{id}/``
    looks the page's type up from the raw path parameter before Ninja validates it
-   (``PageTypeInjectingBodyModel.get_meta_type``), so an id that is not a number, or one
-   past the database's range, is a 404 first.
+   (``PageTypeInjectingBodyModel.get_meta_type``), so an id that is not a number is a 404
+   first (one past the database's range never gets here: cms.middleware's
+   ``APIIdRangeMiddleware`` answers it for every API path).
 13. **Image and document edit forms refuse a new file over one live pages use** for a
    user who may not replace it (cms/core/permissions.py, "Files live pages use"). Wagtail
    builds both forms (``get_image_form``, ``get_document_form``) on the base form its
@@ -107,7 +108,6 @@ from wagtail.api.v3.schemas.params import SearchSchema
 from wagtail.contrib.redirects.api.v3 import router as wagtail_v3_redirects_router
 from wagtail.models import Page
 
-from cms.core.converters import DATABASE_ID_MAX
 from cms.core.permissions import LiveFileFormMixin
 from cms.core.site_urls import absolute_page_url
 from news.api.chrome import OFFSET_MAX
@@ -255,8 +255,7 @@ wagtail_page_meta_type = PageTypeInjectingBodyModel.get_meta_type.__func__
 
 def page_meta_type(cls, request, api, path_params):
     page_id = str(path_params.get(cls.page_id_param, ""))
-    digits = page_id.isascii() and page_id.isdigit() and len(page_id) <= 19
-    if not digits or int(page_id) > DATABASE_ID_MAX:
+    if not (page_id.isascii() and page_id.isdigit()):
         raise Http404("No page has this id")
     return wagtail_page_meta_type(cls, request, api, path_params)
 

@@ -73,6 +73,14 @@ def manage(env, *args, settings="cms.settings.production", timeout=300):
     return result.stdout
 
 
+def prepare_demo_site(env, password):
+    """Migrate ``env``'s database, collect the static files and load the demo newsroom
+    (its logins' password ``password``), as ``make run`` does before serving."""
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "load_demo_content", "--password", password, settings="cms.settings.dev")
+
+
 def on_postgres():
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 

@@ -12,7 +12,13 @@ import pytest
 
 from tests.cms.test_cache_outage import REDIS_SERVER, RedisServer
 from tests.cms.test_scale_out import get, wait_until_serving
-from tests.deployment import deployment_env, fresh_database, manage, start_gunicorn, stop
+from tests.deployment import (
+    deployment_env,
+    fresh_database,
+    prepare_demo_site,
+    start_gunicorn,
+    stop,
+)
 
 pytestmark = [
     pytest.mark.deployment,
@@ -51,9 +57,7 @@ def test_readers_get_pages_while_redis_is_killed_and_restarted(tmp_path):
     )
     server = readers = None
     try:
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "collectstatic", "--noinput", "-v0")
-        manage(env, "load_demo_content", "--password", "redis-pw", settings="cms.settings.dev")
+        prepare_demo_site(env, "redis-pw")
         base, server = start_gunicorn(env, workers=2)
         wait_until_serving(base, server)
         paths = ["/", "/news/", "/api/v2/pages/?type=news.NewsPage&fields=title", "/search/?q=a"]

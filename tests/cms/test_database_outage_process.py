@@ -22,7 +22,14 @@ from pathlib import Path
 import pytest
 
 from tests.cms.test_scale_out import get, wait_until_serving
-from tests.deployment import deployment_env, free_port, manage, on_postgres, start_gunicorn, stop
+from tests.deployment import (
+    deployment_env,
+    free_port,
+    on_postgres,
+    prepare_demo_site,
+    start_gunicorn,
+    stop,
+)
 
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 RUNUSER = shutil.which("runuser")
@@ -100,9 +107,7 @@ def cluster():
 
 def test_postgresql_stopped_then_started_under_gunicorn(cluster, tmp_path):
     env = deployment_env(tmp_path, cluster.url("newsdesk"), NEWSDESK_OUTAGE_RETRY_AFTER="7")
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
-    manage(env, "load_demo_content", "--password", "outage-test-pw", settings="cms.settings.dev")
+    prepare_demo_site(env, "outage-test-pw")
 
     base, server = start_gunicorn(env, workers=1)
     try:

@@ -18,7 +18,14 @@ import urllib.request
 
 import pytest
 
-from tests.deployment import deployment_env, fresh_database, manage, start_gunicorn, stop
+from tests.deployment import (
+    deployment_env,
+    fresh_database,
+    manage,
+    prepare_demo_site,
+    start_gunicorn,
+    stop,
+)
 
 REDIS_URL = os.environ.get("NEWSDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -71,11 +78,7 @@ def deployment(tmp_path_factory):
     database_url, drop_database = fresh_database(tmp_path, "scale_out")
     prefix = f"scale-out-{secrets.token_hex(4)}"
     env = deployment_env(tmp_path, database_url, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
-    manage(
-        env, "load_demo_content", "--password", "scale-out-test-pw", settings="cms.settings.dev"
-    )
+    prepare_demo_site(env, "scale-out-test-pw")
     token = (
         manage(
             env,

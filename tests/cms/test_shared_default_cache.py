@@ -9,7 +9,14 @@ import secrets
 import pytest
 
 from tests.cms.test_scale_out import get, wait_until_serving
-from tests.deployment import deployment_env, fresh_database, manage, start_gunicorn, stop
+from tests.deployment import (
+    deployment_env,
+    fresh_database,
+    manage,
+    prepare_demo_site,
+    start_gunicorn,
+    stop,
+)
 
 pytestmark = pytest.mark.deployment
 
@@ -27,11 +34,7 @@ def test_a_post_published_by_another_process_shows_in_every_worker(tmp_path):
     env = deployment_env(tmp_path, database_url)
     server = None
     try:
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "collectstatic", "--noinput", "-v0")
-        manage(
-            env, "load_demo_content", "--password", "shared-cache-pw", settings="cms.settings.dev"
-        )
+        prepare_demo_site(env, "shared-cache-pw")
         base, server = start_gunicorn(env, workers=2)
         wait_until_serving(base, server)
         paths = ["/", "/news/", "/api/v2/pages/?type=news.NewsPage&fields=_,title&limit=50"]

@@ -15,7 +15,13 @@ from wagtail.contrib.search_promotions.models import Query
 from news.freshness.middleware import ResponseCacheMiddleware
 from tests.cms.test_cache_outage import REDIS_SERVER, RedisServer
 from tests.cms.test_scale_out import wait_until_serving
-from tests.deployment import deployment_env, fresh_database, manage, start_gunicorn, stop
+from tests.deployment import (
+    deployment_env,
+    fresh_database,
+    prepare_demo_site,
+    start_gunicorn,
+    stop,
+)
 from tests.news.factories import NewsPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,11 +165,7 @@ def test_a_crowd_at_a_cold_article_renders_it_once(tmp_path):
     )
     server = None
     try:
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "collectstatic", "--noinput", "-v0")
-        manage(
-            env, "load_demo_content", "--password", "render-once-pw", settings="cms.settings.dev"
-        )
+        prepare_demo_site(env, "render-once-pw")
         base, server = start_gunicorn(env, workers=4)
         wait_until_serving(base, server)
         with urllib.request.urlopen(f"{base}/api/v2/pages/?type=news.NewsPage&limit=1") as listing:  # noqa: S310
