@@ -119,6 +119,15 @@ class NewsIndexPage(NewsdeskPage, RoutablePageMixin, Page):
     class Meta:
         verbose_name = "news index page"
 
+    def route(self, request, path_components):
+        result = super().route(request, path_components)
+        page = result[0] if result else None
+        if isinstance(page, NewsPage) and page.depth == self.depth + 1:
+            # The article view needs its index (tag links, the posts either side): it
+            # is this page, already loaded.
+            page.routed_index = self
+        return result
+
     @path("")
     def index_route(self, request):
         tag_slug = request.GET.get("tag")

@@ -14,6 +14,7 @@ Every URL here is absolute, on the base of the site serving the request
 whatever way they were stored.
 """
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.api.rich_text import APIRichText
 from wagtail.embeds.embeds import get_embed_hash
@@ -120,8 +121,11 @@ class BodyResolver:
 
     KINDS = ("images", "pages", "disclaimers", "embeds")
 
-    def __init__(self, request=None):
+    def __init__(self, request=None, *, readers=False):
         self.request = request
+        # Related articles by the readers' rule (any site) for reader pages, else by the
+        # public API's (the requested site's pages).
+        self.readers = readers
         self.images = {}
         self.pages = {}
         self.disclaimers = {}
@@ -172,7 +176,7 @@ class BodyResolver:
         """Related articles a reader may see: one query, using the request's cached
         view restrictions when there is a request (news.selectors.public_pages)."""
         pages = NewsPage.objects.filter(pk__in=page_ids)
-        if self.request is not None:
+        if self.request is not None and not self.readers:
             return list(pages.filter(pk__in=public_pages(self.request).values("pk")))
         return list(reader_visible(pages))
 
@@ -226,6 +230,15 @@ class BodyResolver:
         if api_value is not None:
             return api_value(raw, self)
         return block.get_api_representation(block.to_python(raw), {"resolver": self})
+
+    def body_html(self, page):
+        """``page``'s body rendered with Newsdesk's block templates, as the article page
+        shows it (site-relative URLs; the API's ``body_html`` makes them absolute)."""
+        with rendering_with(self):
+            return render_to_string(
+                "news/includes/body.html",
+                {"page": page, "request": self.request, "resolver": self},
+            ).strip()
 
     def rich_text(self, source):
         """Rich text as HTML with its links resolved (linked pages from ``prepare``) and

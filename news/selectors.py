@@ -66,15 +66,18 @@ def public_pages(request, model=None):
     return cache[key]
 
 
-def post_detail_prefetches():
-    """The tags and the byline (authors in credited order) of posts, in two queries."""
-    return [
-        "tags",
-        Prefetch(
-            "news_authors",
-            queryset=NewsPageAuthor.objects.select_related("author").order_by("sort_order"),
-        ),
-    ]
+def post_detail_prefetches(*, tags=True, authors=True):
+    """The tags and the byline (authors in credited order) of posts, in two queries (or
+    just what is asked for: an API response that shows neither loads neither)."""
+    prefetches = ["tags"] if tags else []
+    if authors:
+        prefetches.append(
+            Prefetch(
+                "news_authors",
+                queryset=NewsPageAuthor.objects.select_related("author").order_by("sort_order"),
+            )
+        )
+    return prefetches
 
 
 def prefetch_post_details(posts):

@@ -17,13 +17,14 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dates import MONTHS
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from cms.core.pages import reader_context
 from cms.core.site_urls import absolute_url
+from news.freshness.fragments import RenderOnceResolver
 from news.freshness.remembered import remembered
 from news.models import NewsIndexPage, NewsPage
-from news.representation import BodyResolver
 from news.selectors import adjacent_news, prefetch_post_details, published_news
 
 
@@ -79,19 +80,37 @@ def news_index_context(page, request, context, *, tag=None, tag_query=None, mont
 
 def article_context(page, request, context, **kwargs):
     """A post: the posts either side of it, its index, the site-wide disclaimer."""
-    # The byline, tag list and SEO metadata all read the authors and tags: load once
-    # (not in a preview, which shows the draft's own, unsaved authors and tags).
-    if page.pk and not getattr(request, "is_preview", False):
+    page_is_preview = getattr(request, "is_preview", False)
+    # The head metadata and the article (header, lead image, body, footer) are rendered
+    # once per version of what they show and then reused ({% render_once %},
+    # news/freshness/fragments.py); the body is shared with the API's body_html.
+    resolver = RenderOnceResolver(request, readers=True)
+    resolver.remember([page], html=True, pieces=ARTICLE_PIECES)
+    context["resolver"] = resolver
+    if not resolver.has_pieces(page, ARTICLE_PIECES) and page.pk and not page_is_preview:
+        # The byline, tag list and SEO metadata all read the authors and tags: load once
+        # (not in a preview, which shows the draft's own, unsaved authors and tags).
         prefetch_post_details([page])
-    index_page = page.get_parent().specific
+    index_page = getattr(page, "routed_index", None) or page.get_parent().specific
     context["newer"], context["older"] = adjacent_news(page, index_page)
-    context["default_disclaimer"] = page.default_disclaimer(request)
     context["index_page"] = index_page
-    # The body's blocks resolve what they link to through it: the related articles of
-    # every block in one query (cms/core/resolvers.py). Readers' rule, not the API's.
-    context["resolver"] = BodyResolver()
-    context["resolver"].prepare([page.body], kinds=("pages",))
+    # Worked out only when the article is rendered (a callable in a template is called).
+    context["default_disclaimer"] = lambda: page.default_disclaimer(request)
+    context["body_html"] = lambda: article_body_html(page, resolver)
     return context
+
+
+def article_body_html(page, resolver):
+    """The body's HTML, with everything its blocks refer to loaded at once
+    (cms/core/resolvers.py) when it is not stored."""
+    resolver.prepare([page.body])
+    html = mark_safe(resolver.body_html(page))  # noqa: S308 - rendered by our templates
+    resolver.flush()
+    return html
+
+
+#: The pieces of the article page rendered once ({% render_once %} in news_page.html).
+ARTICLE_PIECES = ("meta", "article")
 
 
 def register():

@@ -7,10 +7,9 @@ articles readers may see) they get from the resolver in their context, or from
 ``resolver_for`` (cms/core/resolvers.py). News-only fields are in news/api_fields.py.
 """
 
-from django.template.loader import render_to_string
 from rest_framework.fields import Field
 
-from cms.core.resolvers import rendering_with, resolver_for
+from cms.core.resolvers import resolver_for
 from cms.core.site_urls import absolute_urls_in_html
 
 
@@ -62,10 +61,4 @@ class BodyHTMLField(ContextMixin, Field):
     """
 
     def to_representation(self, value) -> str:
-        resolver = self.resolver
-        with rendering_with(resolver):
-            html = render_to_string(
-                "news/includes/body.html",
-                {"page": value, "request": self.request, "resolver": resolver},
-            ).strip()
-        return absolute_urls_in_html(html, request=self.request)
+        return absolute_urls_in_html(self.resolver.body_html(value), request=self.request)

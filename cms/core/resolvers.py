@@ -19,7 +19,9 @@ interface (``news.representation.BodyResolver`` is the implementation):
 - ``stored_embed(url)``: the stored oEmbed result (a wagtail ``Embed``), or None;
 - ``image_models(image_ids)`` / ``disclaimer_models(disclaimer_ids)``: the model objects,
   in order, None for deleted ones (images come with their renditions prefetched);
-- ``rich_text(source)``: stored rich text as the API serves it (HTML, links resolved).
+- ``rich_text(source)``: stored rich text as the API serves it (HTML, links resolved);
+- ``body_html(page)``: ``page.body`` rendered with the block templates, as the article page
+  shows it (site-relative URLs).
 
 Whoever renders a whole response passes one resolver down (the API serialisers, the article
 view), so each kind of object is loaded once for the response. Code that has none, such as

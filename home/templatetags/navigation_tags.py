@@ -1,7 +1,7 @@
 """Site navigation: the pages editors ticked "Show in menus" for, under the site root."""
 
 from django import template
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from news.freshness.remembered import remembered
 from news.visibility import reader_visible
@@ -12,21 +12,21 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def site_menu(context):
     """Pages directly under the current site's root marked "show in menus" that readers
-    may see (live, public, not expired)."""
+    may see (live, public, not expired), as ``{"pk", "title", "url"}`` items."""
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return []
-    # Which pages are in the menu changes only when published content does; finding them
-    # scans the site's pages, so the answer is remembered (news/freshness/remembered.py).
-    ids = remembered(
-        f"site-menu:{site.pk}",
-        lambda: list(
-            reader_visible(site.root_page.get_children()).in_menu().values_list("pk", flat=True)
-        ),
-    )
-    pages = Page.objects.filter(pk__in=ids).specific().in_bulk()
-    return [pages[pk] for pk in ids if pk in pages]
+
+    def menu_items():
+        pages = reader_visible(site.root_page.get_children()).in_menu().specific()
+        return [
+            {"pk": page.pk, "title": page.title, "url": page.get_url(request)} for page in pages
+        ]
+
+    # The menu changes only when published content does; finding it scans the site's
+    # pages, so it is remembered (news/freshness/remembered.py), titles and addresses too.
+    return remembered(f"site-menu:{site.pk}:items", menu_items)
 
 
 @register.simple_tag(takes_context=True)

@@ -42,9 +42,9 @@ from news.api.chrome import OFFSET_MAX
 from news.api.find import find_by_path, redirect_query
 from news.comments.selectors import with_visible_comment_counts
 from news.compat import share_site_root_paths
+from news.freshness.fragments import RenderOnceResolver
 from news.freshness.remembered import remembered
 from news.models import NewsPage
-from news.representation import BodyResolver
 from news.selectors import post_detail_prefetches, searchable
 from search.query import search_terms
 
@@ -137,10 +137,13 @@ class NewsFilter(BaseFilterBackend):
         return apply_news_filters(request, queryset)
 
 
-def with_listing_prefetches(queryset):
+def with_listing_prefetches(queryset, *, tags=True, authors=True):
     """A listing of posts in a fixed number of queries, whatever its length (images are
-    loaded by the response's BodyResolver, all at once)."""
-    return queryset.select_related("locale").prefetch_related(*post_detail_prefetches())
+    loaded by the response's BodyResolver, all at once); tags and authors only when the
+    response shows them."""
+    return queryset.select_related("locale").prefetch_related(
+        *post_detail_prefetches(tags=tags, authors=authors)
+    )
 
 
 class NewsSearchFilter(BaseFilterBackend):
@@ -259,7 +262,9 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if queryset.model is NewsPage:
-            queryset = with_listing_prefetches(queryset)
+            queryset = with_listing_prefetches(
+                queryset, tags=self.wants_field("tags"), authors=self.wants_field("authors")
+            )
             if self.wants_field("comment_count"):
                 queryset = with_visible_comment_counts(queryset)
             if "order" not in self.request.GET:
@@ -292,12 +297,21 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
     def get_object(self):
         page = super().get_object()
         if isinstance(page, NewsPage):
-            prefetch_related_objects([page], *post_detail_prefetches())
+            prefetch_related_objects(
+                [page],
+                *post_detail_prefetches(
+                    tags=self.wants_field("tags"), authors=self.wants_field("authors")
+                ),
+            )
         return page
 
     def wants_field(self, name):
         fields = self.request.GET.get("fields", "")
-        return "*" in fields or name in re.split(r"[,()]", fields)
+        named = re.split(r"[,()]", fields)
+        if getattr(self, "action", None) == "detail_view":
+            # A detail shows every field unless the query leaves it out.
+            return f"-{name}" not in named and (not fields.startswith("_") or name in named)
+        return "*" in fields or name in named
 
     def wants_body(self):
         return self.wants_field("body") or self.wants_field("body_html")
@@ -308,21 +322,39 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
         items = list(args[0]) if kwargs.get("many") else [args[0]] if args else []
         share_site_root_paths(items, self.request)  # news/compat.py, 3
         posts = [item for item in items if isinstance(item, NewsPage)]
-        resolver = BodyResolver(self.request)
-        image_ids = [post.lead_image_id for post in posts]
-        image_ids += [author.photo_id for post in posts for author in post.authors]
+        # Bodies and image objects rendered for an earlier response are reused (render
+        # once, news/freshness/fragments.py); what is not stored is loaded in bulk.
+        resolver = RenderOnceResolver(self.request)
+        image_ids = (
+            [post.lead_image_id for post in posts] if self.wants_field("lead_image") else []
+        )
+        if self.wants_field("authors"):
+            image_ids += [author.photo_id for post in posts for author in post.authors]
         # News posts and standard pages have a body.
-        bodies = [
-            item.body
+        with_body = [
+            item
             for item in items
             if self.wants_body() and isinstance(getattr(item, "body", None), StreamValue)
         ]
+        resolver.remember(
+            with_body,
+            stream=self.wants_field("body"),
+            html=self.wants_field("body_html"),
+            image_ids=image_ids,
+        )
+        bodies = [item.body for item in with_body]
         if image_ids or bodies:
             resolver.prepare(bodies, image_ids=image_ids)
         self.body_resolver = resolver
         if kwargs.get("many"):
             args = (items, *args[1:])
         return super().get_serializer(*args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        resolver = getattr(self, "body_resolver", None)
+        if resolver is not None:
+            resolver.flush()  # the bodies this response rendered, for the next ones
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -1,0 +1,215 @@
+"""Render once: the pieces of a post every surface shows, made once per version.
+
+A post's body is the costliest part of every response that shows it: its blocks refer to
+images (with renditions), related articles, disclaimers and embeds, each loaded and turned
+into HTML or API objects. The same body appears in the article page, the API v2 detail,
+listings with ``fields=body`` or ``fields=*`` and ``body_html``, so after a response-cache
+miss (a different query string, a listing made stale by another post's publish) it would
+be rendered again and again although it has not changed.
+
+``RenderOnceResolver`` is the body resolver (cms/core/resolvers.py) of public responses. It
+keeps, in Django's cache (Redis in production, shared by every instance):
+
+- each live post's resolved body (``stream``, what the API's ``body`` field serves) and its
+  body HTML (``body_html``, the blocks rendered with their templates);
+- each image object (title, alt text and the named renditions with their URLs).
+
+Each fragment is stored with the versions of the cache tags it depends on (versions.py),
+read *before* it is rendered, and is reused while they are unchanged: a body depends on
+``tree`` and its page's ``page:<id>``, which its own publish bumps and so does a change to
+anything it shows (a related article republished, an image, a disclaimer: docs/caching.md);
+an image object depends on ``tree``. Fragments are per site base URL (the URLs in them are
+the site's), and only public requests of live content use them: previews, drafts and
+signed-in editors render everything afresh, so a draft's body is never stored here.
+
+A response asks for all the fragments it may need at once (``remember``: one round trip),
+and stores what it had to render in one more (``flush``).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+from cms.core.site_urls import page_link_base, site_base_url
+from news.freshness.remembered import seconds_until_next_expiry
+from news.freshness.versions import TREE, current_versions, page_tag
+from news.representation import BodyResolver
+
+FRAGMENT_PREFIX = "newsdesk:fragment:"
+_MISSING = object()
+
+
+def renders_once(request):
+    """Whether ``request`` may use stored fragments: a public read (no session cookie, no
+    API token, no preview), as the response cache defines it (middleware.py)."""
+    if request is None or request.method not in ("GET", "HEAD"):
+        return False
+    if getattr(request, "is_preview", False) or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    return not request.GET.get("token")
+
+
+def body_marker(page):
+    """What identifies the stored content of a live page besides its tags' versions."""
+    published = page.last_published_at.isoformat() if page.last_published_at else ""
+    return f"{page.pk}:{page.live_revision_id or ''}:{published}"
+
+
+class RenderOnceResolver(BodyResolver):
+    """A ``BodyResolver`` that reuses stored bodies and image objects (module docstring).
+
+    Usage: ``resolver.remember(pages, stream=True, html=False, image_ids=[...])`` before
+    ``prepare``; then ``stream``, ``body_html`` and ``image`` as usual; ``flush()`` once
+    the response is rendered. Pages and images not remembered are rendered as by
+    ``BodyResolver``.
+    """
+
+    def __init__(self, request=None, *, readers=False):
+        super().__init__(request, readers=readers)
+        self.enabled = renders_once(request) and settings.NEWSDESK_RENDER_ONCE
+        self._base = None
+        # Fragment name -> the tags it depends on, the versions read before rendering.
+        self._versions = {}
+        self._found = {}
+        self._rendered = {}
+        # id() of a remembered body (its StreamValue, or the page for body_html) -> name.
+        self._stream_names = {}
+        self._html_names = {}
+        self._body_names = {}  # id() of a body -> the names of all its fragments
+        self._piece_names = {}  # (id() of a page, piece) -> name
+
+    # Finding -----------------------------------------------------------------------------
+
+    def _key(self, name):
+        if self._base is None:
+            base = "\n".join(
+                [
+                    site_base_url(request=self.request),
+                    page_link_base(request=self.request),
+                    "readers" if self.readers else "api",
+                ]
+            )
+            self._base = hashlib.sha256(base.encode()).hexdigest()[:16]
+        return f"{FRAGMENT_PREFIX}{self._base}:{name}"
+
+    def remember(self, pages=(), *, stream=False, html=False, pieces=(), image_ids=()):
+        """Look up, in one round trip, the stored bodies of the live ``pages`` (their
+        ``stream`` and/or ``html``), the named ``pieces`` of their reader pages (see
+        ``piece``) and the image objects of ``image_ids``."""
+        if not self.enabled:
+            return
+        wanted = {}  # name -> tags
+        for page in pages:
+            if not page.pk or not page.live or getattr(page, "body", None) is None:
+                continue
+            tags = (TREE, page_tag(page.pk))
+            marker = body_marker(page)
+            for piece in pieces:
+                name = f"piece:{piece}:{marker}"
+                self._piece_names[id(page), piece] = name
+                wanted[name] = tags
+            names = self._body_names.setdefault(id(page.body), [])
+            if stream:
+                name = f"stream:{marker}"
+                self._stream_names[id(page.body)] = name
+                names.append(name)
+                wanted[name] = tags
+            if html:
+                name = f"html:{marker}"
+                self._html_names[id(page)] = name
+                names.append(name)
+                wanted[name] = tags
+        for image_id in image_ids:
+            if image_id:
+                wanted[f"image:{image_id}"] = (TREE,)
+        wanted = {name: tags for name, tags in wanted.items() if name not in self._versions}
+        if not wanted:
+            return
+        all_tags = {tag for tags in wanted.values() for tag in tags}
+        versions = current_versions(all_tags)
+        entries = cache.get_many([self._key(name) for name in wanted])
+        for name, tags in wanted.items():
+            needed = {tag: versions[tag] for tag in tags}
+            self._versions[name] = needed
+            entry = entries.get(self._key(name))
+            if entry is not None and entry["versions"] == needed:
+                self._found[name] = entry["value"]
+
+    def _stored(self, stream_value):
+        """True when every fragment remembered of this body was found stored: it needs
+        nothing loaded."""
+        names = self._body_names.get(id(stream_value))
+        return bool(names) and all(name in self._found for name in names)
+
+    # Serving -----------------------------------------------------------------------------
+
+    def _once(self, name, render):
+        if name is None:
+            return render()
+        found = self._found.get(name, _MISSING)
+        if found is not _MISSING:
+            return found
+        value = render()
+        self._found[name] = value
+        self._rendered[name] = value
+        return value
+
+    def prepare(self, stream_values, image_ids=(), kinds=BodyResolver.KINDS):
+        stream_values = [value for value in stream_values if not self._stored(value)]
+        image_ids = [pk for pk in image_ids if f"image:{pk}" not in self._found]
+        if stream_values or image_ids:
+            super().prepare(stream_values, image_ids=image_ids, kinds=kinds)
+
+    def stream(self, stream_value):
+        name = self._stream_names.get(id(stream_value))
+        return self._once(name, lambda: super(RenderOnceResolver, self).stream(stream_value))
+
+    def body_html(self, page):
+        name = self._html_names.get(id(page))
+        return self._once(name, lambda: super(RenderOnceResolver, self).body_html(page))
+
+    def has_pieces(self, page, pieces):
+        """True when the named ``pieces`` of ``page`` were all found stored."""
+        names = [self._piece_names.get((id(page), piece)) for piece in pieces]
+        return all(name is not None and name in self._found for name in names)
+
+    def piece(self, page, piece, render):
+        """The stored piece ``piece`` of ``page``'s reader page (remembered with
+        ``remember(pieces=...)``), else ``render()``, stored at once (the template that
+        renders it runs after the view)."""
+        name = self._piece_names.get((id(page), piece))
+        value = self._once(name, render)
+        if name is not None and name in self._rendered:
+            self.flush()
+        return value
+
+    def image(self, image_id):
+        name = f"image:{image_id}" if image_id and f"image:{image_id}" in self._versions else None
+        return self._once(name, lambda: super(RenderOnceResolver, self).image(image_id))
+
+    # Storing -----------------------------------------------------------------------------
+
+    def flush(self):
+        """Store what this response rendered, with the versions read before rendering."""
+        if not self._rendered:
+            return
+        entries = {
+            self._key(name): {"versions": self._versions[name], "value": value}
+            for name, value in self._rendered.items()
+            if name in self._versions
+        }
+        self._rendered = {}
+        if not entries:
+            return
+        # Never kept past the next page expiry: a related article that expires must leave
+        # the bodies that list it, as it leaves stored responses (middleware.py).
+        timeout = settings.NEWSDESK_CACHE_TIMEOUT
+        tree_version = next(iter(entries.values()))["versions"][TREE]
+        until_expiry = seconds_until_next_expiry(tree_version)
+        if until_expiry is not None:
+            timeout = min(timeout, until_expiry)
+        if timeout > 0:
+            cache.set_many(entries, timeout=timeout)
