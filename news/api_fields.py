@@ -63,8 +63,10 @@ class AuthorsField(ContextMixin, Field):
 
 
 class TagsField(Field):
+    """A post's tags (``source="*"``: the post, whose ``tag_list`` may be prefetched)."""
+
     def to_representation(self, value) -> list[TagObject]:
-        return [tag_object(tag) for tag in value.all()]
+        return [tag_object(tag) for tag in value.tag_list]
 
 
 class SourceField(Field):

@@ -91,11 +91,23 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    Wagtail's apps are ready) rebinds them to wrappers narrowing Wagtail's queryset with
    ``news.selectors.files_for_request``. Writes look files up by id themselves and are
    for tokens only.
+15. **Public requests read sites and view restrictions once per content version**
+   (cms/core/content_version.py). ``PageQuerySet.private_q`` (behind every ``public()``
+   filter: the visibility rule, the API's public pages) reads every
+   ``PageViewRestriction`` on each call; ``Page.get_view_restrictions`` (Wagtail's
+   privacy check when serving a page) reads the page's ancestors and then their
+   restrictions; ``Site._find_for_request`` (behind ``Site.find_for_request``, cached per
+   request only) reads the sites. ``install()`` wraps the three to use what the current
+   content version already read, when there is one (a public request under the response
+   cache middleware). ``get_view_restrictions`` takes the memo only while no alias page
+   exists (Wagtail resolves aliases to their source's restrictions), and answers with a
+   queryset of the restrictions that apply, empty without a query when none do.
 """
 
 import functools
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from ninja.errors import HttpError
 from wagtail.api.v2 import views as wagtail_v2_views
@@ -106,8 +118,11 @@ from wagtail.api.v3.routers import pages as wagtail_v3_pages
 from wagtail.api.v3.schemas.pages import PageTypeInjectingBodyModel, SimpleBasePageMetaSchema
 from wagtail.api.v3.schemas.params import SearchSchema
 from wagtail.contrib.redirects.api.v3 import router as wagtail_v3_redirects_router
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.query import PageQuerySet
 
+from cms.core import content_version
+from cms.core.content_version import memo
 from cms.core.permissions import LiveFileFormMixin
 from cms.core.site_urls import absolute_page_url
 from news.api.chrome import OFFSET_MAX
@@ -332,7 +347,65 @@ def narrow_v3_media_querysets():
         setattr(module, name, queryset)
 
 
+# 15 --------------------------------------------------------------------------------------
+
+
+def restricted_sections():
+    """(path, depth, restriction id) of every page with a view restriction, and whether any
+    alias page exists, for the current content version."""
+
+    def read():
+        restrictions = PageViewRestriction.objects.select_related("page").order_by("pk")
+        sections = [(r.page.path, r.page.depth, r.pk) for r in restrictions]
+        return sections, Page.objects.filter(alias_of__isnull=False).exists()
+
+    return memo("view-restrictions", read)
+
+
+def patch_view_restrictions():
+    if getattr(PageQuerySet.private_q, "newsdesk_memo", False):
+        return
+    wagtail_private_q = PageQuerySet.private_q
+    wagtail_get_view_restrictions = Page.get_view_restrictions
+
+    def private_q(self):
+        if content_version.current() is None:
+            return wagtail_private_q(self)
+        q = Q()
+        for path, depth, _pk in restricted_sections()[0]:
+            q |= Q(path__startswith=path, depth__gte=depth)
+        return q if q else Q(pk__in=[])  # as Wagtail's: match nothing without restrictions
+
+    def get_view_restrictions(self):
+        if content_version.current() is None or self.alias_of_id is not None:
+            return wagtail_get_view_restrictions(self)
+        sections, aliases_exist = restricted_sections()
+        if aliases_exist:
+            return wagtail_get_view_restrictions(self)
+        ids = [pk for path, _depth, pk in sections if self.path.startswith(path)]
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
+
+    wagtail_find = Site._find_for_request
+
+    def find_for_request(request):
+        host = request._get_raw_host()
+        return memo(f"site:{host}:{request.get_port()}", lambda: wagtail_find(request))
+
+    for owner, name, patched, wagtail in (
+        (PageQuerySet, "private_q", private_q, wagtail_private_q),
+        (Page, "get_view_restrictions", get_view_restrictions, wagtail_get_view_restrictions),
+        (Site, "_find_for_request", staticmethod(find_for_request), wagtail_find),
+    ):
+        function = getattr(patched, "__func__", patched)
+        function.newsdesk_memo = True
+        function.__wrapped__ = wagtail
+        setattr(owner, name, patched)
+
+
 def install():
+    patch_view_restrictions()
     patch_v3_bad_requests()
     patch_public_pages_querysets()
     patch_openapi_schema()

@@ -151,7 +151,7 @@ class NewsFeed(Feed):
         return modification_datetime(item)
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.tag_list]
 
     def item_extra_kwargs(self, item):
         return {

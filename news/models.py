@@ -277,7 +277,7 @@ class NewsPage(NewsdeskPage, Page):
         APIField("breaking"),
         APIField("lead_image", serializer=api_fields.ImageObjectField(source="lead_image_id")),
         APIField("authors", serializer=api_fields.AuthorsField()),
-        APIField("tags", serializer=api_fields.TagsField()),
+        APIField("tags", serializer=api_fields.TagsField(source="*")),
         APIField("source", serializer=api_fields.SourceField(source="*")),
         APIField("site_disclaimer"),
         APIField(
@@ -294,10 +294,24 @@ class NewsPage(NewsdeskPage, Page):
     class Meta:
         verbose_name = "news page"
 
+    #: Where news.selectors.post_detail_prefetches puts a post's tags and byline rows.
+    PREFETCHED_TAGS = "prefetched_tags"
+    PREFETCHED_BYLINE = "prefetched_byline"
+
     @property
     def authors(self):
         """The credited authors in byline order (uses prefetched rows when present)."""
-        return [row.author for row in self.news_authors.all()]
+        rows = self.__dict__.get(self.PREFETCHED_BYLINE)
+        if rows is None:
+            rows = self.news_authors.all()
+        return [row.author for row in rows]
+
+    @property
+    def tag_list(self):
+        """The post's tags (the prefetched list when present; a preview's own, unsaved
+        tags otherwise, as ``tags.all()`` gives them)."""
+        tags = self.__dict__.get(self.PREFETCHED_TAGS)
+        return tags if tags is not None else list(self.tags.all())
 
     @property
     def reading_minutes(self):
@@ -339,7 +353,7 @@ class NewsPage(NewsdeskPage, Page):
         return self.body.stream_block.search_text(self.body, self._search_resolver)
 
     def search_tag_names(self):
-        return " ".join(tag.name for tag in self.tags.all())
+        return " ".join(tag.name for tag in self.tag_list)
 
     def search_author_names(self):
         return " ".join(author.name for author in self.authors)

@@ -153,7 +153,7 @@ def article_metadata(context):
     name = site_name(site)
     url = canonical_url(context)
     authors = [author.name for author in page.authors]
-    tags = [tag.name for tag in page.tags.all()]
+    tags = [tag.name for tag in page.tag_list]
     published = publication_datetime(page)
     modified = modification_datetime(page)
     description = page.summary or page.search_description

@@ -84,6 +84,9 @@ class NewsdeskSQLiteAutocompleteQueryCompiler(SafeQueryMixin, SQLiteAutocomplete
 
 
 class NewsdeskSQLiteQueryCompiler(SafeQueryMixin, SQLiteSearchQueryCompiler):
+    #: Matches checked against the queryset per query (under SQLite's parameter limit).
+    ALLOWED_CHUNK = 2000
+
     def _build_rank_expression(self, vectors, config):
         return WeightedBM25()
 
@@ -110,16 +113,18 @@ class NewsdeskSQLiteQueryCompiler(SafeQueryMixin, SQLiteSearchQueryCompiler):
             .values_list("index_entry__object_id", flat=True)
         )
         pk_field = self.queryset.model._meta.pk
-        allowed = set(self.queryset.order_by().values_list("pk", flat=True))
-        result = []
-        seen = set()
-        for object_id in ranked:
-            pk = pk_field.to_python(object_id)
-            if pk in allowed and pk not in seen:
-                seen.add(pk)
-                result.append(pk)
-        self._ranked_ids = result
-        return result
+        matches = list(dict.fromkeys(pk_field.to_python(object_id) for object_id in ranked))
+        # Which of the matches the queryset allows (live, public...): asked about the
+        # matches only, a chunk at a time (SQLite limits a query's parameters), rather
+        # than reading every allowed id of a big archive.
+        allowed = set()
+        for start in range(0, len(matches), self.ALLOWED_CHUNK):
+            chunk = matches[start : start + self.ALLOWED_CHUNK]
+            allowed.update(
+                self.queryset.order_by().filter(pk__in=chunk).values_list("pk", flat=True)
+            )
+        self._ranked_ids = [pk for pk in matches if pk in allowed]
+        return self._ranked_ids
 
 
 class NewsdeskSQLiteSearchResults(SQLiteSearchResults):

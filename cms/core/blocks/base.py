@@ -19,6 +19,8 @@ query to read. ``get_api_representation`` is Wagtail's entry point for one block
 resolves the block the same way a whole listing is resolved.
 """
 
+import re
+
 from django.utils.html import strip_tags
 
 from cms.core.resolvers import resolver_for
@@ -31,6 +33,17 @@ def raw_text(raw, key):
 
 def plain_text(html):
     return strip_tags(html or "")
+
+
+# A tag in stored rich text (Wagtail's editor writes well-formed HTML).
+_TAG = re.compile(r"<[^>]*>")
+
+
+def words_in(html):
+    """How many words the rich text ``html`` holds: tags count as spaces. An estimate for
+    reading times, without ``strip_tags``' HTML parser (which costs a listing of twenty
+    posts milliseconds)."""
+    return len(_TAG.sub(" ", html or "").split())
 
 
 class NewsdeskBlock:

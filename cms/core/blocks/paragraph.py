@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import Field
 from wagtail import blocks
 
-from cms.core.blocks.base import NewsdeskBlock, plain_text
+from cms.core.blocks.base import NewsdeskBlock, plain_text, words_in
 
 # Inline formatting, links (external, internal pages, documents), lists and sub-headings.
 # No embeds or images inside paragraphs: those are blocks of their own.
@@ -26,7 +26,7 @@ class ParagraphBlock(NewsdeskBlock, blocks.RichTextBlock):
         return plain_text(raw)
 
     def word_count(self, raw):
-        return len(plain_text(raw).split())
+        return words_in(raw)
 
     class Meta:
         icon = "pilcrow"

@@ -7,7 +7,7 @@ the template shows the source's name as text, and the API serves ``source_url`` 
 from pydantic import BaseModel, Field
 from wagtail import blocks
 
-from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text
+from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text, words_in
 from cms.core.safe_urls import safe_url
 
 QUOTE_FIELDS = ("text", "attribution", "source_name", "source_url")
@@ -47,7 +47,7 @@ class QuoteBlock(NewsdeskBlock, blocks.StructBlock):
         )
 
     def word_count(self, raw):
-        return len(raw_text(raw, "text").split())
+        return words_in(raw_text(raw, "text"))
 
     class Meta:
         icon = "openquote"
