@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
+from wagtail.models import Site
 
 from cms.core.pages import reader_context
 from cms.core.site_urls import absolute_url
@@ -92,12 +93,31 @@ def article_context(page, request, context, **kwargs):
         # (not in a preview, which shows the draft's own, unsaved authors and tags).
         prefetch_post_details([page])
     index_page = getattr(page, "routed_index", None) or page.get_parent().specific
-    context["newer"], context["older"] = adjacent_news(page, index_page)
+    context["newer"], context["older"] = post_nav(page, index_page, request, page_is_preview)
     context["index_page"] = index_page
     # Worked out only when the article is rendered (a callable in a template is called).
     context["default_disclaimer"] = lambda: page.default_disclaimer(request)
     context["body_html"] = lambda: article_body_html(page, resolver)
     return context
+
+
+def post_nav(page, index_page, request, preview=False):
+    """(newer, older): ``{"title", "url"}`` of the published posts either side of
+    ``page``, or None. They change only when published posts do, and finding them reads
+    the archive's date index twice, so they are remembered until then
+    (news/freshness/remembered.py); a preview (whose date may be a draft's) works them out
+    afresh."""
+
+    def links():
+        return [
+            {"title": post.title, "url": post.get_url(request)} if post is not None else None
+            for post in adjacent_news(page, index_page)
+        ]
+
+    if preview or page.pk is None:
+        return links()
+    site = Site.find_for_request(request)
+    return remembered(f"post-nav:{page.pk}:{site.pk if site else ''}", links)
 
 
 def article_body_html(page, resolver):

@@ -18,13 +18,17 @@ from django.conf import settings
 from django.urls import reverse
 from wagtail.models import Site
 
+from cms.core.content_version import memo
+
 
 def site_for(request=None):
     """The Site serving ``request`` (Wagtail's match on host and port), else the default
     site. Cached on the request by Wagtail, so calling it often costs nothing."""
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
-        site = Site.objects.filter(is_default_site=True).first()
+        # Asked for by every field API v3 serialises without a request: read once per
+        # content version while a public request is served (cms/core/content_version.py).
+        site = memo("default-site", Site.objects.filter(is_default_site=True).first)
     return site
 
 

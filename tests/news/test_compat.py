@@ -238,3 +238,56 @@ def test_v3_html_url_resolver_is_shared_and_points_at_newsdesks(settings):
         "obj",
         "context",
     ]
+
+
+class TestContentVersionMemos:
+    """15: sites and view restrictions read once per content version."""
+
+    def test_the_wagtail_internals_are_patched_and_still_shaped_so(self):
+        from wagtail.models import PageViewRestriction, Site
+        from wagtail.query import PageQuerySet
+
+        for function in (PageQuerySet.private_q, Page.get_view_restrictions):
+            assert function.newsdesk_memo
+        assert Site._find_for_request.newsdesk_memo
+        # What the patches stand in for: Wagtail still reads every restriction for
+        # ``public()``, resolves aliases for the privacy check, and finds sites through
+        # ``_find_for_request`` (cached on the request by ``find_for_request``).
+        assert "PageViewRestriction.objects" in inspect.getsource(
+            PageQuerySet.private_q.__wrapped__
+        )
+        assert "alias_of" in inspect.getsource(Page.get_view_restrictions.__wrapped__)
+        assert "_find_for_request(request)" in inspect.getsource(Site.find_for_request)
+        assert PageViewRestriction.objects.none().count() == 0
+
+    @pytest.mark.django_db
+    def test_a_restriction_added_between_requests_takes_effect_at_once(
+        self, client, news_index, settings
+    ):
+        from wagtail.models import PageViewRestriction
+
+        settings.NEWSDESK_RESPONSE_CACHE = False  # every request reaches the views
+        post = NewsPageFactory(parent=news_index, title="Members only soon", slug="soon")
+        listing = "/api/v2/pages/?type=news.NewsPage&fields=_,title"
+        assert client.get(post.url).status_code == 200
+        assert client.get(listing).json()["meta"]["total_count"] == 1
+        PageViewRestriction.objects.create(page=post, restriction_type="login")
+        assert client.get(post.url).status_code == 302  # to the login page
+        assert client.get(listing).json()["meta"]["total_count"] == 0
+        assert client.get(f"/api/v2/pages/{post.pk}/").status_code == 404
+
+    @pytest.mark.django_db
+    def test_a_served_request_reads_restrictions_and_sites_once(
+        self, client, news_index, settings, django_assert_max_num_queries
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        settings.NEWSDESK_RESPONSE_CACHE = False
+        post = NewsPageFactory(parent=news_index, title="Read once", slug="once")
+        client.get(post.url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(post.url).status_code == 200
+        sql = [query["sql"] for query in queries]
+        assert not [q for q in sql if 'FROM "wagtailcore_pageviewrestriction"' in q]
+        assert not [q for q in sql if 'FROM "wagtailcore_site"' in q]
