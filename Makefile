@@ -13,7 +13,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev migrate demo run worker browser bench bench-scale wrk bench-search bench-freshness bench-admin bench-import bench-hostile test test-quick test-postgres lint layers format migrations-check clean
+.PHONY: help install install-dev migrate demo run worker browser bench bench-load bench-scale wrk bench-search bench-freshness bench-admin bench-import bench-hostile test test-quick test-postgres lint layers format migrations-check clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -81,7 +81,12 @@ wrk: ## Install the wrk load generator from Debian (apt-get; sudo when not root)
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; fi
 
-bench: install wrk ## Load-test 1,000 posts under gunicorn vs a bare Django view (SQLite, then PostgreSQL); writes docs/performance.md
+bench: install wrk ## Newsdesk vs a stock Wagtail 8 site (1,000 posts, interleaved rounds), then publishing under load (SQLite); writes docs/performance.md
+	$(PY) bench/stock/build.py
+	$(PY) bench/versus_stock_bench.py
+	$(PY) bench/publish_bench.py
+
+bench-load: install wrk ## Load-test 1,000 posts under gunicorn vs a bare Django view (SQLite, then PostgreSQL); writes docs/performance.md
 	$(PY) bench/load_bench.py
 	$(PY) bench/load_bench.py --database postgres
 

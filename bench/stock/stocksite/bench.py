@@ -1,0 +1,43 @@
+"""Benchmark-only additions, copied from Newsdesk's cms/bench.py so both sites measure
+alike (the stock site imports nothing from Newsdesk):
+
+- ``bare``: a bare Django JSON view (/bench/bare/), the ceiling of the stack: the same
+  middleware, no database, no templates.
+- ``QueryCountMiddleware``: adds ``X-Queries`` (database queries the request made) to
+  every response.
+"""
+
+from django.db import connections
+from django.http import JsonResponse
+
+
+def bare(request):
+    response = JsonResponse(
+        {"meta": {"total_count": 1}, "items": [{"id": 1, "title": "Bare Django JSON view"}]}
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+class QueryCountMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        wrappers = [connection.execute_wrapper(counter) for connection in connections.all()]
+        for wrapper in wrappers:
+            wrapper.__enter__()
+        try:
+            response = self.get_response(request)
+        finally:
+            for wrapper in reversed(wrappers):
+                wrapper.__exit__(None, None, None)
+        response["X-Queries"] = str(count)
+        return response
