@@ -9,6 +9,7 @@ load (the article page, listings and the API use it). ``public_files`` is the sa
 for images and documents: the files pages readers can see use.
 """
 
+from django.conf import settings
 from django.db.models import (
     Count,
     IntegerField,
@@ -21,9 +22,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
 from wagtail.api.querysets import get_public_pages_queryset as wagtail_public_pages
+from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
+from cms.core import content_version
 from cms.core.permissions import files_used_by
 from news.models import Author, NewsIndexPage, NewsPage, NewsPageAuthor
 from news.visibility import not_expired, reader_visible
@@ -57,13 +60,38 @@ def public_pages(request, model=None):
     cache = request.__dict__.setdefault("_newsdesk_public_pages", {})
     key = (model, request.GET.get("site"))
     if key not in cache:
-        queryset = (
-            wagtail_public_pages(request)
-            if model is None
-            else wagtail_public_pages(request, model)
-        )
+        if content_version.current() is not None and is_anonymous(request):
+            queryset = anonymous_public_pages(request, model or Page)
+        elif model is None:
+            queryset = wagtail_public_pages(request)
+        else:
+            queryset = wagtail_public_pages(request, model)
         cache[key] = not_expired(queryset)
     return cache[key]
+
+
+def is_anonymous(request):
+    """No session (a signed-in user, a password entered for a private page) and no API
+    token: no view restriction lets the request through."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def anonymous_public_pages(request, model):
+    """Wagtail's public pages queryset (``wagtail.api.querysets``) for a request no view
+    restriction accepts: live, not in a private section (``public()``, whose restrictions
+    are read once per content version, news/compat.py 15), on the requested site."""
+    queryset = model._default_manager.all().live().public()
+    site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+    if site is None:
+        return queryset.none()  # as Wagtail's: no site configured
+    in_site = queryset.descendant_of(site.root_page, inclusive=True)
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        for translation in site.root_page.get_translations():
+            in_site |= queryset.descendant_of(translation, inclusive=True)
+    return in_site
 
 
 def post_detail_prefetches(*, tags=True, authors=True):

@@ -84,8 +84,9 @@ class NewsdeskSQLiteAutocompleteQueryCompiler(SafeQueryMixin, SQLiteAutocomplete
 
 
 class NewsdeskSQLiteQueryCompiler(SafeQueryMixin, SQLiteSearchQueryCompiler):
-    #: Matches checked against the queryset per query (under SQLite's parameter limit).
-    ALLOWED_CHUNK = 2000
+    #: Matches checked against the queryset per query: with the queryset's own parameters,
+    #: under the 999 parameters older SQLite builds allow.
+    ALLOWED_CHUNK = 900
 
     def _build_rank_expression(self, vectors, config):
         return WeightedBM25()

@@ -245,6 +245,9 @@ NEWSDESK_HTTP_SHARED_MAX_AGE = env_int("NEWSDESK_HTTP_SHARED_MAX_AGE", NEWSDESK_
 NEWSDESK_HTTP_STALE_WHILE_REVALIDATE = env_int("NEWSDESK_HTTP_STALE_WHILE_REVALIDATE", 30)
 # Concurrent requests for a copy being rendered wait at most this long for it (seconds).
 NEWSDESK_RENDER_WAIT = env_float("NEWSDESK_RENDER_WAIT", 2.0)
+# A copy stored before a publish may be served (X-Cache: STALE) this long after it, while
+# one request renders it anew (seconds; 0: readers wait for the render).
+NEWSDESK_STALE_SECONDS = env_int("NEWSDESK_STALE_SECONDS", 30)
 # Render once (news/freshness/fragments.py): posts' bodies and image objects are stored
 # and reused by every response that shows them until what they show changes.
 NEWSDESK_RENDER_ONCE = env_bool("NEWSDESK_RENDER_ONCE", True)

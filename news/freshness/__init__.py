@@ -12,10 +12,17 @@ in front of the site (``purge.py``). This package decides when each of them is s
   shared by every instance), so a bump on one instance makes every instance's copies
   stale at once;
 - ``changes.py``: the "content changed" service everything calls when readers' view
-  changed: ``content_changed(pages)`` (publish, unpublish, move, delete, privacy, a
-  snippet, image or setting pages show) bumps ``tree``; ``page_content_changed(page)``
-  (a comment approved or withdrawn) bumps only that page and the listings. Both bump at
-  once and again after the transaction commits, and queue the CDN purge after commit;
+  changed: ``post_published(page, shown_on=...)`` (a news post published) bumps the
+  post, the listings and the pages showing it (its newer/older neighbours, the pages
+  linking to it); ``content_changed(pages)`` (what changes the site's structure or what
+  readers may see: unpublish, move, delete, privacy, other page types, a snippet, image
+  or setting pages show) bumps ``tree``; ``page_content_changed(page)`` (a comment
+  approved or withdrawn) bumps only that page and the listings. Each bumps at once and
+  again after the transaction commits, and queues the CDN purge after commit. A bump is
+  *hard* unless it is *soft* (a publish, a redirect): after a soft one the stored copy
+  may still be served while one request renders the new one;
+- ``fragments.py``: render once: posts' rendered bodies, image objects and article
+  pieces, stored per version of what they show and reused by every response;
 - ``signal_handlers.py``: the receivers that call it for pages, view restrictions,
   authors, disclaimers, images, News settings and sites (connected in
   ``NewsConfig.ready()``, each scoped by ``sender=``); comments call the service from

@@ -11,7 +11,9 @@ be rendered again and again although it has not changed.
 keeps, in Django's cache (Redis in production, shared by every instance):
 
 - each live post's resolved body (``stream``, what the API's ``body`` field serves) and its
-  body HTML (``body_html``, the blocks rendered with their templates);
+  body HTML (``body_html``, the blocks rendered with their templates). The article page
+  and the API keep one copy each (related articles follow the readers' rule on one, the
+  requested site's on the other), each shared by every response of its kind;
 - each image object (title, alt text and the named renditions with their URLs).
 
 Each fragment is stored with the versions of the cache tags it depends on (versions.py),
@@ -37,6 +39,10 @@ from news.freshness.versions import TREE, current_versions, page_tag
 from news.representation import BodyResolver
 
 FRAGMENT_PREFIX = "newsdesk:fragment:"
+#: Raise it when a change to the blocks' templates or API shapes must not reuse bodies
+#: stored by the previous release (a deploy otherwise keeps serving them until they
+#: expire, ``NEWSDESK_CACHE_TIMEOUT``).
+FRAGMENT_SCHEMA = 1
 _MISSING = object()
 
 
@@ -87,9 +93,11 @@ class RenderOnceResolver(BodyResolver):
         if self._base is None:
             base = "\n".join(
                 [
+                    str(FRAGMENT_SCHEMA),
                     site_base_url(request=self.request),
                     page_link_base(request=self.request),
-                    "readers" if self.readers else "api",
+                    # The API's related articles are the requested site's (``?site=``).
+                    "readers" if self.readers else f"api:{self.request.GET.get('site', '')}",
                 ]
             )
             self._base = hashlib.sha256(base.encode()).hexdigest()[:16]
@@ -129,7 +137,13 @@ class RenderOnceResolver(BodyResolver):
         if not wanted:
             return
         all_tags = {tag for tags in wanted.values() for tag in tags}
-        versions = current_versions(all_tags)
+        # The versions the response cache read before any content was (middleware.py),
+        # where it has them; the others now, before rendering.
+        known = getattr(self.request, "newsdesk_cache_versions", None) or {}
+        versions = {tag: known[tag] for tag in all_tags if tag in known}
+        missing = all_tags - set(versions)
+        if missing:
+            versions.update(current_versions(missing))
         entries = cache.get_many([self._key(name) for name in wanted])
         for name, tags in wanted.items():
             needed = {tag: versions[tag] for tag in tags}

@@ -1,8 +1,9 @@
 """The response cache: HTTP caching and the shared server-side cache of public responses.
 
 Settings: NEWSDESK_RESPONSE_CACHE, NEWSDESK_CACHE_TIMEOUT, NEWSDESK_HTTP_MAX_AGE,
-NEWSDESK_HTTP_SHARED_MAX_AGE, NEWSDESK_HTTP_STALE_WHILE_REVALIDATE (README,
-"Configuration"); how it stays fresh: the package docstring and docs/caching.md.
+NEWSDESK_HTTP_SHARED_MAX_AGE, NEWSDESK_HTTP_STALE_WHILE_REVALIDATE, NEWSDESK_RENDER_WAIT,
+NEWSDESK_STALE_SECONDS (README, "Configuration"); how it stays fresh: the package docstring
+and docs/caching.md.
 """
 
 import gzip
@@ -17,15 +18,18 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 
+from cms.core import content_version
 from news.freshness.remembered import seconds_until_next_expiry
 from news.freshness.versions import (
+    FRESH,
     LISTINGS,
     MEDIA,
     SEARCH,
+    STALE,
     TREE,
     current_versions,
     page_tag,
-    versions_match,
+    versions_state,
 )
 from news.signals import response_cache_hit
 
@@ -71,8 +75,14 @@ class ResponseCacheMiddleware:
       strong ``ETag``; ``If-None-Match`` with the current ETag gets 304;
     - concurrent misses for one key render once: the first claims the render, the others
       wait up to ``NEWSDESK_RENDER_WAIT`` seconds for its copy and are served it (they
-      render themselves only if it does not come). They are never served the outdated
-      copy meanwhile: it may show a post that was just unpublished or made private;
+      render themselves only if it does not come);
+    - a copy made stale by *soft* bumps only (a publish, news/freshness/versions.py) is
+      served as ``STALE`` meanwhile instead, at once, with ``max-age=0``, for at most
+      ``NEWSDESK_STALE_SECONDS`` after the bump; the request that claimed the render
+      renders, so a lone reader sees the change at once. A copy made stale by a *hard*
+      bump (unpublish, privacy, delete, move) is never served: it may show a post readers
+      may no longer see. A re-render that stores nothing (a 404, an error) drops the
+      stale copy, so it is not served in place of what the address is now;
     - search results (``/search/``) are stored only for a query asked for at least
       ``NEWSDESK_SEARCH_CACHE_AFTER`` times within ``NEWSDESK_SEARCH_CACHE_TIMEOUT``
       seconds, and only for that long, so popular searches are served from the cache
@@ -81,7 +91,7 @@ class ResponseCacheMiddleware:
 
     Everything else (editors, API tokens, previews) is marked
     ``Cache-Control: private, no-store`` unless the view already decided. ``X-Cache``
-    says HIT, MISS or BYPASS, for people checking a deployment.
+    says HIT, STALE, MISS, PASS or BYPASS, for people checking a deployment.
 
     Views and hooks opt out with ``request.newsdesk_no_cache = "<reason>"`` (pages behind
     a password or login, see news/wagtail_hooks.py) or by sending their own
@@ -114,6 +124,8 @@ class ResponseCacheMiddleware:
     #: How long a render's claim lasts at most (a worker killed mid-render holds it no
     #: longer), and how often a waiting request looks for the copy being rendered.
     RENDER_CLAIM_SECONDS = 10
+    #: How long an address whose response could not be stored is rendered without a claim.
+    PASS_SECONDS = 30
     RENDER_POLL_SECONDS = 0.05
     HOP_BY_HOP = {"set-cookie", "connection", "keep-alive", "transfer-encoding", "x-cache"}
 
@@ -140,19 +152,33 @@ class ResponseCacheMiddleware:
         if not settings.NEWSDESK_RESPONSE_CACHE:
             return self.render(request, None)
         key = self.cache_key(request)
-        hit = self.cached_response(request, key)
-        if hit is not None:
-            return hit
+        entry = cache.get(key)
+        if entry is not None and entry.get("pass"):
+            # Rendered a moment ago and not storable (it sets a cookie, opts out, is not a
+            # 200): render it again without claiming a render nobody will wait for.
+            return self.render(request, key)
+        state = versions_state(entry["versions"]) if entry else None
+        if state == FRESH:
+            return self.serve(request, entry, "HIT")
         claimed = self.claim_render(key)
         if not claimed:
+            if state == STALE:
+                # Another request is rendering the fresh copy; only soft changes (a
+                # publish) came since this one was stored: serve it meanwhile.
+                return self.serve(request, entry, "STALE")
             # Another request is rendering this: its copy, as soon as it is stored.
             hit = self.wait_for_render(request, key)
             if hit is not None:
                 return hit
+        request.newsdesk_stored = False
         try:
             return self.render(request, key)
         finally:
             if claimed:
+                if entry and not request.newsdesk_stored:
+                    # Rendered anew and not storable (gone, an error): the old copy must
+                    # not stand in for what the address is now.
+                    cache.delete(key)
                 cache.delete(self.claim_key(key))
 
     def render(self, request, key):
@@ -180,7 +206,10 @@ class ResponseCacheMiddleware:
             [*request.newsdesk_cache_tags, LISTINGS]
         )
         versions_before = request.newsdesk_cache_versions
-        response = self.get_response(request)
+        # What rarely changes (sites, view restrictions) is read once per ``tree`` version
+        # while it is current (cms/core/content_version.py).
+        with content_version.serving(versions_before[TREE]):
+            response = self.get_response(request)
         if not self.is_storable(request, response):
             personal = response.cookies or getattr(request, "newsdesk_no_cache", None)
             if (
@@ -191,6 +220,12 @@ class ResponseCacheMiddleware:
                 # Sets a cookie or opted out: browsers may keep it, shared caches not.
                 response["Cache-Control"] = "private, no-cache"
             response["X-Cache"] = "PASS"
+            if store and response.status_code == 200:
+                # Remembered briefly ("hit for pass"), and in place of an older copy,
+                # which must not stand in for what the address is now. (Not for a 404:
+                # a crowd at a post about to be published would not render it once.)
+                cache.set(key, {"pass": True}, timeout=self.PASS_SECONDS)
+                request.newsdesk_stored = True
             return response
 
         tags = self.tags_for(request)
@@ -204,17 +239,24 @@ class ResponseCacheMiddleware:
             timeout = min(timeout, until_expiry)
         self.add_http_caching_headers(response, max_age_limit=until_expiry)
         response["X-Cache"] = "MISS" if store else "PASS"
-        compressed = self.compressed_copy(request, response)
         if store and request.path.startswith(self.BRIEF_PREFIXES):
             timeout = min(timeout, settings.NEWSDESK_SEARCH_CACHE_TIMEOUT)
             store = self.asked_repeatedly(key, timeout)
             response["X-Cache"] = "MISS" if store else "PASS"
-        if store and timeout > 0:
+        store = store and timeout > 0
+        # The gzip copy is made once for a stored response, else only for a client that
+        # takes it (the response cache off: a miss should not compress for nobody).
+        compressible = self.compressible(request, response)
+        compressed = None
+        if compressible and (store or accepts_gzip(request)):
+            compressed = self.compressed_copy(response)
+        if store:
             expires_at = time.time() + until_expiry if until_expiry is not None else None
             self.store(key, response, versions, timeout, expires_at, compressed)
-        if compressed is not None:
+            request.newsdesk_stored = True
+        if compressible:
             patch_vary_headers(response, ("Accept-Encoding",))
-            if accepts_gzip(request):
+            if compressed is not None and accepts_gzip(request):
                 gzip_encoded(response, compressed)
         return self.conditional(request, response)
 
@@ -289,14 +331,16 @@ class ResponseCacheMiddleware:
 
     # Storing and serving --------------------------------------------------------------
 
-    def compressed_copy(self, request, response):
-        """The gzip-compressed body of a response worth compressing, else None."""
-        if not request.path.startswith(self.COMPRESSED_PREFIXES):
-            return None
-        if response.has_header("Content-Encoding"):
-            return None
-        if len(response.content) < self.COMPRESS_MIN_LENGTH:
-            return None
+    def compressible(self, request, response):
+        """Whether the response is worth a gzip copy (an API response of some size)."""
+        return (
+            request.path.startswith(self.COMPRESSED_PREFIXES)
+            and not response.has_header("Content-Encoding")
+            and len(response.content) >= self.COMPRESS_MIN_LENGTH
+        )
+
+    @staticmethod
+    def compressed_copy(response):
         # mtime=0: the same body always compresses to the same bytes.
         return gzip.compress(response.content, compresslevel=6, mtime=0)
 
@@ -352,9 +396,15 @@ class ResponseCacheMiddleware:
             return False
 
     def cached_response(self, request, key):
+        """The stored copy of ``key`` while it is fresh, else None."""
         entry = cache.get(key)
-        if not entry or not versions_match(entry["versions"]):
+        if not entry or versions_state(entry["versions"]) != FRESH:
             return None
+        return self.serve(request, entry, "HIT")
+
+    def serve(self, request, entry, status):
+        """The stored ``entry`` as a response: ``HIT``, or ``STALE`` while the fresh copy
+        is being rendered (browsers and CDNs are told not to keep it: ``max-age=0``)."""
         for receiver, error in response_cache_hit.send_robust(sender=type(self), request=request):
             if isinstance(error, Exception):
                 # Serving the stored copy matters more than what the receiver keeps (the
@@ -364,10 +414,12 @@ class ResponseCacheMiddleware:
         for name, value in entry["headers"]:
             response[name] = value
         expires_at = entry.get("expires_at")
-        if expires_at is not None:
+        if status == "STALE":
+            self.add_http_caching_headers(response, max_age_limit=0)
+        elif expires_at is not None:
             remaining = max(0, int(expires_at - time.time()))
             self.add_http_caching_headers(response, max_age_limit=remaining)
-        response["X-Cache"] = "HIT"
+        response["X-Cache"] = status
         compressed = entry.get("gzip")
         if compressed is not None:
             patch_vary_headers(response, ("Accept-Encoding",))

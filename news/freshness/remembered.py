@@ -1,7 +1,9 @@
 """Aggregates remembered until what readers can see changes.
 
-A listing's total count, the month archive and the site menu each read the whole archive
-and cost the same whatever page is shown; they change only when published content does.
+A listing's total count, the month archive, the site menu and the search page's tag filter
+each read the whole archive and cost the same whatever page is shown; they change only
+when published content does: when ``tree`` changes (unpublish, move, privacy, a page in
+the menu published) or ``listings`` does (a post published, a comment approved).
 """
 
 from django.conf import settings
@@ -9,9 +11,14 @@ from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import Page
 
-from news.freshness.versions import TREE, current_versions
+from news.freshness.versions import LISTINGS, TREE, current_versions
 
 NEXT_EXPIRY_KEY = "newsdesk:next-expiry:"
+#: Remembered aggregates that list no posts, only pages under a site's root (the site
+#: menu: home/templatetags/navigation_tags.py, news/api/chrome.py). Which pages they show
+#: changes only with ``tree`` (a page in the menu published, unpublished, moved, made
+#: private), so a published post or an approved comment does not make them stale.
+TREE_ONLY_KEYS = ("site-menu:",)
 _MISSING = object()
 
 
@@ -42,12 +49,16 @@ def seconds_until_next_expiry(tree_version):
 def remembered(key, compute):
     """``compute()``, remembered until what readers can see changes.
 
-    Keyed by the current ``tree`` version, so any publish, unpublish, move, delete or
-    privacy change makes every instance compute it afresh, and never kept past the next
-    page expiry. ``key`` must describe everything the result depends on besides that.
+    Keyed by the current ``tree`` and ``listings`` versions, so any publish, unpublish,
+    move, delete or privacy change makes every instance compute it afresh (a post
+    published bumps ``listings``, not ``tree``: news/freshness/changes.py), and never
+    kept past the next page expiry. The site menu (``TREE_ONLY_KEYS``) is keyed by
+    ``tree`` alone. ``key`` must describe everything the result depends on besides that.
     """
-    version = current_versions([TREE])[TREE]
-    full_key = f"newsdesk:remembered:{version}:{key}"
+    tags = [TREE] if key.startswith(TREE_ONLY_KEYS) else [TREE, LISTINGS]
+    versions = current_versions(tags)
+    version = versions[TREE]
+    full_key = "newsdesk:remembered:" + "|".join(versions[tag] for tag in tags) + ":" + key
     found = cache.get(full_key, _MISSING)
     if found is not _MISSING:
         return found

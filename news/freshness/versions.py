@@ -12,10 +12,28 @@
   page is saved (Wagtail's reference index task), after ``tree`` was bumped, so finishing
   that task bumps ``media`` (signal_handlers.py).
 - ``page:<id>``: the detail responses of one page (its HTML page and API detail).
+
+A tag's version has two halves, kept under two cache keys so that no bump ever has to
+read and rewrite the other's: the *hard* half (``newsdesk:tag:<tag>``) and the *soft*
+half (``newsdesk:tag:<tag>:soft``); the version is ``"<hard>:<soft>"``. A hard bump
+(``bump(tag)``) renews the hard half: what was stored before is never served again. A soft
+bump (``bump(tag, soft=True)``) renews only the soft half, stamped with the time of the
+bump: a copy stored before it is *stale*, and may still be served for a moment while one
+request renders the fresh one (middleware.py), when nothing but soft bumps came since and
+the last of them is at most ``NEWSDESK_STALE_SECONDS`` old (``versions_state``). Soft is
+for changes that only add or update what readers may see (a publish, a redirect);
+anything that may take something away from them (unpublish, delete, move, privacy, a
+withdrawn comment) is hard.
+
+A half missing from the cache (evicted, or never made) is made anew: a new hard half makes
+every copy stored under the old one a miss; a new soft half is stamped with no bump time,
+so copies stored under the old one are misses too, never stale hits.
 """
 
 import secrets
+import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 TREE = "tree"
@@ -23,6 +41,15 @@ LISTINGS = "listings"
 SEARCH = "search"
 MEDIA = "media"
 VERSION_PREFIX = "newsdesk:tag:"
+SOFT_SUFFIX = ":soft"
+
+#: ``versions_state``: every tag still has the stored version / only soft bumps came since,
+#: the last within ``NEWSDESK_STALE_SECONDS``.
+FRESH = "fresh"
+STALE = "stale"
+
+#: The bump time of a soft half that was made because it was missing, not by a bump.
+_NOT_BUMPED = 0
 
 
 def page_tag(page_id):
@@ -33,6 +60,41 @@ def _version_key(tag):
     return VERSION_PREFIX + tag
 
 
+def _soft_key(tag):
+    return VERSION_PREFIX + tag + SOFT_SUFFIX
+
+
+def _soft_half(bumped_at_ms):
+    return f"{secrets.token_hex(4)}@{bumped_at_ms}"
+
+
+def _bumped_at(soft_half):
+    """Seconds since the epoch of the soft bump that made ``soft_half``; 0 when it was made
+    because it was missing."""
+    try:
+        return int(soft_half.rsplit("@", 1)[1]) / 1000
+    except (AttributeError, IndexError, ValueError):
+        return _NOT_BUMPED
+
+
+def stale_seconds():
+    """How long after a soft bump a copy stored before it may still be served stale."""
+    return settings.NEWSDESK_STALE_SECONDS
+
+
+def _halves(tags):
+    """{tag: (hard, soft)} as the cache holds them, None for a missing half."""
+    keys = [key for tag in tags for key in (_version_key(tag), _soft_key(tag))]
+    found = cache.get_many(keys)
+    return {tag: (found.get(_version_key(tag)), found.get(_soft_key(tag))) for tag in tags}
+
+
+def _make(key, value):
+    # add() keeps a half another instance made meanwhile.
+    cache.add(key, value, timeout=None)
+    return cache.get(key) or value
+
+
 def current_versions(tags):
     """The current version of each tag, creating versions for tags that have none.
 
@@ -40,38 +102,69 @@ def current_versions(tags):
     response stored under the old one stale: eviction can only cause a miss, never a
     stale hit.
     """
-    tags = list(tags)
-    keys = {_version_key(tag): tag for tag in tags}
-    found = cache.get_many(list(keys))
-    versions = {keys[key]: value for key, value in found.items()}
-    for tag in tags:
-        if tag not in versions:
-            token = secrets.token_hex(8)
-            # add() keeps a version another instance created meanwhile.
-            cache.add(_version_key(tag), token, timeout=None)
-            versions[tag] = cache.get(_version_key(tag)) or token
+    tags = list(dict.fromkeys(tags))
+    versions = {}
+    for tag, (hard, soft) in _halves(tags).items():
+        if hard is None:
+            hard = _make(_version_key(tag), secrets.token_hex(8))
+        if soft is None:
+            soft = _make(_soft_key(tag), _soft_half(_NOT_BUMPED))
+        versions[tag] = f"{hard}:{soft}"
     return versions
+
+
+def versions_state(stored):
+    """``FRESH`` while every tag in ``stored`` ({tag: version}) still has that version;
+    ``STALE`` when some tags' versions changed by soft bumps only (the hard halves all
+    still match) and each such tag's last soft bump is at most ``NEWSDESK_STALE_SECONDS``
+    old; None otherwise (a hard bump, an evicted half, an old soft bump)."""
+    if not stored:
+        return None
+    now = time.time()
+    window = stale_seconds()
+    state = FRESH
+    for tag, (hard, soft) in _halves(list(stored)).items():
+        if hard is None or soft is None:
+            return None
+        version = stored[tag]
+        if version == f"{hard}:{soft}":
+            continue
+        if not isinstance(version, str) or version.split(":", 1)[0] != hard:
+            return None
+        bumped_at = _bumped_at(soft)
+        if bumped_at == _NOT_BUMPED or now - bumped_at > window:
+            return None
+        state = STALE
+    return state
 
 
 def versions_match(stored):
     """True while every tag in ``stored`` ({tag: version}) still has that version."""
-    if not stored:
-        return False
-    keys = {_version_key(tag): tag for tag in stored}
-    found = cache.get_many(list(keys))
-    return all(found.get(key) == stored[tag] for key, tag in keys.items())
+    return versions_state(stored) == FRESH
 
 
-def bump(*tags):
-    """Give each tag a new version: every cached response carrying it becomes stale."""
-    cache.set_many({_version_key(tag): secrets.token_hex(8) for tag in tags}, timeout=None)
+def bump(*tags, soft=False):
+    """Give each tag a new version: every cached response carrying it becomes stale.
+
+    Hard (the default): no copy stored before is served again. ``soft=True``: copies
+    stored before may be served stale for a moment while one request renders anew (see
+    the module docstring); only for changes that take nothing away from readers."""
+    if not tags:
+        return
+    if soft:
+        now_ms = int(time.time() * 1000)
+        values = {_soft_key(tag): _soft_half(now_ms) for tag in tags}
+    else:
+        values = {_version_key(tag): secrets.token_hex(8) for tag in tags}
+    cache.set_many(values, timeout=None)
 
 
 def forget_all(**_signal):
     """Forget every tag's version: every stored response becomes stale. For a shared
     cache that comes back after an outage (cms.core.cache.cache_recovered), during which
-    the bumps of whatever was published were lost. Redis deletes the version keys; a
-    cache without key patterns (the default file cache) is cleared."""
+    the bumps of whatever was published were lost. Redis deletes the version keys (both
+    halves: what was stored before is a miss, never served stale); a cache without key
+    patterns (the default file cache) is cleared."""
     delete_pattern = getattr(cache, "delete_pattern", None)
     if delete_pattern is None:
         cache.clear()

@@ -1,6 +1,8 @@
 """The response cache under a crowd: concurrent misses for one address render once, the
-others waiting briefly for that copy; popular searches are served from the cache for a
-short while, one-off ones are not stored (news/freshness/middleware.py)."""
+others waiting briefly for that copy, or served the stale copy meanwhile after a publish
+(never after a change that takes something away from readers); popular searches are
+served from the cache for a short while, one-off ones are not stored
+(news/freshness/middleware.py)."""
 
 import threading
 import time
@@ -9,10 +11,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.urls import reverse
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.search_promotions.models import Query
+from wagtail.models import PageViewRestriction
 
+from news.freshness import versions
 from news.freshness.middleware import ResponseCacheMiddleware
+from news.models import NewsPage
 from tests.cms.test_cache_outage import REDIS_SERVER, RedisServer
 from tests.cms.test_scale_out import wait_until_serving
 from tests.deployment import (
@@ -104,6 +112,215 @@ def test_with_the_cache_unavailable_nobody_waits(client, post):
         for _ in range(3):
             assert client.get(post.url).status_code == 200
         assert time.monotonic() - started < 3
+
+
+def test_an_address_that_cannot_be_stored_is_rendered_without_a_claim(client, post, monkeypatch):
+    """Hit for pass: a 200 the cache may not store (a cookie, an opt-out) is remembered
+    briefly, so the next requests for it render straight away, without claiming a render
+    nobody would wait for; and it takes the place of an older stored copy."""
+    claims = []
+    original = ResponseCacheMiddleware.claim_render
+    monkeypatch.setattr(
+        ResponseCacheMiddleware,
+        "claim_render",
+        lambda self, key: claims.append(key) or original(self, key),
+    )
+    monkeypatch.setattr(
+        NewsPage,
+        "serve",
+        lambda self, request, *a, **k: HttpResponse(
+            "no-store", headers={"Cache-Control": "no-store"}
+        ),
+    )
+    first = client.get(post.url)
+    second = client.get(post.url)
+    assert first["X-Cache"] == second["X-Cache"] == "PASS"
+    assert len(claims) == 1  # the first claimed; the second knew better
+    assert cache.get(key_for(client, post.url)) == {"pass": True}
+
+
+def test_a_404_is_not_remembered_as_a_pass(client, news_index):
+    """A crowd at the address of a post about to be published still renders it once."""
+    assert client.get("/news/not-yet/").status_code == 404
+    assert cache.get(key_for(client, "/news/not-yet/")) is None
+
+
+def test_a_miss_compresses_only_for_a_client_that_takes_gzip(client, post, settings, monkeypatch):
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    compressed = []
+    original = ResponseCacheMiddleware.compressed_copy
+    monkeypatch.setattr(
+        ResponseCacheMiddleware,
+        "compressed_copy",
+        staticmethod(lambda response: compressed.append(1) or original(response)),
+    )
+    plain = client.get(f"/api/v2/pages/{post.pk}/")
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    assert compressed == []
+    zipped = client.get(f"/api/v2/pages/{post.pk}/", HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip" and compressed == [1]
+
+
+# Stale while one renders ------------------------------------------------------------
+
+
+def claimed(key):
+    """Another request is rendering ``key`` (and takes its time)."""
+    cache.add(ResponseCacheMiddleware.claim_key(key), 1, timeout=10)
+
+
+def let_go(key):
+    cache.delete(ResponseCacheMiddleware.claim_key(key))
+
+
+def publish_title(page, title, capture):
+    page = NewsPage.objects.get(pk=page.pk)
+    page.title = title
+    with capture(execute=True):
+        page.save_revision().publish()
+
+
+def test_after_a_publish_readers_get_the_stale_copy_while_one_request_renders(
+    client, post, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.NEWSDESK_RENDER_WAIT = 5
+    keys = {}
+    etags = {}
+    for path in (post.url, "/news/"):
+        keys[path], _entry = stored_copy(client, path)
+        etags[path] = client.get(path)["ETag"]
+    publish_title(post, "Harbour wall repaired", django_capture_on_commit_callbacks)
+
+    for path, key in keys.items():
+        claimed(key)
+        started = time.monotonic()
+        with django_assert_num_queries(0):
+            response = client.get(path)
+        assert time.monotonic() - started < 1, path  # not waiting for the render
+        assert response["X-Cache"] == "STALE", path
+        assert "Harbour wall holds" in response.content.decode()
+        # The same validator; browsers and CDNs are told not to keep it.
+        assert response["ETag"] == etags[path]
+        assert response["Cache-Control"].startswith("public, max-age=0")
+        assert client.get(path, headers={"if-none-match": etags[path]}).status_code == 304
+        let_go(key)
+        # The request that renders sees the change, and stores it for the others.
+        response = client.get(path)
+        assert response["X-Cache"] == "MISS", path
+        assert "Harbour wall repaired" in response.content.decode()
+        assert client.get(path)["X-Cache"] == "HIT"
+
+
+def test_a_lone_reader_after_a_publish_renders_and_sees_it(
+    client, post, django_capture_on_commit_callbacks
+):
+    stored_copy(client, post.url)
+    publish_title(post, "Harbour wall repaired", django_capture_on_commit_callbacks)
+    response = client.get(post.url)
+    assert response["X-Cache"] == "MISS"
+    assert "Harbour wall repaired" in response.content.decode()
+
+
+def test_after_unpublishing_or_making_private_nobody_gets_the_stale_copy(
+    client, admin_user, post, news_index, settings, django_capture_on_commit_callbacks
+):
+    """A post taken away from readers must not be shown by a copy made before, even while
+    another request renders: those requests wait for the render (or render themselves)."""
+    settings.NEWSDESK_RENDER_WAIT = 0.3
+    other = NewsPageFactory(parent=news_index, title="Ferry strike ends", slug="ferry")
+    keys = {path: stored_copy(client, path)[0] for path in (post.url, "/news/", other.url)}
+    editor = Client()
+    editor.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(reverse("wagtailadmin_pages:unpublish", args=[post.pk]))
+    for key in keys.values():
+        claimed(key)
+    started = time.monotonic()
+    listing = client.get("/news/")
+    assert time.monotonic() - started >= 0.3  # waited for the claimed render
+    assert listing["X-Cache"] == "MISS"
+    assert "Harbour wall holds" not in listing.content.decode()
+    assert client.get(post.url).status_code == 404
+
+    let_go(keys["/news/"])
+    stored_copy(client, "/news/")
+    claimed(keys["/news/"])
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=other, restriction_type="login")
+    for path in ("/news/", other.url):
+        response = client.get(path)
+        assert response["X-Cache"] != "STALE", path
+        assert "Ferry strike ends" not in response.content.decode(), path
+
+
+def test_a_stale_copy_is_served_only_shortly_after_the_change(
+    client, post, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSDESK_RENDER_WAIT = 0.3
+    settings.NEWSDESK_STALE_SECONDS = 1
+    key, _entry = stored_copy(client, post.url)
+    publish_title(post, "Harbour wall repaired", django_capture_on_commit_callbacks)
+    claimed(key)  # a render that hangs
+    assert client.get(post.url)["X-Cache"] == "STALE"
+    time.sleep(1.1)
+    response = client.get(post.url)
+    assert response["X-Cache"] == "MISS"  # waited, then rendered itself
+    assert "Harbour wall repaired" in response.content.decode()
+
+
+def test_a_render_that_fails_after_a_publish_drops_the_stale_copy(
+    client, post, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The stale copy stands in for the fresh one only while it is being rendered: when
+    the render stores nothing (it failed, the page is gone), nobody is served it after."""
+    from news import views
+
+    settings.NEWSDESK_RENDER_WAIT = 0.3
+    key, _entry = stored_copy(client, post.url)
+    publish_title(post, "Harbour wall repaired", django_capture_on_commit_callbacks)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template's neighbour query broke")
+
+    monkeypatch.setattr(views, "adjacent_news", broken)
+    failing = Client(raise_request_exception=False)
+    assert failing.get(post.url).status_code == 500
+    monkeypatch.undo()
+    claimed(key)
+    response = client.get(post.url)
+    assert response["X-Cache"] == "MISS"
+    assert "Harbour wall repaired" in response.content.decode()
+
+
+def test_an_evicted_version_is_a_miss_never_a_stale_hit(
+    client, post, settings, django_capture_on_commit_callbacks
+):
+    """LRU eviction of a tag's soft half after a publish must not let the old copy be
+    served stale for longer, nor one made before an evicted hard bump."""
+    settings.NEWSDESK_RENDER_WAIT = 0.3
+    key, _entry = stored_copy(client, post.url)
+    publish_title(post, "Harbour wall repaired", django_capture_on_commit_callbacks)
+    cache.delete(versions._soft_key(versions.page_tag(post.pk)))  # evicted
+    # Another response showing the post is rendered meanwhile: the version is made anew.
+    assert client.get(f"/api/v2/pages/{post.pk}/")["X-Cache"] == "MISS"
+    claimed(key)
+    assert client.get(post.url)["X-Cache"] == "MISS"
+
+    let_go(key)
+    key, _entry = stored_copy(client, "/news/")
+    cache.delete(versions._version_key(versions.TREE))  # evicted
+    claimed(key)
+    assert client.get("/news/")["X-Cache"] == "MISS"
+
+
+def test_a_new_redirect_is_a_soft_change(client, post):
+    path = "/api/v2/redirects/"
+    key, _entry = stored_copy(client, path)
+    Redirect.objects.create(old_path="/old-harbour", redirect_page=post)
+    claimed(key)
+    assert client.get(path)["X-Cache"] == "STALE"
+    let_go(key)
+    assert "/old-harbour" in client.get(path).content.decode()
 
 
 # Search -------------------------------------------------------------------------------
