@@ -154,8 +154,9 @@ class ResponseCacheMiddleware:
         key = self.cache_key(request)
         entry = cache.get(key)
         if entry is not None and entry.get("pass"):
-            # Rendered a moment ago and not storable (it sets a cookie, opts out, is not a
-            # 200): render it again without claiming a render nobody will wait for.
+            # Rendered a moment ago and not storable (it sets a cookie, opts out): render
+            # it again without claiming a render nobody will wait for.
+            request.newsdesk_passing = True
             return self.render(request, key)
         state = versions_state(entry["versions"]) if entry else None
         if state == FRESH:
@@ -220,7 +221,8 @@ class ResponseCacheMiddleware:
                 # Sets a cookie or opted out: browsers may keep it, shared caches not.
                 response["Cache-Control"] = "private, no-cache"
             response["X-Cache"] = "PASS"
-            if store and response.status_code == 200:
+            passing = getattr(request, "newsdesk_passing", False)
+            if store and response.status_code == 200 and not passing:
                 # Remembered briefly ("hit for pass"), and in place of an older copy,
                 # which must not stand in for what the address is now. (Not for a 404:
                 # a crowd at a post about to be published would not render it once.)
@@ -398,8 +400,8 @@ class ResponseCacheMiddleware:
     def cached_response(self, request, key):
         """The stored copy of ``key`` while it is fresh, else None."""
         entry = cache.get(key)
-        if not entry or versions_state(entry["versions"]) != FRESH:
-            return None
+        if not entry or "versions" not in entry or versions_state(entry["versions"]) != FRESH:
+            return None  # nothing stored, a "pass" mark, or out of date
         return self.serve(request, entry, "HIT")
 
     def serve(self, request, entry, status):

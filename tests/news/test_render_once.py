@@ -139,6 +139,21 @@ def test_an_address_that_cannot_be_stored_is_rendered_without_a_claim(client, po
     assert cache.get(key_for(client, post.url)) == {"pass": True}
 
 
+def test_a_request_waiting_on_an_address_marked_pass_renders_it(client, post, settings, rf):
+    """A request that waited for another's render and finds the "pass" mark (the render
+    could not be stored) renders the address itself."""
+    settings.NEWSDESK_RENDER_WAIT = 0.2
+    key = key_for(client, post.url)
+    cache.set(key, {"pass": True})
+    assert ResponseCacheMiddleware(None).cached_response(rf.get(post.url), key) is None
+    cache.set(key, {"pass": True})
+    claimed(key)  # another request renders it: this one waits, then renders
+    try:
+        assert client.get(post.url).status_code == 200
+    finally:
+        let_go(key)
+
+
 def test_a_404_is_not_remembered_as_a_pass(client, news_index):
     """A crowd at the address of a post about to be published still renders it once."""
     assert client.get("/news/not-yet/").status_code == 404
