@@ -49,6 +49,14 @@ from news.selectors import post_detail_prefetches, searchable
 from search.query import search_terms
 
 NEWS_FILTERS = ("tags", "published_after", "published_before", "author", "breaking")
+# The API fields of a post that read its stored body.
+BODY_READERS = (
+    "body",
+    "body_html",
+    "reading_minutes",
+    "show_default_disclaimer",
+    "default_disclaimer",
+)
 
 
 def parse_date(name, value):
@@ -265,6 +273,10 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
             queryset = with_listing_prefetches(
                 queryset, tags=self.wants_field("tags"), authors=self.wants_field("authors")
             )
+            if not any(self.wants_field(name) for name in BODY_READERS):
+                # The stored body is the largest column, and decoding it the costliest
+                # part of loading a post: a listing of titles leaves it in the database.
+                queryset = queryset.defer("body")
             if self.wants_field("comment_count"):
                 queryset = with_visible_comment_counts(queryset)
             if "order" not in self.request.GET:
