@@ -79,12 +79,16 @@ def news_index_context(page, request, context, *, tag=None, tag_query=None, mont
     return context
 
 
+#: The pieces of the article page rendered once ({% render_once %} in news_page.html).
+ARTICLE_PIECES = ("meta", "article")
+
+
 def article_context(page, request, context, **kwargs):
     """A post: the posts either side of it, its index, the site-wide disclaimer."""
     page_is_preview = getattr(request, "is_preview", False)
     # The head metadata and the article (header, lead image, body, footer) are rendered
     # once per version of what they show and then reused ({% render_once %},
-    # news/freshness/fragments.py); the body is shared with the API's body_html.
+    # news/freshness/fragments.py), and so is the body's HTML on its own.
     resolver = RenderOnceResolver(request, readers=True)
     resolver.remember([page], html=True, pieces=ARTICLE_PIECES)
     context["resolver"] = resolver
@@ -127,10 +131,6 @@ def article_body_html(page, resolver):
     html = mark_safe(resolver.body_html(page))  # noqa: S308 - rendered by our templates
     resolver.flush()
     return html
-
-
-#: The pieces of the article page rendered once ({% render_once %} in news_page.html).
-ARTICLE_PIECES = ("meta", "article")
 
 
 def register():
