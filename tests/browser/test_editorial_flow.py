@@ -268,8 +268,13 @@ def upload_image_in_chooser(page, photo, title):
     dialog = open_modal(page)
     dialog.get_by_role("tab", name="Upload").click()
     dialog.locator("input[type=file]").set_input_files(str(photo))
-    # Wagtail fills the title from the file name; the editor gives it a real one.
-    dialog.get_by_role("textbox", name=re.compile(r"^\s*title", re.I)).fill(title)
+    # Wagtail fills the title from the file name (a moment later, from a script); the
+    # editor waits for it, as a person would see it, and gives the image a real one.
+    # Typing before it has would have the two titles run together.
+    title_box = dialog.get_by_role("textbox", name=re.compile(r"^\s*title", re.I))
+    expect(title_box).to_have_value(re.compile(re.escape(photo.stem)))
+    title_box.fill(title)
+    expect(title_box).to_have_value(title)
     dialog.get_by_role("button", name="Upload").click()
     expect_modal_closed(page)
 
