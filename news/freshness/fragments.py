@@ -37,6 +37,7 @@ from cms.core.site_urls import page_link_base, site_base_url
 from news.freshness.remembered import seconds_until_next_expiry
 from news.freshness.versions import TREE, current_versions, page_tag
 from news.representation import BodyResolver
+from news.selectors import is_anonymous
 
 FRAGMENT_PREFIX = "newsdesk:fragment:"
 #: Raise it when a change to the blocks' templates or API shapes must not reuse bodies
@@ -51,11 +52,9 @@ def renders_once(request):
     API token, no preview), as the response cache defines it (middleware.py)."""
     if request is None or request.method not in ("GET", "HEAD"):
         return False
-    if getattr(request, "is_preview", False) or "HTTP_AUTHORIZATION" in request.META:
+    if getattr(request, "is_preview", False) or request.GET.get("token"):
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return False
-    return not request.GET.get("token")
+    return is_anonymous(request)
 
 
 def body_marker(page):
