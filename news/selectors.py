@@ -117,18 +117,26 @@ def prefetch_post_details(posts):
     prefetch_related_objects(posts, *post_detail_prefetches())
 
 
-def published_news(*, index=None, tag=None):
+def card_prefetches():
+    """What a post's card in a listing shows besides the post's own fields (its lead
+    image's renditions and its byline), for ``prefetch_related_objects``."""
+    return ["lead_image__renditions", *post_detail_prefetches(tags=False)]
+
+
+def published_news(*, index=None, tag=None, details=True):
     """NewsPages a reader may see, newest first, with what listings show prefetched.
 
     ``index`` limits to the posts under one news index (or any ancestor page such as a
-    home page); ``tag`` to posts carrying the tag with that slug.
+    home page); ``tag`` to posts carrying the tag with that slug. ``details=False``: the
+    cards of reader listings, which load what each card shows only for the cards they
+    render (news/freshness/fragments.py, ``listing_cards``), and never the body.
     """
-    posts = (
-        reader_visible(NewsPage.objects.all())
-        .select_related("lead_image")
-        .prefetch_related("lead_image__renditions", *post_detail_prefetches())
-        .order_by("-publication_date", "-pk")
-    )
+    posts = reader_visible(NewsPage.objects.all()).select_related("lead_image")
+    if details:
+        posts = posts.prefetch_related("lead_image__renditions", *post_detail_prefetches())
+    else:
+        posts = posts.defer("body")
+    posts = posts.order_by("-publication_date", "-pk")
     if index is not None:
         posts = posts.descendant_of(index)
     if tag is not None:

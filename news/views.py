@@ -23,7 +23,7 @@ from wagtail.models import Site
 
 from cms.core.pages import reader_context
 from cms.core.site_urls import absolute_url
-from news.freshness.fragments import RenderOnceResolver
+from news.freshness.fragments import RenderOnceResolver, listing_cards
 from news.freshness.remembered import remembered
 from news.models import NewsIndexPage, NewsPage
 from news.selectors import adjacent_news, prefetch_post_details, published_news
@@ -43,26 +43,48 @@ def paginate(request, posts, count_key):
     return paginator.page(int(raw))
 
 
-def archive_months(index):
-    """(date of the 1st, number of posts) for every month with posts, newest first.
-    Remembered until published content changes: it reads the whole archive."""
-    return remembered(
-        f"news-index:{index.pk}:months",
-        lambda: list(
-            published_news(index=index)
+def archive_months(index, request):
+    """The month archive's links, newest first: ``{"month"`` (the 1st), ``"label"``
+    (``"March 2026"``), ``"url"``, ``"count"}`` for every month with posts. Remembered, links
+    and all, until published content changes: it reads the whole archive, and an archive of
+    years is a hundred links to reverse and dates to format."""
+
+    site = Site.find_for_request(request)
+
+    def months():
+        base = index.relative_url(site, request)
+        if not base.endswith("/"):
+            base += "/"
+        rows = (
+            published_news(index=index, details=False)
             .order_by()
             .annotate(month=TruncMonth("publication_date"))
             .values("month")
             .annotate(count=Count("pk"))
             .values_list("month", "count")
             .order_by("-month")
-        ),
-    )
+        )
+        return [
+            {
+                "month": month,
+                "label": f"{MONTHS[month.month]} {month.year}",
+                "url": base
+                + index.reverse_subpage("month", args=(f"{month.year:04d}", f"{month.month:02d}")),
+                "count": count,
+            }
+            for month, count in rows
+        ]
+
+    return remembered(f"news-index:{index.pk}:{site.pk if site else ''}:months", months)
+
+
+#: The stored piece of a listing's cards (their headings are h2: news_card.html).
+LISTING_CARD_PIECE = "card-h2"
 
 
 def news_index_context(page, request, context, *, tag=None, tag_query=None, month=None):
     """The news index, a tag page (``tag``) or a month archive (``month``, the 1st)."""
-    posts = published_news(index=page, tag=tag.slug if tag is not None else None)
+    posts = published_news(index=page, tag=tag.slug if tag is not None else None, details=False)
     if tag is not None:
         count_key = f"tag:{tag.slug}"
         context.update(tag=tag, tag_query=tag_query)
@@ -74,8 +96,13 @@ def news_index_context(page, request, context, *, tag=None, tag_query=None, mont
         context.update(archive_month=month, archive_label=f"{MONTHS[month.month]} {month.year}")
     else:
         count_key = "all"
-    context["posts"] = paginate(request, posts, f"news-index:{page.pk}:{count_key}:count")
-    context["archive_months"] = archive_months(page)
+    shown = paginate(request, posts, f"news-index:{page.pk}:{count_key}:count")
+    shown.object_list = list(shown.object_list)
+    # Each card is rendered once per version of its post (news/freshness/fragments.py).
+    context["resolver"] = listing_cards(request, shown.object_list, LISTING_CARD_PIECE)
+    context["card_piece"] = LISTING_CARD_PIECE
+    context["posts"] = shown
+    context["archive_months"] = archive_months(page, request)
     return context
 
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 _current = ContextVar("newsdesk_content_version", default=None)
+_tag_versions = ContextVar("newsdesk_tag_versions", default=None)
 _memos = {}  # name -> (version, value)
 #: Names are few (one per host asked for, a handful otherwise); past this many (a client
 #: sending made-up Host headers) the memos start afresh.
@@ -24,18 +25,28 @@ MAX_MEMOS = 256
 
 
 @contextmanager
-def serving(version):
-    """Make ``version`` (the ``tree`` version read for this request) current."""
+def serving(version, tag_versions=None):
+    """Make ``version`` (the ``tree`` version read for this request) current, and with it
+    ``tag_versions`` ({tag: version}, every cache tag version the response cache read
+    before rendering), so that what is remembered for this request is looked up under
+    them without reading them again (news/freshness/remembered.py)."""
     token = _current.set(version)
+    tags_token = _tag_versions.set(tag_versions)
     try:
         yield
     finally:
+        _tag_versions.reset(tags_token)
         _current.reset(token)
 
 
 def current():
     """The content version of the request being served, or None outside one."""
     return _current.get()
+
+
+def tag_versions():
+    """The cache tag versions read for the request being served ({} outside one)."""
+    return _tag_versions.get() or {}
 
 
 def memo(name, compute):

@@ -32,12 +32,13 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 
 from cms.core.site_urls import page_link_base, site_base_url
 from news.freshness.remembered import seconds_until_next_expiry
 from news.freshness.versions import TREE, current_versions, page_tag
 from news.representation import BodyResolver
-from news.selectors import is_anonymous
+from news.selectors import card_prefetches, is_anonymous
 
 FRAGMENT_PREFIX = "newsdesk:fragment:"
 #: Raise it when a change to the blocks' templates or API shapes must not reuse bodies
@@ -110,7 +111,7 @@ class RenderOnceResolver(BodyResolver):
             return
         wanted = {}  # name -> tags
         for page in pages:
-            if not page.pk or not page.live or getattr(page, "body", None) is None:
+            if not page.pk or not page.live:
                 continue
             tags = (TREE, page_tag(page.pk))
             marker = body_marker(page)
@@ -118,6 +119,9 @@ class RenderOnceResolver(BodyResolver):
                 name = f"piece:{piece}:{marker}"
                 self._piece_names[id(page), piece] = name
                 wanted[name] = tags
+            if not (stream or html) or getattr(page, "body", None) is None:
+                # (A listing's cards leave the body unloaded: it is not read for them.)
+                continue
             names = self._body_names.setdefault(id(page.body), [])
             if stream:
                 name = f"stream:{marker}"
@@ -191,13 +195,17 @@ class RenderOnceResolver(BodyResolver):
 
     def piece(self, page, piece, render):
         """The stored piece ``piece`` of ``page``'s reader page (remembered with
-        ``remember(pieces=...)``), else ``render()``, stored at once (the template that
-        renders it runs after the view)."""
+        ``remember(pieces=...)``), else ``render()``. What was rendered is stored once every
+        remembered piece has been served (the template that renders them runs after the
+        view): in one round trip for a listing's cards."""
         name = self._piece_names.get((id(page), piece))
         value = self._once(name, render)
-        if name is not None and name in self._rendered:
+        if name is not None and name in self._rendered and self._pieces_served():
             self.flush()
         return value
+
+    def _pieces_served(self):
+        return all(name in self._found for name in self._piece_names.values())
 
     def image(self, image_id):
         name = f"image:{image_id}" if image_id and f"image:{image_id}" in self._versions else None
@@ -226,3 +234,18 @@ class RenderOnceResolver(BodyResolver):
             timeout = min(timeout, until_expiry)
         if timeout > 0:
             cache.set_many(entries, timeout=timeout)
+
+
+def listing_cards(request, posts, piece):
+    """A resolver for the cards of ``posts`` (a list, as a reader listing shows them),
+    stored as the piece ``piece`` ({% render_once %} in news/includes/news_card.html;
+    one name per heading level). Each card is rendered once per version of its post and
+    then reused by every listing showing it (the home page, the index and its pages, tag
+    and month pages); what a card shows beyond the post's own fields is loaded only for
+    the posts whose card is not stored."""
+    resolver = RenderOnceResolver(request, readers=True)
+    resolver.remember(posts, pieces=[piece])
+    missing = [post for post in posts if not resolver.has_pieces(post, [piece])]
+    if missing:
+        prefetch_related_objects(missing, *card_prefetches())
+    return resolver

@@ -209,7 +209,7 @@ class ResponseCacheMiddleware:
         versions_before = request.newsdesk_cache_versions
         # What rarely changes (sites, view restrictions) is read once per ``tree`` version
         # while it is current (cms/core/content_version.py).
-        with content_version.serving(versions_before[TREE]):
+        with content_version.serving(versions_before[TREE], versions_before):
             response = self.get_response(request)
         if not self.is_storable(request, response):
             personal = response.cookies or getattr(request, "newsdesk_no_cache", None)

@@ -11,14 +11,16 @@ from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import Page
 
+from cms.core import content_version
 from news.freshness.versions import LISTINGS, TREE, current_versions
 
 NEXT_EXPIRY_KEY = "newsdesk:next-expiry:"
 #: Remembered aggregates that list no posts, only pages under a site's root (the site
-#: menu: home/templatetags/navigation_tags.py, news/api/chrome.py). Which pages they show
+#: menu: home/templatetags/navigation_tags.py, news/api/chrome.py; the home page's news
+#: index: home/views.py). Which pages they show
 #: changes only with ``tree`` (a page in the menu published, unpublished, moved, made
 #: private), so a published post or an approved comment does not make them stale.
-TREE_ONLY_KEYS = ("site-menu:",)
+TREE_ONLY_KEYS = ("site-menu:", "news-index-under:")
 _MISSING = object()
 
 
@@ -56,7 +58,10 @@ def remembered(key, compute):
     ``tree`` alone. ``key`` must describe everything the result depends on besides that.
     """
     tags = [TREE] if key.startswith(TREE_ONLY_KEYS) else [TREE, LISTINGS]
-    versions = current_versions(tags)
+    # A public request's versions were read before it rendered anything (middleware.py):
+    # looked up under those, it needs no round trip to read them again.
+    known = content_version.tag_versions()
+    versions = known if all(tag in known for tag in tags) else current_versions(tags)
     version = versions[TREE]
     full_key = "newsdesk:remembered:" + "|".join(versions[tag] for tag in tags) + ":" + key
     found = cache.get(full_key, _MISSING)
