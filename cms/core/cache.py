@@ -19,7 +19,8 @@ serves from the database (slower, never a 500):
 Reads answer as misses (``get`` its default, ``get_many`` nothing, ``has_key`` false),
 writes do nothing, ``incr``/``decr`` raise ``ValueError`` as for a missing key. Writes
 lost meanwhile (the cache versions bumped by publishing) are made good when the cache
-answers again (``cache_recovered``). What this means for rate limits and cache versions
+answers again (``cache_recovered``); the read that found it back answers as a miss too,
+since what it read predates that. What this means for rate limits and cache versions
 is in docs/caching.md.
 """
 
@@ -88,6 +89,10 @@ FALLBACKS = {
 }
 
 
+#: The calls that read: answered as a miss when they are the one that ends an outage.
+READS = frozenset({"get", "get_many", "get_or_set", "has_key", "keys", "iter_keys", "ttl"})
+
+
 class Outage:
     """When the cache at one location may be tried again, shared by the process's threads
     (Django makes a cache object per thread)."""
@@ -112,16 +117,20 @@ class Outage:
             )
 
     def answered(self, location):
-        if location in self._until:
-            with self._lock:
-                recovered = self._until.pop(location, None) is not None
-            if recovered:
-                logger.warning("Cache at %s is back", location)
-                for _receiver, error in cache_recovered.send_robust(
-                    sender=ResilientRedisCache, location=location
-                ):
-                    if isinstance(error, Exception):
-                        logger.warning("After the cache came back: %s", error)
+        """Note that the cache at ``location`` answered; True when that ends an outage
+        (``cache_recovered`` has then been sent)."""
+        if location not in self._until:
+            return False
+        with self._lock:
+            recovered = self._until.pop(location, None) is not None
+        if recovered:
+            logger.warning("Cache at %s is back", location)
+            for _receiver, error in cache_recovered.send_robust(
+                sender=ResilientRedisCache, location=location
+            ):
+                if isinstance(error, Exception):
+                    logger.warning("After the cache came back: %s", error)
+        return recovered
 
 
 outage = Outage()
@@ -140,7 +149,11 @@ def _guarded(base, name, fallback, errors):
         except errors as error:
             outage.failed(location, self.retry_after, error)
             return fallback(*args, **kwargs)
-        outage.answered(location)
+        if outage.answered(location) and name in READS:
+            # What the first call after an outage read predates what ``cache_recovered``'s
+            # receivers just did (forgetting every cache tag version: a stored response
+            # and its versions read together would otherwise look fresh): a miss.
+            return fallback(*args, **kwargs)
         return result
 
     return guarded

@@ -28,7 +28,9 @@ from news.freshness.versions import (
     STALE,
     TREE,
     current_versions,
+    halves_in,
     page_tag,
+    version_keys,
     versions_state,
 )
 from news.signals import response_cache_hit
@@ -136,8 +138,12 @@ class ResponseCacheMiddleware:
     #: Smaller bodies are not worth compressing (gzip's header and trailer are 18 bytes).
     COMPRESS_MIN_LENGTH = 200
 
+    #: How many addresses' tags a process remembers (``saw_tags``) before starting afresh.
+    MAX_TAGS_SEEN = 10_000
+
     def __init__(self, get_response):
         self.get_response = get_response
+        self._tags_seen = {}  # cache key -> the tags its stored copy depends on
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
@@ -152,14 +158,21 @@ class ResponseCacheMiddleware:
         if not settings.NEWSDESK_RESPONSE_CACHE:
             return self.render(request, None)
         key = self.cache_key(request)
-        entry = cache.get(key)
+        # One round trip for the stored copy and the versions of the tags it is likely
+        # to depend on (those of its address, and those it depended on when this process
+        # last saw it): a hit needs no second one to check them.
+        likely = self.request_tags(request) | self._tags_seen.get(key, set()) | {LISTINGS}
+        found = cache.get_many([key, *version_keys(likely)])
+        entry = found.get(key)
+        known = halves_in(found, likely)
         if entry is not None and entry.get("pass"):
             # Rendered a moment ago and not storable (it sets a cookie, opts out): render
             # it again without claiming a render nobody will wait for.
             request.newsdesk_passing = True
-            return self.render(request, key)
-        state = versions_state(entry["versions"]) if entry else None
+            return self.render(request, key, known)
+        state = versions_state(entry["versions"], known) if entry else None
         if state == FRESH:
+            self.saw_tags(key, entry["versions"])
             return self.serve(request, entry, "HIT")
         claimed = self.claim_render(key)
         if not claimed:
@@ -173,7 +186,7 @@ class ResponseCacheMiddleware:
                 return hit
         request.newsdesk_stored = False
         try:
-            return self.render(request, key)
+            return self.render(request, key, known)
         finally:
             if claimed:
                 if entry and not request.newsdesk_stored:
@@ -182,29 +195,44 @@ class ResponseCacheMiddleware:
                     cache.delete(key)
                 cache.delete(self.claim_key(key))
 
-    def render(self, request, key):
+    def request_tags(self, request):
+        """The cache tags a response to ``request`` depends on, as far as its address
+        tells."""
+        tags = {TREE}
+        detail = API_DETAIL_PATH.match(request.path)
+        if detail:
+            tags.add(page_tag(int(detail["id"])))
+        if MEDIA_API_PATH.match(request.path):
+            # Which files pages use comes from the reference index, which the worker
+            # updates after a page is saved (news/freshness/versions.py, ``media``).
+            tags.add(MEDIA)
+        searching = "search" in request.GET and request.path.startswith("/api/")
+        if searching or request.path.startswith(self.BRIEF_PREFIXES):
+            # Search results come from the search index, which the task worker updates
+            # after a page changes (news/freshness/versions.py, ``search``).
+            tags.add(SEARCH)
+        return tags
+
+    def saw_tags(self, key, versions):
+        """Remember, in this process, which tags the copy stored under ``key`` depends
+        on (an article's ``page:<id>`` is not in its address), so that the next request
+        for it reads their versions with the copy."""
+        if len(self._tags_seen) >= self.MAX_TAGS_SEEN:
+            self._tags_seen.clear()
+        self._tags_seen[key] = set(versions)
+
+    def render(self, request, key, known=None):
         """The response rendered by the view, stored under ``key`` when storable (no
-        key: the response cache is off)."""
+        key: the response cache is off). ``known``: tag versions read with the stored
+        copy (``halves_in``), not read again."""
         store = key is not None
         # Versions are read before rendering: a change committed while this response is
         # being rendered makes it stale at once instead of being stored as fresh. An API
         # detail's page is known from its path; a page view records its page's version
         # when it declares it (news.freshness.versions.depends_on_page), before reading content.
-        request.newsdesk_cache_tags = {TREE}
-        detail = API_DETAIL_PATH.match(request.path)
-        if detail:
-            request.newsdesk_cache_tags.add(page_tag(int(detail["id"])))
-        if MEDIA_API_PATH.match(request.path):
-            # Which files pages use comes from the reference index, which the worker
-            # updates after a page is saved (news/freshness/versions.py, ``media``).
-            request.newsdesk_cache_tags.add(MEDIA)
-        searching = "search" in request.GET and request.path.startswith("/api/")
-        if searching or request.path.startswith(self.BRIEF_PREFIXES):
-            # Search results come from the search index, which the task worker updates
-            # after a page changes (news/freshness/versions.py, ``search``).
-            request.newsdesk_cache_tags.add(SEARCH)
+        request.newsdesk_cache_tags = self.request_tags(request)
         request.newsdesk_cache_versions = current_versions(
-            [*request.newsdesk_cache_tags, LISTINGS]
+            [*request.newsdesk_cache_tags, LISTINGS], known
         )
         versions_before = request.newsdesk_cache_versions
         # What rarely changes (sites, view restrictions) is read once per ``tree`` version
@@ -255,6 +283,7 @@ class ResponseCacheMiddleware:
         if store:
             expires_at = time.time() + until_expiry if until_expiry is not None else None
             self.store(key, response, versions, timeout, expires_at, compressed)
+            self.saw_tags(key, versions)
             request.newsdesk_stored = True
         if compressible:
             patch_vary_headers(response, ("Accept-Encoding",))

@@ -82,11 +82,25 @@ def stale_seconds():
     return settings.NEWSDESK_STALE_SECONDS
 
 
-def _halves(tags):
-    """{tag: (hard, soft)} as the cache holds them, None for a missing half."""
-    keys = [key for tag in tags for key in (_version_key(tag), _soft_key(tag))]
-    found = cache.get_many(keys)
+def version_keys(tags):
+    """The cache keys holding ``tags``' versions, for reading them in the same round trip
+    as something else (``halves_in``)."""
+    return [key for tag in tags for key in (_version_key(tag), _soft_key(tag))]
+
+
+def halves_in(found, tags):
+    """{tag: (hard, soft)} of ``tags`` from ``found``, what ``cache.get_many`` returned for
+    their ``version_keys`` (None for a missing half): pass it as ``known`` below."""
     return {tag: (found.get(_version_key(tag)), found.get(_soft_key(tag))) for tag in tags}
+
+
+def _halves(tags, known=None):
+    """{tag: (hard, soft)} as the cache holds them, None for a missing half; the tags in
+    ``known`` (read a moment ago, ``halves_in``) are not read again."""
+    known = known or {}
+    missing = [tag for tag in tags if tag not in known]
+    found = halves_in(cache.get_many(version_keys(missing)), missing) if missing else {}
+    return {tag: known[tag] if tag in known else found[tag] for tag in tags}
 
 
 def _make(key, value):
@@ -95,8 +109,9 @@ def _make(key, value):
     return cache.get(key) or value
 
 
-def current_versions(tags):
-    """The current version of each tag, creating versions for tags that have none.
+def current_versions(tags, known=None):
+    """The current version of each tag, creating versions for tags that have none (the
+    halves in ``known``, from ``halves_in``, are taken as read).
 
     A tag whose version was evicted from the cache gets a new one, which makes every
     response stored under the old one stale: eviction can only cause a miss, never a
@@ -104,7 +119,7 @@ def current_versions(tags):
     """
     tags = list(dict.fromkeys(tags))
     versions = {}
-    for tag, (hard, soft) in _halves(tags).items():
+    for tag, (hard, soft) in _halves(tags, known).items():
         if hard is None:
             hard = _make(_version_key(tag), secrets.token_hex(8))
         if soft is None:
@@ -113,17 +128,18 @@ def current_versions(tags):
     return versions
 
 
-def versions_state(stored):
+def versions_state(stored, known=None):
     """``FRESH`` while every tag in ``stored`` ({tag: version}) still has that version;
     ``STALE`` when some tags' versions changed by soft bumps only (the hard halves all
     still match) and each such tag's last soft bump is at most ``NEWSDESK_STALE_SECONDS``
-    old; None otherwise (a hard bump, an evicted half, an old soft bump)."""
+    old; None otherwise (a hard bump, an evicted half, an old soft bump). The halves in
+    ``known`` (``halves_in``, read with ``stored``) are taken as read."""
     if not stored:
         return None
     now = time.time()
     window = stale_seconds()
     state = FRESH
-    for tag, (hard, soft) in _halves(list(stored)).items():
+    for tag, (hard, soft) in _halves(list(stored), known).items():
         if hard is None or soft is None:
             return None
         version = stored[tag]

@@ -448,3 +448,78 @@ def test_a_stored_search_is_served_when_counting_it_fails(client, post, monkeypa
     response = client.get(path)
     assert response.status_code == 200
     assert response["X-Cache"] == "HIT"
+
+
+class CacheCalls:
+    """Counts the calls made to Django's cache (each a round trip to Redis in production;
+    the test cache's ``get_many`` calling its own ``get`` is one call)."""
+
+    def __init__(self, monkeypatch):
+        self.calls = []
+        self.keys = []  # the keys of each call
+        self.depth = 0
+        for name in ("get", "get_many", "set", "set_many", "add", "delete", "has_key"):
+            method = getattr(cache, name)
+            monkeypatch.setattr(cache, name, self.counting(name, method))
+
+    def counting(self, name, method):
+        def call(*args, **kwargs):
+            if not self.depth:
+                self.calls.append(name)
+                keys = args[0] if args else ()
+                self.keys.append([keys] if isinstance(keys, str) else list(keys))
+            self.depth += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.depth -= 1
+
+        return call
+
+
+@pytest.mark.parametrize("path", ["/news/harbour-wall/", "/api/v2/pages/{id}/", "/news/", "/"])
+def test_a_hit_reads_the_copy_and_its_versions_in_one_round_trip(client, post, monkeypatch, path):
+    path = path.format(id=post.pk)
+    client.get(path)
+    client.get(path)  # (the article's page tag is learnt from its stored copy)
+    counted = CacheCalls(monkeypatch)
+    response = client.get(path)
+    assert response["X-Cache"] == "HIT"
+    assert counted.calls == ["get_many"]
+
+
+def test_an_address_not_storable_is_rendered_after_one_round_trip(client, post, monkeypatch):
+    monkeypatch.setattr(
+        ResponseCacheMiddleware, "is_storable", lambda self, request, response: False
+    )
+    client.get("/news/")  # marked "pass"
+    counted = CacheCalls(monkeypatch)
+    response = client.get("/news/")
+    assert response["X-Cache"] == "PASS"
+    assert counted.calls[0] == "get_many"
+    # The tree's version came with the pass mark: nothing reads it again.
+    tree = versions.version_keys([versions.TREE])[0]
+    assert tree in counted.keys[0]
+    assert not any(tree in keys for keys in counted.keys[1:])
+
+
+def test_an_article_changed_is_a_miss_in_a_process_that_never_saw_its_copy(client, post):
+    # The copy's tags are read with it only once this process has seen it; a process
+    # that has not (another worker) reads the page's version after the copy.
+    client.get(post.url)
+    post.title = "Harbour wall breached"
+    post.save_revision().publish()
+    response = Client().get(post.url)  # a new handler: middleware that saw nothing
+    assert response["X-Cache"] != "HIT"
+    assert b"Harbour wall breached" in response.content
+
+
+def test_an_article_changed_is_a_miss_in_the_process_that_stored_it(client, post, settings):
+    settings.NEWSDESK_STALE_SECONDS = 0  # (else served STALE while this one re-renders)
+    client.get(post.url)
+    assert client.get(post.url)["X-Cache"] == "HIT"
+    post.title = "Harbour wall breached"
+    post.save_revision().publish()
+    response = client.get(post.url)
+    assert response["X-Cache"] == "MISS"
+    assert b"Harbour wall breached" in response.content
