@@ -14,6 +14,7 @@ Listings prefetch what posts show (authors, tags, images and renditions) and res
 post's body in bulk, so the query count does not grow with ``limit``.
 """
 
+import copy
 import datetime
 import hashlib
 import operator
@@ -28,7 +29,7 @@ from django.db.models import (
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
-from wagtail.api.v2.serializers import PageHtmlUrlField, PageSerializer
+from wagtail.api.v2.serializers import PageHtmlUrlField, PageParentField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.blocks import StreamValue
@@ -36,6 +37,7 @@ from wagtail.models import Site
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
+from cms.core import content_version
 from cms.core.api_rendering import CompactJSONMixin
 from cms.core.site_urls import absolute_page_url
 from news.api.chrome import OFFSET_MAX
@@ -243,8 +245,40 @@ class PageLinkHtmlUrlField(PageHtmlUrlField):
         return absolute_page_url(page.get_url(request=self.context.get("request")))
 
 
+class RememberedParentField(PageParentField):
+    """``meta.parent`` as Wagtail shows it, worked out once per process and ``tree``
+    version for each parent and address asked on (cms/core/content_version.py): every
+    post's detail otherwise loads its news index and checks that readers may see it (two
+    queries), and both change only with ``tree`` (publishing, unpublishing, moving the
+    index or changing its privacy bumps it). Outside a public request (a preview, an API
+    token) it is worked out each time."""
+
+    def get_attribute(self, instance):
+        request = self.context.get("request")
+        if request is None or not instance.path:
+            return self.represented(instance)
+        name = "api-parent:" + "\n".join(
+            [
+                instance.path[: -instance.steplen],
+                request.scheme,
+                request.get_host(),
+                request.GET.get("site", ""),
+            ]
+        )
+        # A copy: the memo's value is shared by every request of this process.
+        return copy.deepcopy(content_version.memo(name, lambda: self.represented(instance)))
+
+    def represented(self, instance):
+        parent = super().get_attribute(instance)
+        return None if parent is None else super().to_representation(parent)
+
+    def to_representation(self, value):
+        return value  # represented by ``get_attribute``
+
+
 class NewsdeskPageSerializer(PageSerializer):
     html_url = PageLinkHtmlUrlField(read_only=True)
+    parent = RememberedParentField(read_only=True)
 
 
 class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
