@@ -310,7 +310,9 @@ class BodyResolver:
         if not embeddable_url(url):
             return None
         if url not in self.embeds:
-            self.embeds[url] = find_embed(url)
+            # Loaded in ``_load`` (stored, or failed recently) unless asked for here only.
+            checked = url in self._loaded["embeds"]
+            self.embeds[url] = find_embed(url, checked=checked)
         return self.embeds[url]
 
     def embed(self, url):

@@ -123,6 +123,13 @@ def article_context(page, request, context, **kwargs):
         # The byline, tag list and SEO metadata all read the authors and tags: load once
         # (not in a preview, which shows the draft's own, unsaved authors and tags).
         prefetch_post_details([page])
+        # The lead image and what the body refers to (related articles and their
+        # thumbnails, images) in one query per kind, renditions with them, instead of
+        # the lead image and each of its rendition sizes on their own as the template
+        # asks for them (a body whose HTML is stored loads nothing here).
+        resolver.prepare([page.body], image_ids=[page.lead_image_id])
+        if page.lead_image_id in resolver.images:
+            page.lead_image = resolver.images[page.lead_image_id]
     index_page = getattr(page, "routed_index", None) or page.get_parent().specific
     context["newer"], context["older"] = post_nav(page, index_page, request, page_is_preview)
     context["index_page"] = index_page

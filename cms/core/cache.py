@@ -74,6 +74,7 @@ FALLBACKS = {
     "set": lambda *args, **kwargs: False,
     "add": lambda *args, **kwargs: False,
     "set_many": lambda *args, **kwargs: [],
+    "add_many": lambda *args, **kwargs: {},
     "touch": lambda *args, **kwargs: False,
     "delete": lambda *args, **kwargs: False,
     "delete_many": lambda *args, **kwargs: None,
@@ -90,7 +91,9 @@ FALLBACKS = {
 
 
 #: The calls that read: answered as a miss when they are the one that ends an outage.
-READS = frozenset({"get", "get_many", "get_or_set", "has_key", "keys", "iter_keys", "ttl"})
+READS = frozenset(
+    {"get", "get_many", "get_or_set", "has_key", "keys", "iter_keys", "ttl", "add_many"}
+)
 
 
 class Outage:
@@ -186,6 +189,22 @@ class ResilientRedisCache(Resilient, RedisCache):
     def outage_location(self):
         return self._server
 
+    def add_many(self, data):
+        """``add_many`` below, in one round trip: a ``SET NX`` per key and one ``MGET``,
+        pipelined."""
+        client = self.client.get_client(write=True)
+        keys = [self.client.make_key(key) for key in data]
+        pipeline = client.pipeline(transaction=False)
+        for key, value in zip(keys, data.values(), strict=True):
+            pipeline.set(key, self.client.encode(value), nx=True)
+        pipeline.mget(keys)
+        held = pipeline.execute()[-1]
+        return {
+            key: self.client.decode(raw)
+            for key, raw in zip(data, held, strict=True)
+            if raw is not None
+        }
+
 
 class ResilientFileBasedCache(Resilient, FileBasedCache):
     """The default cache without Redis (files under ``NEWSDESK_CACHE_DIR``), surviving a
@@ -208,6 +227,30 @@ class ResilientFileBasedCache(Resilient, FileBasedCache):
 
 guard_calls(ResilientRedisCache, RedisCache, OUTAGES)
 guard_calls(ResilientFileBasedCache, FileBasedCache, FILE_OUTAGES)
+ResilientRedisCache.add_many = _guarded(
+    ResilientRedisCache, "add_many", FALLBACKS["add_many"], OUTAGES
+)
 
 
-__all__ = ["ResilientFileBasedCache", "ResilientRedisCache", "cache_recovered", "outage"]
+def add_many(cache, data):
+    """Store each of ``data``'s values ({key: value}, kept until deleted) whose key holds
+    nothing yet; {key: what it holds now}: the value given, or another process's that
+    was stored first. One round trip on Redis; on other caches an ``add`` per key and
+    one ``get_many``. Keys the cache could not answer for (an outage) are left out."""
+    if not data:
+        return {}
+    method = getattr(cache, "add_many", None)
+    if method is not None:
+        return method(data)
+    for key, value in data.items():
+        cache.add(key, value, timeout=None)
+    return cache.get_many(list(data))
+
+
+__all__ = [
+    "ResilientFileBasedCache",
+    "ResilientRedisCache",
+    "add_many",
+    "cache_recovered",
+    "outage",
+]

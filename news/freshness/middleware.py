@@ -234,6 +234,9 @@ class ResponseCacheMiddleware:
         request.newsdesk_cache_versions = current_versions(
             [*request.newsdesk_cache_tags, LISTINGS], known
         )
+        # The other tags read with the stored copy (an article's page), for
+        # ``depends_on_page``.
+        request.newsdesk_halves = known
         versions_before = request.newsdesk_cache_versions
         # What rarely changes (sites, view restrictions) is read once per ``tree`` version
         # while it is current (cms/core/content_version.py).

@@ -22,6 +22,8 @@ NEXT_EXPIRY_KEY = "newsdesk:next-expiry:"
 #: private), so a published post or an approved comment does not make them stale.
 TREE_ONLY_KEYS = ("site-menu:", "news-index-under:")
 _MISSING = object()
+#: (``tree`` version, next expiry or "none") as this process last read it.
+_next_expiry = (None, None)
 
 
 def seconds_until_next_expiry(tree_version):
@@ -29,20 +31,26 @@ def seconds_until_next_expiry(tree_version):
 
     Cached responses must not outlive a page's expiry (readers stop seeing an expired
     page at once, news/visibility.py), so they are stored at most this long. The answer
-    is remembered per ``tree`` version: it changes only when pages do.
+    is remembered per ``tree`` version (it changes only when pages do): in the cache for
+    every process, and in this one for the last version it asked about, since a request
+    that stores a response and the pieces in it asks several times.
     """
-    key = NEXT_EXPIRY_KEY + str(tree_version)
+    global _next_expiry
     now = timezone.now()
-    cached = cache.get(key)
-    if cached is None or (cached != "none" and cached <= now):
-        next_expiry = (
-            Page.objects.filter(live=True, expire_at__gt=now)
-            .order_by("expire_at")
-            .values_list("expire_at", flat=True)
-            .first()
-        )
-        cached = next_expiry or "none"
-        cache.set(key, cached, timeout=settings.NEWSDESK_CACHE_TIMEOUT)
+    version, cached = _next_expiry
+    if version != tree_version or (cached != "none" and cached <= now):
+        key = NEXT_EXPIRY_KEY + str(tree_version)
+        cached = cache.get(key)
+        if cached is None or (cached != "none" and cached <= now):
+            next_expiry = (
+                Page.objects.filter(live=True, expire_at__gt=now)
+                .order_by("expire_at")
+                .values_list("expire_at", flat=True)
+                .first()
+            )
+            cached = next_expiry or "none"
+            cache.set(key, cached, timeout=settings.NEWSDESK_CACHE_TIMEOUT)
+        _next_expiry = (tree_version, cached)
     if cached == "none":
         return None
     return max(0, int((cached - now).total_seconds()))

@@ -36,6 +36,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from cms.core.cache import add_many
+
 TREE = "tree"
 LISTINGS = "listings"
 SEARCH = "search"
@@ -103,27 +105,28 @@ def _halves(tags, known=None):
     return {tag: known[tag] if tag in known else found[tag] for tag in tags}
 
 
-def _make(key, value):
-    # add() keeps a half another instance made meanwhile.
-    cache.add(key, value, timeout=None)
-    return cache.get(key) or value
-
-
 def current_versions(tags, known=None):
     """The current version of each tag, creating versions for tags that have none (the
     halves in ``known``, from ``halves_in``, are taken as read).
 
     A tag whose version was evicted from the cache gets a new one, which makes every
     response stored under the old one stale: eviction can only cause a miss, never a
-    stale hit.
+    stale hit. The missing halves are made in one round trip (``add_many``), keeping a
+    half another instance made meanwhile.
     """
     tags = list(dict.fromkeys(tags))
-    versions = {}
-    for tag, (hard, soft) in _halves(tags, known).items():
+    halves = _halves(tags, known)
+    made = {}
+    for tag, (hard, soft) in halves.items():
         if hard is None:
-            hard = _make(_version_key(tag), secrets.token_hex(8))
+            made[_version_key(tag)] = secrets.token_hex(8)
         if soft is None:
-            soft = _make(_soft_key(tag), _soft_half(_NOT_BUMPED))
+            made[_soft_key(tag)] = _soft_half(_NOT_BUMPED)
+    held = {**made, **add_many(cache, made)}
+    versions = {}
+    for tag, (hard, soft) in halves.items():
+        hard = held[_version_key(tag)] if hard is None else hard
+        soft = held[_soft_key(tag)] if soft is None else soft
         versions[tag] = f"{hard}:{soft}"
     return versions
 
@@ -197,7 +200,8 @@ def depends_on_page(request, page):
     if tags is not None:
         tag = page_tag(page.pk)
         tags.add(tag)
-        # Read now, before the page's content is: see middleware.py.
+        # Read now, before the page's content is (see middleware.py), unless it was read
+        # with the stored copy, before anything else.
         versions = getattr(request, "newsdesk_cache_versions", None)
         if versions is not None and tag not in versions:
-            versions.update(current_versions([tag]))
+            versions.update(current_versions([tag], getattr(request, "newsdesk_halves", None)))

@@ -6,6 +6,7 @@ The response cache is switched off here (``NEWSDESK_RESPONSE_CACHE=False``) so e
 request reaches the views, as after a response-cache miss."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -125,3 +126,31 @@ def test_the_published_revision_replaces_the_stored_body(client, post):
     detail = client.get(f"/api/v2/pages/{post.pk}/").json()
     assert detail["body"][0]["value"] == "<p>Correction: the wall held.</p>"
     assert "Correction: the wall held." in detail["body_html"]
+
+
+def test_an_article_rendered_from_nothing_loads_its_images_together(client, news_index, related):
+    """The lead image and the body's image come in one image query and one rendition
+    query (not the lead image and each of its sizes on their own, as the template asks
+    for them), and every size is shown."""
+    related.lead_image = ImageFactory(title="Pier thumbnail")
+    related.save_revision().publish()
+    body = every_block_body(
+        image=ImageFactory(title="Old pier"), related_page=related, disclaimer=DisclaimerFactory()
+    )
+    post = NewsPageFactory(
+        parent=news_index, slug="lead", body=body, lead_image=ImageFactory(title="Lead")
+    )
+    post.save_revision().publish()
+    client.get(post.url)  # the renditions are made; then every cache is emptied
+    for alias in ("default", "renditions"):
+        caches[alias].clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(post.url)
+    html = response.content.decode()
+    sql = [q["sql"] for q in queries]
+    assert len([q for q in sql if q.startswith('SELECT "wagtailimages_image"')]) == 1, sql
+    assert len([q for q in sql if 'FROM "wagtailimages_rendition"' in q]) == 1, sql
+    for spec in ("width-480", "width-800", "width-1200"):
+        lead = post.lead_image.get_rendition(spec)
+        assert lead.url in html, spec
+    assert "Waves over the old pier" in html

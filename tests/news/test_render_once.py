@@ -523,3 +523,27 @@ def test_an_article_changed_is_a_miss_in_the_process_that_stored_it(client, post
     response = client.get(post.url)
     assert response["X-Cache"] == "MISS"
     assert b"Harbour wall breached" in response.content
+
+
+@pytest.mark.parametrize("path", ["/news/harbour-wall/", "/api/v2/pages/{id}/", "/news/", "/"])
+def test_a_render_from_an_empty_cache_reads_each_version_and_expiry_once(
+    client, post, monkeypatch, path
+):
+    """Everything lost from the cache (Redis restarted): storing the response and the
+    pieces in it asks for the next page expiry once, and the post's page version is read
+    with the stored copy and once more as it is made (``add_many`` reading back what
+    it holds), not again when the view declares it."""
+    path = path.format(id=post.pk)
+    client.get(path)
+    client.get(path)  # (the article's page tag is learnt from its stored copy)
+    cache.clear()
+    counted = CacheCalls(monkeypatch)
+    assert client.get(path)["X-Cache"] == "MISS"
+    calls = zip(counted.calls, counted.keys, strict=True)
+    reads = [keys for call, keys in calls if call.startswith("get")]
+    expiry_reads = [keys for keys in reads if any("next-expiry" in key for key in keys)]
+    assert len(expiry_reads) == 1, counted.calls
+    page_key = versions.version_keys([versions.page_tag(post.pk)])[0]
+    if path not in ("/news/", "/"):
+        assert page_key in reads[0]
+        assert len([keys for keys in reads if page_key in keys]) == 2, counted.keys

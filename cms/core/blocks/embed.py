@@ -37,13 +37,14 @@ def recently_failed_embeds(urls):
     return {keys[key] for key, failed in cache.get_many(list(keys)).items() if failed}
 
 
-def find_embed(url):
+def find_embed(url, checked=False):
     """The oEmbed result (a wagtail Embed) for ``url``, or None when there is none; None
-    without asking anyone when ``url`` is not an absolute http(s) URL."""
+    without asking anyone when ``url`` is not an absolute http(s) URL. ``checked``: the
+    caller has just asked ``recently_failed_embeds`` and it was not among them."""
     if not embeddable_url(url):
         return None
     miss_key = embed_miss_key(url)
-    if cache.get(miss_key):
+    if not checked and cache.get(miss_key):
         return None
     try:
         return get_embed(url)
