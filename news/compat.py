@@ -102,6 +102,14 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    cache middleware). ``get_view_restrictions`` takes the memo only while no alias page
    exists (Wagtail resolves aliases to their source's restrictions), and answers with a
    queryset of the restrictions that apply, empty without a query when none do.
+16. **A rendition found among an image's prefetched ones is not written back to the
+   cache.** ``AbstractImage.get_rendition`` (the ``{% image %}`` tag's) stores every
+   rendition it returns in the renditions cache, one round trip each, even one it took
+   from the renditions prefetched with the image (which Newsdesk's listings and articles
+   load in bulk); ``get_renditions`` skips those (it marks them ``_from_cache``).
+   ``install()`` points ``get_rendition`` at ``get_renditions`` with the one filter:
+   the same lookups and the same rendition, without the writes of what came from the
+   prefetch.
 """
 
 import functools
@@ -118,6 +126,8 @@ from wagtail.api.v3.routers import pages as wagtail_v3_pages
 from wagtail.api.v3.schemas.pages import PageTypeInjectingBodyModel, SimpleBasePageMetaSchema
 from wagtail.api.v3.schemas.params import SearchSchema
 from wagtail.contrib.redirects.api.v3 import router as wagtail_v3_redirects_router
+from wagtail.images.exceptions import InvalidFilterSpecError
+from wagtail.images.models import AbstractImage, Filter
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
@@ -404,7 +414,26 @@ def patch_view_restrictions():
         setattr(owner, name, patched)
 
 
+# 16 --------------------------------------------------------------------------------------
+
+
+def get_rendition(self, filter):
+    """``AbstractImage.get_rendition`` through ``get_renditions`` (entry 16)."""
+    if not isinstance(filter, str | Filter):
+        raise InvalidFilterSpecError(
+            "Unrecognised filter format - string or Filter instance expected"
+        )
+    return next(iter(self.get_renditions(filter).values()))
+
+
+def patch_get_rendition():
+    if AbstractImage.get_rendition is not get_rendition:
+        get_rendition.__wrapped__ = AbstractImage.get_rendition
+        AbstractImage.get_rendition = get_rendition
+
+
 def install():
+    patch_get_rendition()
     patch_view_restrictions()
     patch_v3_bad_requests()
     patch_public_pages_querysets()

@@ -18,11 +18,14 @@ from wagtail.api.v3 import api as wagtail_v3_api
 from wagtail.api.v3 import querysets as wagtail_v3_querysets
 from wagtail.contrib.frontend_cache import utils as frontend_cache_utils
 from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
+from wagtail.images import get_image_model
+from wagtail.images.exceptions import InvalidFilterSpecError
+from wagtail.images.models import AbstractImage, Rendition
 from wagtail.models import Page
 
 from news import compat
 from news.selectors import public_pages
-from tests.news.factories import NewsPageFactory
+from tests.news.factories import ImageFactory, NewsPageFactory
 
 
 class TestPublicPagesQuerysets:
@@ -306,3 +309,53 @@ def test_a_site_created_for_a_host_serves_it_at_once(client, home_page, settings
     assert "Sport desk" not in before
     Site.objects.create(hostname="sport.example", root_page=home_page, site_name="Sport desk")
     assert "Sport desk" in client.get("/", HTTP_HOST="sport.example").content.decode()
+
+
+class TestGetRendition:
+    """Entry 16: a prefetched rendition is not written back to the renditions cache."""
+
+    @pytest.fixture
+    def image(self, db):
+        image = ImageFactory()
+        image.get_renditions("width-8", "fill-4x4")  # made once, as an editor's upload does
+        return get_image_model().objects.prefetch_renditions().get(pk=image.pk)
+
+    @pytest.fixture
+    def writes(self, monkeypatch):
+        writes = []
+        backend = Rendition.cache_backend
+        for name in ("set", "set_many"):
+            method = getattr(backend, name)
+            monkeypatch.setattr(
+                backend,
+                name,
+                lambda *args, _m=method, **kw: writes.append(args) or _m(*args, **kw),
+            )
+        return writes
+
+    def test_wagtails_own_still_writes_a_prefetched_rendition(self, image, writes):
+        """When this fails, Wagtail no longer needs entry 16: remove it."""
+        assert AbstractImage.get_rendition is compat.get_rendition
+        compat.get_rendition.__wrapped__(image, "width-8")
+        assert len(writes) == 1
+
+    def test_newsdesks_writes_nothing_for_a_prefetched_rendition(
+        self, image, writes, django_assert_num_queries
+    ):
+        with django_assert_num_queries(0):
+            rendition = image.get_rendition("width-8")
+        assert writes == []
+        assert rendition == image.renditions.get(filter_spec="width-8")
+
+    def test_a_new_rendition_is_made_and_cached_as_before(self, image, writes):
+        rendition = image.get_rendition("width-4")
+        assert rendition.width == 4
+        assert image.renditions.filter(filter_spec="width-4").count() == 1
+        assert Rendition.cache_backend.get(rendition.get_cache_key()) == rendition
+        writes.clear()
+        assert image.get_rendition("width-4") == rendition  # now among the prefetched
+        assert writes == []
+
+    def test_a_bad_filter_is_refused_as_wagtail_refuses_it(self, image):
+        with pytest.raises(InvalidFilterSpecError):
+            image.get_rendition(42)
