@@ -57,16 +57,24 @@ class ImageObjectField(ContextMixin, Field):
 
 
 class AuthorsField(ContextMixin, Field):
+    """A post's byline (``source="*"``: the post, whose ``authors`` may be prefetched),
+    through the resolver, which may have it stored (``post_detail``)."""
+
     def to_representation(self, value) -> list[AuthorObject]:
         resolver = self.resolver
-        return [author_object(author, resolver) for author in value]
+        return resolver.post_detail(
+            value, "authors", lambda: [author_object(author, resolver) for author in value.authors]
+        )
 
 
-class TagsField(Field):
-    """A post's tags (``source="*"``: the post, whose ``tag_list`` may be prefetched)."""
+class TagsField(ContextMixin, Field):
+    """A post's tags (``source="*"``: the post, whose ``tag_list`` may be prefetched),
+    through the resolver, which may have them stored (``post_detail``)."""
 
     def to_representation(self, value) -> list[TagObject]:
-        return [tag_object(tag) for tag in value.tag_list]
+        return self.resolver.post_detail(
+            value, "tags", lambda: [tag_object(tag) for tag in value.tag_list]
+        )
 
 
 class SourceField(Field):

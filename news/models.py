@@ -26,9 +26,10 @@ from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
+from cms.core import content_version
 from cms.core.pages import NewsdeskPage
 from cms.core.resolvers import resolver_for
 from news import api_fields
@@ -276,7 +277,7 @@ class NewsPage(NewsdeskPage, Page):
         APIField("summary"),
         APIField("breaking"),
         APIField("lead_image", serializer=api_fields.ImageObjectField(source="lead_image_id")),
-        APIField("authors", serializer=api_fields.AuthorsField()),
+        APIField("authors", serializer=api_fields.AuthorsField(source="*")),
         APIField("tags", serializer=api_fields.TagsField(source="*")),
         APIField("source", serializer=api_fields.SourceField(source="*")),
         APIField("site_disclaimer"),
@@ -332,7 +333,13 @@ class NewsPage(NewsdeskPage, Page):
         if not self.shows_default_disclaimer:
             return None
         if request is not None:
-            return NewsSettings.for_request(request).default_disclaimer  # cached per request
+            # Read once per process and content version for each site (the settings and
+            # the disclaimers are shown everywhere: changing either bumps ``tree``).
+            site = Site.find_for_request(request)
+            return content_version.memo(
+                f"default-disclaimer:{site.pk if site else ''}",
+                lambda: NewsSettings.for_request(request).default_disclaimer,
+            )
         site = self.get_site()
         return NewsSettings.for_site(site).default_disclaimer if site is not None else None
 

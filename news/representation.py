@@ -299,6 +299,11 @@ class BodyResolver:
             "thumbnail": thumbnail(self.images.get(page.lead_image_id), self.request),
         }
 
+    def post_detail(self, page, name, compute):
+        """A post's ``name`` detail as the API shows it (its authors, its tags):
+        ``compute()``. (``RenderOnceResolver`` keeps it per version of the post.)"""
+        return compute()
+
     def disclaimer(self, disclaimer_id):
         if disclaimer_id and disclaimer_id not in self._loaded["disclaimers"]:
             self._load({**self._nothing_wanted(), "disclaimers": {disclaimer_id}})

@@ -21,7 +21,9 @@ interface (``news.representation.BodyResolver`` is the implementation):
   in order, None for deleted ones (images come with their renditions prefetched);
 - ``rich_text(source)``: stored rich text as the API serves it (HTML, links resolved);
 - ``body_html(page)``: ``page.body`` rendered with the block templates, as the article page
-  shows it (site-relative URLs).
+  shows it (site-relative URLs);
+- ``post_detail(page, name, compute)``: a post's API detail ``name`` (its authors, its
+  tags): ``compute()``, or a copy stored for this version of the post.
 
 Whoever renders a whole response passes one resolver down (the API serialisers, the article
 view), so each kind of object is loaded once for the response. Code that has none, such as

@@ -86,6 +86,7 @@ class RenderOnceResolver(BodyResolver):
         self._html_names = {}
         self._body_names = {}  # id() of a body -> the names of all its fragments
         self._piece_names = {}  # (id() of a page, piece) -> name
+        self._detail_names = {}  # (id() of a page, detail) -> name
 
     # Finding -----------------------------------------------------------------------------
 
@@ -103,13 +104,31 @@ class RenderOnceResolver(BodyResolver):
             self._base = hashlib.sha256(base.encode()).hexdigest()[:16]
         return f"{FRAGMENT_PREFIX}{self._base}:{name}"
 
-    def remember(self, pages=(), *, stream=False, html=False, pieces=(), image_ids=()):
+    def remember(
+        self,
+        pages=(),
+        *,
+        stream=False,
+        html=False,
+        pieces=(),
+        details=(),
+        posts=None,
+        image_ids=(),
+    ):
         """Look up, in one round trip, the stored bodies of the live ``pages`` (their
         ``stream`` and/or ``html``), the named ``pieces`` of their reader pages (see
-        ``piece``) and the image objects of ``image_ids``."""
+        ``piece``), the named API ``details`` of the live ``posts`` (``pages`` unless
+        given; see ``post_detail``) and the image objects of ``image_ids``."""
         if not self.enabled:
             return
         wanted = {}  # name -> tags
+        for post in pages if posts is None else posts:
+            if post.pk and post.live:
+                marker = body_marker(post)
+                for detail in details:
+                    name = f"detail:{detail}:{marker}"
+                    self._detail_names[id(post), detail] = name
+                    wanted[name] = (TREE, page_tag(post.pk))
         for page in pages:
             if not page.pk or not page.live:
                 continue
@@ -203,6 +222,18 @@ class RenderOnceResolver(BodyResolver):
         if name is not None and name in self._rendered and self._pieces_served():
             self.flush()
         return value
+
+    def has_details(self, page, details):
+        """True when the named API ``details`` of ``page`` were all found stored."""
+        names = [self._detail_names.get((id(page), detail)) for detail in details]
+        return all(name is not None and name in self._found for name in names)
+
+    def post_detail(self, page, name, compute):
+        """The stored API detail ``name`` of ``page`` (remembered with
+        ``remember(details=...)``: its authors, its tags), else ``compute()``. Like a body,
+        it is kept per version of the post and of ``tree`` (an author's name or photo,
+        a tag's, changes only with one of them)."""
+        return self._once(self._detail_names.get((id(page), name)), compute)
 
     def _pieces_served(self):
         return all(name in self._found for name in self._piece_names.values())

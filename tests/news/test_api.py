@@ -452,6 +452,30 @@ class TestPreview:
         assert response.status_code == 400
         assert "expired" in response.json()["message"]
 
+    @override_settings(
+        WAGTAIL_HEADLESS_PREVIEW={
+            "CLIENT_URLS": {"default": "https://frontend.example/preview"},
+            "ENFORCE_TRAILING_SLASH": False,
+        }
+    )
+    def test_preview_shows_the_drafts_tags_not_the_published_ones(
+        self, admin_client, client, previewing
+    ):
+        post = previewing
+        post.tags.add("harbour")
+        post.save_revision().publish()
+        get_json(client, f"/api/v2/pages/{post.pk}/")  # the published tags, stored
+        form_data = news_form_data("Draft", post.slug, post.publication_date.isoformat())
+        form_data["tags"] = "storm, pier"
+        preview_url = f"/admin/pages/{post.pk}/edit/preview/"
+        assert admin_client.post(preview_url, form_data).json()["is_valid"] is True
+        content = admin_client.get(preview_url).content.decode()
+        token = content.split("token=")[1].split('"')[0]
+        data = get_json(client, f"/api/v2/page_preview/?content_type=news.newspage&token={token}")
+        assert sorted(tag["name"] for tag in data["tags"]) == ["pier", "storm"]
+        published = get_json(client, f"/api/v2/pages/{post.pk}/")
+        assert [tag["name"] for tag in published["tags"]] == ["harbour"]
+
     def test_token_signed_for_no_stored_preview_is_refused(self, client, previewing):
         token = TimestampSigner(salt="headlesspreview.token").sign("id=12345")
         response = client.get(f"/api/v2/page_preview/?content_type=news.newspage&token={token}")

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.news.factories import (
+    AuthorFactory,
     DisclaimerFactory,
     ImageFactory,
     NewsPageFactory,
@@ -154,3 +155,75 @@ def test_an_article_rendered_from_nothing_loads_its_images_together(client, news
         lead = post.lead_image.get_rendition(spec)
         assert lead.url in html, spec
     assert "Waves over the old pier" in html
+
+
+# The API's tags and bylines, stored per version of their post like its body.
+DETAIL_TABLES = ('"taggit_tag"', '"news_newspageauthor"')
+DETAIL_SURFACES = (
+    "/api/v2/pages/{id}/",
+    "/api/v2/pages/?type=news.NewsPage&fields=tags,authors",
+    "/api/v2/pages/?type=news.NewsPage&fields=*",
+)
+
+
+@pytest.fixture
+def credited(news_index):
+    author = AuthorFactory(name="Ines Kalda", photo=ImageFactory(title="Ines"))
+    post = NewsPageFactory(parent=news_index, slug="credited", authors=[author])
+    post.tags.add("harbour")
+    post.save_revision().publish()
+    post.refresh_from_db()
+    return post, author
+
+
+def detail_tables_read(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in queries if any(t in q["sql"] for t in DETAIL_TABLES)]
+
+
+@pytest.mark.parametrize("surface", DETAIL_SURFACES)
+def test_stored_tags_and_bylines_are_reused_by_the_next_api_response(client, credited, surface):
+    post, _author = credited
+    for warm in DETAIL_SURFACES:  # a listing stores its posts' details, a detail its own
+        client.get(warm.format(id=post.pk))
+    response, reads = detail_tables_read(client, surface.format(id=post.pk))
+    assert reads == []
+    content = response.content.decode()
+    assert '"name":"Ines Kalda"' in content.replace(": ", ":")
+    assert '"slug":"harbour"' in content.replace(": ", ":")
+
+
+def test_without_render_once_every_api_response_reads_them(client, credited, settings):
+    settings.NEWSDESK_RENDER_ONCE = False
+    post, _author = credited
+    client.get(f"/api/v2/pages/{post.pk}/")
+    _response, reads = detail_tables_read(client, f"/api/v2/pages/{post.pk}/")
+    assert len(reads) == 2  # the check above can fail
+
+
+@pytest.mark.parametrize("surface", DETAIL_SURFACES)
+def test_a_renamed_author_and_new_tags_show_at_once(client, credited, surface):
+    post, author = credited
+    for warm in DETAIL_SURFACES:
+        client.get(warm.format(id=post.pk))
+    author.name = "Ines Kalda-Mets"
+    author.save()
+    content = client.get(surface.format(id=post.pk)).content.decode().replace(": ", ":")
+    assert '"name":"Ines Kalda-Mets"' in content
+    post.tags.set(["storm"])
+    post.save_revision().publish()
+    content = client.get(surface.format(id=post.pk)).content.decode().replace(": ", ":")
+    assert '"slug":"storm"' in content
+    assert '"slug":"harbour"' not in content
+
+
+def test_a_listing_of_stored_posts_with_every_field_is_one_query(client, news_index, credited):
+    """Bodies, images, tags and bylines all stored: what is left is the posts themselves
+    (the total is remembered, comment counts come with the posts)."""
+    path = "/api/v2/pages/?type=news.NewsPage&fields=*"
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    assert len(queries) == 1, [q["sql"][:150] for q in queries.captured_queries]

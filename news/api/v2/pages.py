@@ -154,15 +154,6 @@ class NewsFilter(BaseFilterBackend):
         return apply_news_filters(request, queryset)
 
 
-def with_listing_prefetches(queryset, *, tags=True, authors=True):
-    """A listing of posts in a fixed number of queries, whatever its length (images are
-    loaded by the response's BodyResolver, all at once); tags and authors only when the
-    response shows them."""
-    return queryset.select_related("locale").prefetch_related(
-        *post_detail_prefetches(tags=tags, authors=authors)
-    )
-
-
 class NewsSearchFilter(BaseFilterBackend):
     """``search=`` with the reader search page's rules (replaces Wagtail's SearchFilter).
 
@@ -337,6 +328,9 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
         NewsSearchFilter,
     ]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(NEWS_FILTERS)
+    #: Whether the posts' tags and bylines are loaded from the database (a preview shows
+    #: the draft's own, unsaved ones).
+    loads_details = True
     #: Serializer classes this process has built, for each router, model, ``fields``
     #: asked for and kind of view; at most this many (a client making up ``fields``
     #: values starts them afresh).
@@ -371,9 +365,9 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if queryset.model is NewsPage:
-            queryset = with_listing_prefetches(
-                queryset, tags=self.wants_field("tags"), authors=self.wants_field("authors")
-            )
+            # (The tags and bylines are loaded by ``get_serializer``, for the posts whose
+            # stored ones cannot be used.)
+            queryset = queryset.select_related("locale")
             if not any(self.wants_field(name) for name in BODY_READERS):
                 # The stored body is the largest column, and decoding it the costliest
                 # part of loading a post: a listing of titles leaves it in the database.
@@ -407,17 +401,6 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
             raise BadRequestError(f"id: expected a page id, not {request.GET['id']!r}")
         return BaseAPIViewSet.find_object(self, queryset, request)
 
-    def get_object(self):
-        page = super().get_object()
-        if isinstance(page, NewsPage):
-            prefetch_related_objects(
-                [page],
-                *post_detail_prefetches(
-                    tags=self.wants_field("tags"), authors=self.wants_field("authors")
-                ),
-            )
-        return page
-
     def wants_field(self, name):
         fields = self.request.GET.get("fields", "")
         named = re.split(r"[,()]", fields)
@@ -441,20 +424,34 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
         image_ids = (
             [post.lead_image_id for post in posts] if self.wants_field("lead_image") else []
         )
-        if self.wants_field("authors"):
-            image_ids += [author.photo_id for post in posts for author in post.authors]
         # News posts and standard pages have a body.
         with_body = [
             item
             for item in items
             if self.wants_body() and isinstance(getattr(item, "body", None), StreamValue)
         ]
+        # The tags and bylines shown are stored per version of each post, as bodies are.
+        details = [name for name in ("tags", "authors") if self.wants_field(name)]
         resolver.remember(
             with_body,
             stream=self.wants_field("body"),
             html=self.wants_field("body_html"),
+            details=details,
+            posts=posts,
             image_ids=image_ids,
         )
+        # Only the posts without stored ones load them (two queries for them all), and
+        # the photos of their authors.
+        unstored = [post for post in posts if not resolver.has_details(post, details)]
+        if unstored and details and self.loads_details:
+            prefetch_related_objects(
+                unstored,
+                *post_detail_prefetches(tags="tags" in details, authors="authors" in details),
+            )
+            if "authors" in details:
+                photo_ids = [author.photo_id for post in unstored for author in post.authors]
+                resolver.remember(image_ids=photo_ids)
+                image_ids += photo_ids
         bodies = [item.body for item in with_body]
         if image_ids or bodies:
             resolver.prepare(bodies, image_ids=image_ids)

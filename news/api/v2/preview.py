@@ -41,6 +41,7 @@ class PagePreviewAPIViewSet(NewsPagesAPIViewSet):
     )
     name = "page_preview"
     base_serializer_class = PreviewPageSerializer
+    loads_details = False  # the draft's own tags and authors, not the published ones
 
     def listing_view(self, request):
         page = self.get_object()
