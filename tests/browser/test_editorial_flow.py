@@ -226,6 +226,29 @@ def open_modal(page):
     return dialog
 
 
+def open_chooser(page, button):
+    """Click a chooser's ``button`` and return its modal once open.
+
+    The click is made once the last edit is saved (an autosave finishing while a chooser
+    loads can close it, as it closes an open block picker), and made again, as a person
+    would, if no modal has opened a few seconds later (the button's script was being
+    re-bound, or the modal's request was lost on a busy machine).
+    """
+    dialog = page.locator(".modal.in .modal-content")
+    for attempt in range(3):
+        wait_for_autosave(page)
+        button.click()
+        try:
+            dialog.wait_for(timeout=BROWSER_TIMEOUT_MS / 3)
+            return dialog
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")  # a half-open modal, if any
+            expect_modal_closed(page)
+    return dialog
+
+
 def expect_modal_closed(page):
     expect(page.locator(".modal.in")).to_have_count(0)
 
@@ -327,7 +350,9 @@ def write_post(page, data):
 
     # image: a photo uploaded from the image chooser, with caption and credit.
     add_block(page, body, "Image")
-    body_block(page, 2).get_by_role("button", name=re.compile(r"choose an image", re.I)).click()
+    open_chooser(
+        page, body_block(page, 2).get_by_role("button", name=re.compile(r"choose an image", re.I))
+    )
     upload_image_in_chooser(page, data["photo"], IMAGE_TITLE)
     expect(body_block(page, 2)).to_contain_text(IMAGE_TITLE)
     page.locator("#body-2-value-caption").fill(CAPTION)
@@ -342,7 +367,7 @@ def write_post(page, data):
     expect(related).not_to_contain_text(re.compile(r"minimum number", re.I))
     expect(related.get_by_role("button", name="Add an article or a link")).to_be_visible()
     add_block(page, related, "Newsdesk article")
-    related.get_by_role("button", name=re.compile(r"choose a page", re.I)).click()
+    open_chooser(page, related.get_by_role("button", name=re.compile(r"choose a page", re.I)))
     search_and_choose_page(page, "sea wall", RELATED_TITLE)
     expect(page.locator("#body-3-value-items-0-value")).to_have_value(str(data["related"].pk))
     add_block(page, related, "Link to another site")
@@ -352,8 +377,12 @@ def write_post(page, data):
 
     # disclaimer: the saved Disclaimer snippet, from the snippet chooser.
     add_block(page, body, "Disclaimer")
-    body_block(page, 4).get_by_role("button", name=re.compile(r"choose disclaimer", re.I)).click()
-    open_modal(page).get_by_role("link", name=data["disclaimer"].title, exact=True).click()
+    chooser = body_block(page, 4).get_by_role(
+        "button", name=re.compile(r"choose disclaimer", re.I)
+    )
+    open_chooser(page, chooser).get_by_role(
+        "link", name=data["disclaimer"].title, exact=True
+    ).click()
     expect_modal_closed(page)
     expect(page.locator("#body-4-value-disclaimer")).to_have_value(str(data["disclaimer"].pk))
 
