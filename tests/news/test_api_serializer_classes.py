@@ -7,6 +7,8 @@ every ``fields`` shape, and made-up ``fields`` values cannot grow the memo witho
 The response cache is off, so every request reaches the view, as after a miss."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from news.api.v2.pages import NewsdeskPageSerializer, NewsPagesAPIViewSet
 from tests.news.factories import ImageFactory, NewsPageFactory
@@ -103,3 +105,19 @@ def test_an_unknown_field_is_still_a_400_and_not_remembered(client, post):
     assert response.status_code == 400
     assert "nonsense" in response.json()["message"]
     assert NewsPagesAPIViewSet._serializer_classes == {}
+
+
+def test_the_locale_is_joined_only_for_a_listing_that_shows_it(client, news_index):
+    for n in range(3):
+        NewsPageFactory(parent=news_index, slug=f"post-{n}")
+    path = "/api/v2/pages/?type=news.NewsPage&fields=_,title"
+    client.get(path)
+    client.get(path + ",locale")
+    with CaptureQueriesContext(connection) as plain:
+        assert client.get(path).status_code == 200
+    with CaptureQueriesContext(connection) as with_locale:
+        response = client.get(path + ",locale")
+    assert [item["meta"]["locale"] for item in response.json()["items"]] == ["en-gb"] * 3
+    assert len(with_locale) == len(plain)  # joined, not a query per post
+    assert not any("wagtailcore_locale" in q["sql"] for q in plain)
+    assert any("wagtailcore_locale" in q["sql"] for q in with_locale)

@@ -367,7 +367,8 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
         if queryset.model is NewsPage:
             # (The tags and bylines are loaded by ``get_serializer``, for the posts whose
             # stored ones cannot be used.)
-            queryset = queryset.select_related("locale")
+            if self.wants_field("locale"):
+                queryset = queryset.select_related("locale")
             if not any(self.wants_field(name) for name in BODY_READERS):
                 # The stored body is the largest column, and decoding it the costliest
                 # part of loading a post: a listing of titles leaves it in the database.
