@@ -389,6 +389,25 @@ def test_listing_with_every_field_costs_a_fixed_number_of_queries(
     assert len(other) == len(queries)
 
 
+def test_a_listing_of_posts_is_read_newest_first_from_their_own_rows(client, news_index, settings):
+    """The visibility rule is applied to the posts' own rows, so the database can walk
+    the date index and stop at the page asked for, not read every page of the site as
+    ``id IN (...)`` and sort them all (Wagtail's listing of one type)."""
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    full_posts(news_index, 3)
+    with CaptureQueriesContext(connection) as queries:
+        data = get_json(client, f"{LISTING}&fields=_,title&limit=2")
+    assert data["meta"]["total_count"] == NewsPage.objects.live().count()
+    assert len(data["items"]) == 2
+    listing = [q["sql"] for q in queries if 'FROM "news_newspage"' in q["sql"]]
+    assert listing and all(" IN (SELECT" not in sql for sql in listing), listing
+    with connection.cursor() as cursor:  # (SQLite's plan; PostgreSQL's differs in words)
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + listing[-1])
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "news_newspage_publication_date" in plan and "TEMP B-TREE" not in plan, plan
+
+
 class TestPreview:
     @pytest.fixture
     def previewing(self, client, news_index, admin_client):

@@ -72,6 +72,8 @@ PUBLIC_URLS = [
     "/search/?q=story",
     "/api/v2/pages/",
     "/api/v2/pages/?type=news.NewsPage&fields=*",
+    "/api/v2/pages/?type=news.NewsPage&order=-first_published_at",
+    "/api/v2/pages/?type=news.NewsPage&search=story",
     "/api/v3/pages/",
     "/api/v3/pages/?type=news.NewsPage",
     "/feeds/news/rss/",

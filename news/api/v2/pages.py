@@ -54,7 +54,7 @@ from news.compat import share_site_root_paths
 from news.freshness.fragments import RenderOnceResolver
 from news.freshness.remembered import remembered
 from news.models import NewsPage
-from news.selectors import post_detail_prefetches, searchable
+from news.selectors import post_detail_prefetches, public_pages, searchable
 from search.query import search_terms
 
 NEWS_FILTERS = ("tags", "published_after", "published_before", "author", "breaking")
@@ -363,7 +363,17 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
         return fields
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        if self.lists_news_only():
+            # Wagtail's listing of one type is ``Type.objects.filter(pk__in=<every public
+            # page of the site>)``: the database reads the whole site and sorts every
+            # post before it can give the newest twenty. The same rule applied to the
+            # posts themselves lets it walk the date index and stop there.
+            try:
+                queryset = public_pages(self.request, NewsPage)
+            except ValueError as error:  # as Wagtail's get_base_queryset: ?site=...
+                raise BadRequestError(str(error)) from error
+        else:
+            queryset = super().get_queryset()
         if queryset.model is NewsPage:
             # (The tags and bylines are loaded by ``get_serializer``, for the posts whose
             # stored ones cannot be used.)
@@ -378,6 +388,18 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
             if "order" not in self.request.GET:
                 queryset = queryset.order_by("-publication_date", "-pk")
         return queryset
+
+    def lists_news_only(self):
+        """A public listing of ``type=news.NewsPage`` whose filters all apply to the
+        posts' own rows (a search hands its queryset to the search backend, which takes
+        the page ids only; API v3's engine has a base queryset of its own, a token's
+        editor's pages)."""
+        return (
+            type(self).get_base_queryset is PagesAPIViewSet.get_base_queryset
+            and getattr(self, "action", None) == "listing_view"
+            and self.request.GET.get("type", "").lower() == "news.newspage"
+            and "search" not in self.request.GET
+        )
 
     def find_view(self, request):
         """Wagtail's redirect to the detail URL, saying which route of a news index the
