@@ -207,10 +207,14 @@ class RenderOnceResolver(BodyResolver):
         name = self._html_names.get(id(page))
         return self._once(name, lambda: super(RenderOnceResolver, self).body_html(page))
 
+    def _all_found(self, names, page, parts):
+        """True when every one of ``parts`` of ``page`` (named in ``names``) was found."""
+        found = [names.get((id(page), part)) for part in parts]
+        return all(name is not None and name in self._found for name in found)
+
     def has_pieces(self, page, pieces):
         """True when the named ``pieces`` of ``page`` were all found stored."""
-        names = [self._piece_names.get((id(page), piece)) for piece in pieces]
-        return all(name is not None and name in self._found for name in names)
+        return self._all_found(self._piece_names, page, pieces)
 
     def piece(self, page, piece, render):
         """The stored piece ``piece`` of ``page``'s reader page (remembered with
@@ -225,8 +229,7 @@ class RenderOnceResolver(BodyResolver):
 
     def has_details(self, page, details):
         """True when the named API ``details`` of ``page`` were all found stored."""
-        names = [self._detail_names.get((id(page), detail)) for detail in details]
-        return all(name is not None and name in self._found for name in names)
+        return self._all_found(self._detail_names, page, details)
 
     def post_detail(self, page, name, compute):
         """The stored API detail ``name`` of ``page`` (remembered with

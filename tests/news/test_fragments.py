@@ -45,11 +45,16 @@ def post(news_index, related):
     return post
 
 
-def body_tables_read(client, path):
+def tables_read(client, path, tables):
+    """The response to ``path`` and its queries that read any of ``tables``."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200
-    return response, [q["sql"] for q in queries if any(t in q["sql"] for t in BODY_TABLES)]
+    return response, [q["sql"] for q in queries if any(t in q["sql"] for t in tables)]
+
+
+def body_tables_read(client, path):
+    return tables_read(client, path, BODY_TABLES)
 
 
 SURFACES = (
@@ -177,10 +182,7 @@ def credited(news_index):
 
 
 def detail_tables_read(client, path):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    return response, [q["sql"] for q in queries if any(t in q["sql"] for t in DETAIL_TABLES)]
+    return tables_read(client, path, DETAIL_TABLES)
 
 
 @pytest.mark.parametrize("surface", DETAIL_SURFACES)
