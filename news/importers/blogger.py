@@ -13,6 +13,7 @@ post in ``<blogger:parent>`` and the comment it answers in ``<blogger:inReplyTo>
 """
 
 import re
+from collections import Counter
 from urllib.parse import urljoin, urlparse
 
 from django.utils import timezone
@@ -40,6 +41,21 @@ NOT_CONTENT = {
     "settings": "Blogger settings entry (not content)",
     "template": "Blogger template entry (not content)",
     "layout": "Blogger layout entry (not content)",
+}
+# The prefixes Blogger exports use, for files re-saved without their declarations (a
+# Takeout file's blogger: elements are the 2018 schema, a classic backup's the 2008 one).
+BLOGGER_PREFIXES = {
+    "app": "http://purl.org/atom/app#",
+    "thr": THR[1:-1],
+    "gd": "http://schemas.google.com/g/2005",
+    "openSearch": "http://a9.com/-/spec/opensearchrss/1.0/",
+    "georss": "http://www.georss.org/georss",
+    "media": "http://search.yahoo.com/mrss/",
+    "blogger": lambda data: (
+        BLOGGER[1:-1]
+        if re.search(rb"<blogger:(type|status|filename)\b", data)
+        else "http://schemas.google.com/blogger/2008"
+    ),
 }
 
 
@@ -74,7 +90,8 @@ def needs_autop(html):
 
 def read_blogger(path):
     """Parse a Blogger export into a ParsedExport (nothing is written)."""
-    root = parse_export(path)
+    document = parse_export(path, known_prefixes=BLOGGER_PREFIXES)
+    root = document.root
     if root.tag != ATOM + "feed":
         tag = root.tag.split("}")[-1]
         hint = " (a WordPress export? use import_wordpress)" if tag == "rss" else ""
@@ -84,7 +101,9 @@ def read_blogger(path):
     elements = root.findall(ATOM + "entry")
     takeout = any(element.find(BLOGGER + "type") is not None for element in elements)
     reader = TakeoutReader(path, root) if takeout else ClassicReader(path, root)
-    return reader.read(elements)
+    export = reader.read(elements)
+    export.warnings = document.warnings
+    return export
 
 
 class ClassicReader:
@@ -96,6 +115,7 @@ class ClassicReader:
         self.blog_url = alternate_link(root)
         self.entries = {}  # source id -> SourceEntry
         self.skipped = []
+        self.not_content = Counter()
         self.comments = []  # (label, SourceComment, post id)
         self.now = timezone.now()
 
@@ -116,10 +136,10 @@ class ClassicReader:
                     self.entries[entry_id] = entry
             elif kind == "comment":
                 self.read_comment(element, entry_id, label)
+            elif kind in NOT_CONTENT:
+                self.not_content[NOT_CONTENT[kind]] += 1
             else:
-                self.skipped.append(
-                    (label, NOT_CONTENT.get(kind, f"Blogger {kind} entry (not a post or page)"))
-                )
+                self.skipped.append((label, f"Blogger {kind} entry (not a post or page)"))
         comment_count = self.attach_comments()
         entries = [e for e in self.entries.values() if e.kind == POST] + [
             e for e in self.entries.values() if e.kind == PAGE
@@ -131,6 +151,7 @@ class ClassicReader:
             entries=entries,
             skipped=self.skipped,
             comment_count=comment_count,
+            not_content=self.not_content,
         )
 
     @staticmethod

@@ -5,6 +5,7 @@
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 LIVE, DRAFT, SCHEDULED = "live", "draft", "scheduled"
@@ -55,3 +56,7 @@ class ParsedExport:
     entries: list
     skipped: list  # (label, reason)
     comment_count: int = 0
+    # Entries that are not content (Blogger settings, WordPress menu items...): reason ->
+    # how many; the report gives each reason one line instead of listing every entry.
+    not_content: Counter = field(default_factory=Counter)
+    warnings: list = field(default_factory=list)  # about the file as a whole

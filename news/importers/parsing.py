@@ -3,16 +3,22 @@
 Exports are parsed with the standard library's ``xml.etree.ElementTree`` (expat), which
 never fetches external entities or DTDs. Before that, a quick pass over the prolog refuses
 any document that declares entities (the "billion laughs" family): Blogger and WordPress
-exports never do. A file that is not well-formed XML -- truncated, edited by hand, an
-undeclared ``wp:`` prefix -- fails with the parser's line and column.
+exports never do. A file that is not well-formed XML -- truncated, edited by hand --
+fails with the parser's line and column. One repair is made: a file that uses a prefix its
+format always uses (``thr:``, ``app:``, ``wp:``...) without declaring it, as some tools
+write when they re-save an export, is read with that prefix's standard namespace and the
+repair is reported.
 """
 
 import datetime
 import email.utils
+import io
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
@@ -57,17 +63,40 @@ def refuse_entity_declarations(path):
 PARSE_HINTS = [
     (
         "unbound prefix",
-        "a namespace prefix such as 'wp:' or 'blogger:' is used without its xmlns "
-        "declaration; was the file edited by hand, or its first lines cut off?",
+        "a namespace prefix is used without its xmlns declaration; was the file edited by "
+        "hand, or its first lines cut off?",
     ),
     ("no element found", "the file ends too early; was it truncated while downloading?"),
     ("unclosed token", "the file ends too early; was it truncated while downloading?"),
     ("mismatched tag", "the file is not well-formed; was it truncated or edited by hand?"),
 ]
 
+USED_PREFIX = re.compile(
+    rb"<\/?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*="
+)
+DECLARED_PREFIX = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+ROOT_TAG = re.compile(rb"<(?![?!])[^\s/>]+")
 
-def parse_export(path):
-    """The root element of the XML file at ``path``; ExportError names any problem."""
+
+@dataclass
+class Document:
+    """A parsed export: its root element, the namespace each prefix is bound to (the
+    first declaration of the prefix in the file) and what was repaired while reading."""
+
+    root: ET.Element
+    namespaces: dict
+    warnings: list = field(default_factory=list)
+
+
+def parse_export(path, *, known_prefixes=None):
+    """The export at ``path`` as a ``Document``; ExportError names any problem.
+
+    ``known_prefixes`` maps the prefixes an export of this kind uses to their standard
+    namespaces (a callable given the file's bytes may pick among several). A file that
+    uses one of them without declaring it -- re-saved by a tool that dropped the
+    declarations -- is read with the standard namespace, and the repair is listed in
+    ``warnings``; any other unbound prefix stays an error.
+    """
     path = Path(path)
     if path.is_dir():
         raise ExportError(
@@ -82,17 +111,68 @@ def parse_export(path):
         raise ExportError(f"{path} is empty")
     refuse_entity_declarations(path)
     try:
-        return ET.parse(path).getroot()  # noqa: S314 - entity declarations refused above
+        return read_document(path)
     except ET.ParseError as error:
-        line, column = error.position
-        message = str(error).split(":")[0]
-        hint = next((text for key, text in PARSE_HINTS if key in message), "")
-        raise ExportError(
-            f"{path}: not well-formed XML at line {line}, column {column + 1}: {message}"
-            + (f" ({hint})" if hint else "")
-        ) from error
+        if "unbound prefix" in str(error) and known_prefixes:
+            repaired = repair_prefixes(path, known_prefixes)
+            if repaired is not None:
+                data, added = repaired
+                try:
+                    document = read_document(io.BytesIO(data))
+                except ET.ParseError:
+                    pass  # another prefix, or another problem: report the first one
+                else:
+                    names = ", ".join(f"{prefix}:" for prefix in added)
+                    document.warnings.append(
+                        f"the file uses the prefix {names} without declaring it (re-saved "
+                        "by another tool?); read with its standard namespace"
+                        if len(added) == 1
+                        else f"the file uses the prefixes {names} without declaring them "
+                        "(re-saved by another tool?); read with their standard namespaces"
+                    )
+                    return document
+        raise parse_failure(path, error) from error
     except OSError as error:
         raise ExportError(f"cannot read {path}: {error.strerror or error}") from error
+
+
+def read_document(source):
+    namespaces = {}
+    events = ET.iterparse(source, events=("start-ns",))  # noqa: S314 - entities refused
+    for _, (prefix, uri) in events:
+        namespaces.setdefault(prefix, uri)
+    return Document(root=events.root, namespaces=namespaces)
+
+
+def repair_prefixes(path, known_prefixes):
+    """(the file's bytes with declarations added to its root element, the prefixes
+    added), or None when no known prefix is missing its declaration."""
+    data = path.read_bytes()
+    used = {(a or b).decode() for a, b in USED_PREFIX.findall(data)}
+    declared = {name.decode() for name in DECLARED_PREFIX.findall(data)}
+    missing = sorted((used - declared - {"xml", "xmlns"}) & set(known_prefixes))
+    root = ROOT_TAG.search(data)
+    if not missing or root is None:
+        return None
+    uris = {
+        prefix: uri(data) if callable(uri) else uri
+        for prefix, uri in known_prefixes.items()
+        if prefix in missing
+    }
+    declarations = "".join(
+        f' xmlns:{prefix}="{escape(uris[prefix], {chr(34): "&quot;"})}"' for prefix in missing
+    )
+    return data[: root.end()] + declarations.encode() + data[root.end() :], missing
+
+
+def parse_failure(path, error):
+    line, column = error.position
+    message = str(error).split(":")[0]
+    hint = next((text for key, text in PARSE_HINTS if key in message), "")
+    return ExportError(
+        f"{path}: not well-formed XML at line {line}, column {column + 1}: {message}"
+        + (f" ({hint})" if hint else "")
+    )
 
 
 def text_of(element, path, namespaces=None, default=""):

@@ -14,7 +14,7 @@ class Report:
         self.counts = Counter()
         self.skipped = list(export.skipped)
         self.external_images = []  # (entry label, url)
-        self.warnings = []  # (entry label, message)
+        self.warnings = [("the file", message) for message in export.warnings]
         self.removed = Counter()
         self.tags = set()
         self.authors = set()
@@ -53,7 +53,9 @@ class Report:
         if self.removed:
             removed = ", ".join(f"{tag} x{n}" for tag, n in sorted(self.removed.items()))
             lines.append(f"  removed while cleaning HTML: {removed}")
-        lines.append(f"Skipped: {len(self.skipped)}")
+        not_content = self.export.not_content
+        lines.append(f"Skipped: {len(self.skipped) + sum(not_content.values())}")
+        lines += [f"  {count} x {reason}" for reason, count in sorted(not_content.items())]
         lines += [f"  {label}: {reason}" for label, reason in self.skipped]
         if self.external_images:
             lines.append(f"External images (not found in --media): {len(self.external_images)}")

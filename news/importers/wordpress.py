@@ -18,6 +18,7 @@ captions, embeds, galleries).
 
 import html
 import re
+from collections import Counter
 from urllib.parse import unquote, urlparse
 
 from news.importers.entries import (
@@ -39,9 +40,27 @@ from news.importers.parsing import (
     text_of,
 )
 
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "{http://purl.org/dc/elements/1.1/}"
-WP_PREFIX = "{http://wordpress.org/export/"
+# WordPress has written http://wordpress.org/export/1.0/ to 1.2/; its own theme test data
+# and some plugins write https://. Whatever URI the file binds wp: to is used.
+WXR_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/[0-9.]+/?$")
+WXR_VERSION = re.compile(rb"<wp:wxr_version>\s*(?:<!\[CDATA\[)?\s*([0-9.]+)")
+
+
+def standard_wp_namespace(data):
+    version = WXR_VERSION.search(data)
+    return f"http://wordpress.org/export/{version.group(1).decode() if version else '1.2'}/"
+
+
+# The prefixes every WXR file uses, for files re-saved without their declarations.
+WXR_PREFIXES = {
+    "wp": standard_wp_namespace,
+    "excerpt": lambda data: standard_wp_namespace(data) + "excerpt/",
+    "content": CONTENT,
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+}
 STATUSES = {
     "publish": LIVE,
     "future": SCHEDULED,
@@ -56,6 +75,22 @@ COMMENT_SKIP_REASONS = {
     "post-trashed": "its post is in WordPress's trash",
 }
 TAG_DOMAINS = {"category", "post_tag", "tag"}
+# Item types that are site machinery, not writing: counted in the report, not listed.
+NOT_CONTENT = {
+    "attachment": "attachment (media library file; imported where a post uses it)",
+    "nav_menu_item": "WordPress menu item (not content)",
+    "wp_navigation": "WordPress navigation menu (not content)",
+    "wp_template": "WordPress theme template (not content)",
+    "wp_template_part": "WordPress theme template part (not content)",
+    "wp_global_styles": "WordPress global styles (not content)",
+    "custom_css": "WordPress custom CSS (not content)",
+    "customize_changeset": "WordPress customizer changeset (not content)",
+    "oembed_cache": "WordPress oEmbed cache entry (not content)",
+    "user_request": "WordPress privacy request (not content)",
+    "wp_font_family": "WordPress font (not content)",
+    "wp_font_face": "WordPress font (not content)",
+    "revision": "WordPress revision (the post itself is imported)",
+}
 
 CAPTION = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.S | re.I)
 CAPTION_IMAGE = re.compile(r"(<a\b[^>]*>\s*)?<img\b[^>]*>(\s*</a>)?", re.I)
@@ -79,7 +114,8 @@ def embed_figure(url):
 
 def read_wordpress(path):
     """Parse a WXR file into a ParsedExport (nothing is written)."""
-    root = parse_export(path)
+    document = parse_export(path, known_prefixes=WXR_PREFIXES)
+    root = document.root
     if root.tag != "rss":
         tag = root.tag.split("}")[-1]
         hint = " (a Blogger export? use import_blogger)" if tag == "feed" else ""
@@ -89,14 +125,34 @@ def read_wordpress(path):
     channel = root.find("channel")
     if channel is None:
         raise ExportError(f"{path}: not a WordPress export: <rss> has no <channel>")
-    return WordPressReader(path, channel).read()
+    export = WordPressReader(path, root, channel, document.namespaces).read()
+    export.warnings = document.warnings
+    return export
+
+
+def describe_feed(root, channel, namespaces):
+    """What a document that is not WXR is, in words, for the error message."""
+    items = len(channel.findall("item"))
+    version = root.get("version")
+    title = text_of(channel, "title")
+    what = f"an RSS {version} feed" if version else "an RSS feed"
+    if title:
+        what += f" ({title!r})"
+    what += f" with {items} item{'s' if items != 1 else ''}"
+    if namespaces:
+        what += " and the namespaces " + ", ".join(
+            f"{prefix or '(default)'}: {uri}" for prefix, uri in sorted(namespaces.items())
+        )
+    else:
+        what += " and no namespaces"
+    return what
 
 
 class WordPressReader:
-    def __init__(self, path, channel):
+    def __init__(self, path, root, channel, namespaces):
         self.path = path
         self.channel = channel
-        self.wp = self.find_namespace()
+        self.find_namespaces(root, namespaces)
         version = text_of(channel, self.wp + "wxr_version") or "1.x"
         self.format_name = f"WordPress export (WXR {version})"
         self.site = (
@@ -119,19 +175,30 @@ class WordPressReader:
             if login:
                 self.authors[login] = html.unescape(name or login)
         self.skipped = []
+        self.not_content = Counter()
         self.attachments = {}  # post id -> file URL
         self.attachment_parents = {}  # post id -> [attachment URLs]
 
-    def find_namespace(self):
-        for element in self.channel.iter():
-            tag = element.tag if isinstance(element.tag, str) else ""
-            if tag.startswith(WP_PREFIX):
-                return tag[: tag.index("}") + 1]
-        raise ExportError(
-            f"{self.path}: not a WordPress export (WXR): no wp: elements from "
-            "http://wordpress.org/export/; an ordinary RSS feed has no drafts, comments or "
-            "authors. In WordPress use Tools → Export → All content."
+    def find_namespaces(self, root, namespaces):
+        """The wp:, content: and excerpt: namespaces as the file binds them."""
+        wp = namespaces.get("wp")
+        if wp is None:
+            wp = next((uri for uri in namespaces.values() if WXR_NAMESPACE.match(uri)), None)
+        used = wp is not None and any(
+            isinstance(element.tag, str) and element.tag.startswith("{" + wp + "}")
+            for element in self.channel.iter()
         )
+        if not used:
+            found = describe_feed(root, self.channel, namespaces)
+            raise ExportError(
+                f"{self.path}: not a WordPress export (WXR): the file is {found}, but no "
+                "wp: elements (wp:post_id, wp:status...) from a wordpress.org/export/ "
+                "namespace. An ordinary RSS feed has no drafts, comments or authors; in "
+                "WordPress use Tools → Export → All content."
+            )
+        self.wp = "{" + wp + "}"
+        self.content = "{" + namespaces.get("content", CONTENT) + "}"
+        self.excerpt = "{" + namespaces.get("excerpt", wp.rstrip("/") + "/excerpt/") + "}"
 
     def wp_text(self, element, name):
         return text_of(element, self.wp + name)
@@ -154,9 +221,8 @@ class WordPressReader:
                 self.attachments[post_id] = url
                 parent = self.wp_text(item, "post_parent")
                 self.attachment_parents.setdefault(parent, []).append(url)
-                self.skipped.append(
-                    (label, "attachment (media library file; imported where a post uses it)")
-                )
+            if post_type in NOT_CONTENT:
+                self.not_content[NOT_CONTENT[post_type]] += 1
                 continue
             if post_type not in ("post", "page"):
                 self.skipped.append((label, f"WordPress {post_type} item (not a post or page)"))
@@ -177,6 +243,7 @@ class WordPressReader:
             entries=posts + self.parents_first([e for e in entries if e.kind == PAGE]),
             skipped=self.skipped,
             comment_count=comment_count,
+            not_content=self.not_content,
         )
 
     @staticmethod
@@ -240,13 +307,10 @@ class WordPressReader:
                 continue
             tags.append(name)
 
-        content = text_of(item, CONTENT + "encoded")
+        content = text_of(item, self.content + "encoded")
         gutenberg = "<!-- wp:" in content
         content = self.shortcodes(content, post_id, notes)
-        excerpt = ""
-        for child in item:
-            if isinstance(child.tag, str) and child.tag.endswith("excerpt/}encoded"):
-                excerpt = comment_text(child.text or "").replace("\n", " ")
+        excerpt = comment_text(text_of(item, self.excerpt + "encoded")).replace("\n", " ")
         featured = ""
         for meta in item.findall(self.wp + "postmeta"):
             if self.wp_text(meta, "meta_key") == "_thumbnail_id":
