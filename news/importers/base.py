@@ -35,7 +35,7 @@ from news.freshness import changes as freshness
 from news.importers.comments import import_comments
 from news.importers.entries import DRAFT, LIVE, POST, SCHEDULED
 from news.importers.html import BodyConverter
-from news.importers.markup import parse_html, plain_text, shorten
+from news.importers.markup import collapse, parse_html, plain_text, shorten
 from news.importers.media import MediaLibrary
 from news.importers.models import ImportRecord
 from news.importers.report import Progress, Report
@@ -263,7 +263,9 @@ class Importer:
         body = converter.convert(entry.html)
         self.report.removed.update(converter.removed)
         self.report.external_images += [(entry.label, url) for url in converter.external_images]
-        summary = entry.summary or self.summary_from(body)
+        summary = entry.summary
+        if not summary and model is NewsPage:
+            summary = self.lede_from(body)
         fields = {"title": title[:255], "slug": entry.slug, "body": body}
         if model is NewsPage:
             lead_image = None
@@ -284,13 +286,31 @@ class Importer:
         return fields
 
     @staticmethod
-    def summary_from(body):
-        for block in body:
-            if block["type"] == "paragraph":
-                for paragraph in re.findall(r"<p>(.*?)</p>", block["value"], flags=re.S):
-                    text = plain_text(parse_html(paragraph))
-                    if text and not text.startswith("Image: "):
-                        return shorten(text, SUMMARY_LENGTH)
+    def lede_from(body):
+        """The summary of a post whose export has none: its first paragraph of text.
+
+        The article shows the summary as its lede, above the body, so a first paragraph
+        that the summary holds whole (plain text, at most ``SUMMARY_LENGTH`` characters,
+        no link) is moved out of ``body`` rather than shown twice. A longer paragraph, or
+        one with a link, stays in the body and the summary is its shortened text: moving
+        it would lose words or links.
+        """
+        for position, block in enumerate(body):
+            if block["type"] != "paragraph":
+                continue
+            for match in re.finditer(r"<p>(.*?)</p>", block["value"], flags=re.S):
+                text = plain_text(parse_html(match.group(1)))
+                if not text or text.startswith("Image: "):
+                    continue
+                whole = len(text) <= SUMMARY_LENGTH and "<a " not in match.group(0)
+                if whole:
+                    rest = block["value"][: match.start()] + block["value"][match.end() :]
+                    if rest.strip():
+                        body[position] = {**block, "value": rest}
+                    else:
+                        del body[position]
+                    return collapse(text.replace("\n", " ")).strip()
+                return shorten(text, SUMMARY_LENGTH)
         return ""
 
     def parent_for(self, entry, model):

@@ -385,10 +385,12 @@ def test_comments_are_approved_and_threaded(tmp_path, news_index):
 def test_classic_editor_content_and_shortcodes(tmp_path, news_index):
     output = run(write(tmp_path, wxr()))
 
-    raw = post("Harbour wall approved").body.raw_data
+    harbour = post("Harbour wall approved")
+    raw = harbour.body.raw_data
     assert [block["type"] for block in raw] == ["paragraph", "embed", "paragraph"]
+    # No excerpt: the first paragraph is the summary (the lede), not also in the body.
+    assert harbour.summary == "The council approved the new harbour wall on Tuesday."
     assert raw[0]["value"] == (
-        "<p>The council approved the new harbour wall on <b>Tuesday</b>.</p>"
         "<p>Work starts in March.<br/>Residents may comment until Friday.</p>"
         '<p><a href="https://harbour.example/wp-content/uploads/2017/02/wall.jpg">'
         "Image: The wall at high tide</a></p>"
@@ -403,9 +405,9 @@ def test_gutenberg_blocks_become_our_blocks(tmp_path, news_index):
 
     raw = post("Ferry timetable cut").body.raw_data
     assert [block["type"] for block in raw] == ["paragraph", "quote", "paragraph", "embed"]
+    assert post("Ferry timetable cut").summary == "Ferries will run less often this winter."
     assert raw[0]["value"] == (
-        "<p>Ferries will run <i>less often</i> this winter.</p><h3>What changes</h3>"
-        "<ul><li>Fewer night crossings</li><li>No Sunday service</li></ul>"
+        "<h3>What changes</h3><ul><li>Fewer night crossings</li><li>No Sunday service</li></ul>"
     )
     assert raw[1]["value"]["text"] == "We had no choice."
     assert raw[1]["value"]["attribution"] == "The ferry operator"
@@ -671,3 +673,40 @@ def test_imported_posts_are_found_by_search(tmp_path, news_index, client):
     assert b"Harbour wall approved" in response.content
     # Drafts are not public, so not found.
     assert b"Ferry timetable cut" not in client.get("/search/", {"q": "ferries"}).content
+
+
+def test_the_first_paragraph_is_shown_once_on_the_page_and_in_the_api(
+    tmp_path, news_index, client
+):
+    """A post without an excerpt: its first paragraph becomes the lede and leaves the
+    body, so readers and API clients see it once; a first paragraph too long for the
+    summary, or with a link, stays in the body (the summary is its shortened text)."""
+    long_text = "The harbour board met for six hours. " * 12
+    items = [
+        item(601, "Lede moved", "<p>Short opening words.</p><p>The rest of the story.</p>"),
+        item(602, "Lede kept", f"<p>{long_text}</p><p>More.</p>"),
+        item(
+            603,
+            "Linked lede",
+            '<p>See <a href="https://council.example">the minutes</a>.</p><p>Then.</p>',
+        ),
+    ]
+    run(write(tmp_path, wxr(items=items)))
+
+    moved = post("Lede moved")
+    page = client.get(moved.url).content.decode()
+    shown = re.sub(r"<script\b.*?</script>", "", page.split("<body", 1)[1], flags=re.S)
+    assert shown.count("Short opening words.") == 1  # head: description; scripts: JSON-LD
+    assert '<p class="lede">Short opening words.</p>' in page
+    detail = client.get(f"/api/v2/pages/{moved.pk}/").json()
+    assert detail["summary"] == "Short opening words."
+    assert "Short opening words" not in str(detail["body"])
+    assert "Short opening words" not in detail["body_html"]
+
+    kept = post("Lede kept")
+    assert kept.summary.endswith("…") and len(kept.summary) <= 300
+    assert long_text.strip() in kept.body.raw_data[0]["value"]
+
+    linked = post("Linked lede")
+    assert linked.summary == "See the minutes."
+    assert 'href="https://council.example"' in linked.body.raw_data[0]["value"]
