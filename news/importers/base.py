@@ -35,13 +35,16 @@ from news.freshness import changes as freshness
 from news.importers.comments import import_comments
 from news.importers.entries import DRAFT, LIVE, POST, SCHEDULED
 from news.importers.html import BodyConverter
-from news.importers.markup import collapse, parse_html, plain_text, shorten
+from news.importers.markup import DASHES, collapse, parse_html, plain_text, shorten
 from news.importers.media import MediaLibrary
 from news.importers.models import ImportRecord
 from news.importers.report import Progress, Report
 from news.models import Author, NewsPage, NewsPageAuthor, NewsPageTag
 
 SUMMARY_LENGTH = 300
+# Title prefixes that mark a post as breaking news (matched ignoring case); the prefix
+# leaves the title and the post's breaking flag is set. ``--breaking-prefix`` changes them.
+BREAKING_PREFIXES = ("BREAKING NEWS:", "BREAKING:")
 INDEX_BATCH = 100  # imported pages indexed together (search and reference index)
 
 
@@ -99,6 +102,7 @@ class Importer:
         publish_state="keep",
         dry_run=False,
         stdout=None,
+        breaking_prefixes=BREAKING_PREFIXES,
     ):
         self.export = export
         self.index = index
@@ -107,6 +111,7 @@ class Importer:
         self.publish_state = publish_state
         self.dry_run = dry_run
         self.stdout = stdout
+        self.breaking_prefixes = [prefix for prefix in breaking_prefixes if prefix.strip()]
         self.report = Report(export)
         self.media = MediaLibrary(media_dir, self.report)
         self.tag_cache = {}
@@ -266,8 +271,12 @@ class Importer:
         summary = entry.summary
         if not summary and model is NewsPage:
             summary = self.lede_from(body)
+        breaking = False
+        if model is NewsPage:
+            title, breaking = self.breaking_title(title)
         fields = {"title": title[:255], "slug": entry.slug, "body": body}
         if model is NewsPage:
+            fields["breaking"] = breaking
             lead_image = None
             if entry.featured_image:
                 lead_image = self.media.resolve([entry.featured_image], "", "", label=entry.label)
@@ -284,6 +293,15 @@ class Importer:
         else:
             fields["intro"] = shorten(entry.summary, 500) if entry.summary else ""
         return fields
+
+    def breaking_title(self, title):
+        """(``title`` without a breaking-news prefix, whether it had one)."""
+        for prefix in self.breaking_prefixes:
+            if title[: len(prefix)].casefold() == prefix.casefold():
+                rest = title[len(prefix) :].lstrip(DASHES + ":")
+                if rest:
+                    return rest, True
+        return title, False
 
     @staticmethod
     def lede_from(body):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Page
 
-from news.importers.base import Importer, ImportFailed
+from news.importers.base import BREAKING_PREFIXES, Importer, ImportFailed
 from news.importers.parsing import ExportError
 from news.models import NewsIndexPage
 
@@ -36,6 +36,15 @@ class ImportCommand(BaseCommand):
             "(default); draft: import everything as drafts",
         )
         parser.add_argument(
+            "--breaking-prefix",
+            action="append",
+            metavar="TEXT",
+            help="a title prefix that marks a post as breaking news: the prefix leaves the "
+            "title and the post is flagged breaking (ignoring case; give it several times "
+            f"for several; default {' and '.join(repr(p) for p in BREAKING_PREFIXES)}; "
+            "--breaking-prefix '' turns it off)",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="read and convert everything and print the report, but save nothing",
@@ -64,6 +73,11 @@ class ImportCommand(BaseCommand):
             publish_state=options["publish_state"],
             dry_run=options["dry_run"],
             stdout=self.stdout,
+            breaking_prefixes=(
+                BREAKING_PREFIXES
+                if options["breaking_prefix"] is None
+                else options["breaking_prefix"]
+            ),
         )
         try:
             report = importer.run()

@@ -710,3 +710,43 @@ def test_the_first_paragraph_is_shown_once_on_the_page_and_in_the_api(
     linked = post("Linked lede")
     assert linked.summary == "See the minutes."
     assert 'href="https://council.example"' in linked.body.raw_data[0]["value"]
+
+
+def test_a_breaking_title_prefix_sets_the_breaking_flag(tmp_path, news_index, client):
+    title = "BREAKING: Kremlin confirms that Russian airstrikes killed Turkish soldiers in Syria"
+    items = [
+        item(701, title, "<p>Ankara said 33 soldiers died.</p><p>More soon.</p>"),
+        item(702, "Breaking News: Ferry aground", "<p>No one was hurt.</p><p>Later.</p>"),
+        item(703, "Breakingly slow tram works", "<p>Still closed.</p><p>Again.</p>"),
+        item(704, "URGENT \u2013 Storm warning", "<p>Stay inside.</p><p>Now.</p>"),
+    ]
+    export = write(tmp_path, wxr(items=items))
+
+    run(export)
+
+    kremlin = NewsPage.objects.get(pk=ImportRecord.objects.get(source_id=f"{SITE}/?p=701").page_id)
+    assert kremlin.title == (
+        "Kremlin confirms that Russian airstrikes killed Turkish soldiers in Syria"
+    )
+    assert kremlin.breaking
+    assert post("Ferry aground").breaking
+    assert not post("Breakingly slow tram works").breaking
+    assert not post("URGENT \u2013 Storm warning").breaking
+    assert client.get(f"/api/v2/pages/{kremlin.pk}/").json()["breaking"] is True
+
+    # Configurable: another newsroom's prefix, and the defaults no longer apply.
+    revisions = Revision.objects.count()
+    output = run(export, "--breaking-prefix", "URGENT")
+    assert post("Storm warning").breaking
+    assert (
+        post(
+            "BREAKING: Kremlin confirms that Russian airstrikes killed Turkish soldiers in Syria"
+        ).breaking
+        is False
+    )
+    assert "posts: 0 created, 3 updated, 1 unchanged" in output  # 701, 702 and 704
+    assert Revision.objects.count() == revisions + 3
+
+    # Turned off: titles are kept as they are.
+    run(export, "--breaking-prefix", "")
+    assert post("URGENT \u2013 Storm warning").breaking is False
