@@ -130,7 +130,12 @@ class ClassicReader:
                 continue
             if kind in ("post", "page", "comment") and not entry_id:
                 raise ExportError(f"{self.path}: {label}: the entry has no <id>")
-            if kind in ("post", "page"):
+            if kind in ("post", "page") and entry_id in self.entries:
+                first = self.entries[entry_id].label
+                self.skipped.append(
+                    (label, f"entry id {entry_id} again (first as {first}): the first is imported")
+                )
+            elif kind in ("post", "page"):
                 entry = self.read_entry(element, kind, entry_id, title, label)
                 if entry is not None:
                     self.entries[entry_id] = entry

@@ -204,7 +204,7 @@ class WordPressReader:
         return text_of(element, self.wp + name)
 
     def read(self):
-        items = []
+        items, seen = [], {}  # seen: post id -> label of its first item
         for number, item in enumerate(self.channel.findall("item"), start=1):
             post_id = self.wp_text(item, "post_id")
             title = plain_text(parse_html(text_of(item, "title"))).replace("\n", " ")
@@ -227,6 +227,15 @@ class WordPressReader:
             if post_type not in ("post", "page"):
                 self.skipped.append((label, f"WordPress {post_type} item (not a post or page)"))
                 continue
+            first = seen.get(post_id)
+            if first is not None:
+                # Concatenated or hand-merged exports repeat items. The first one is
+                # imported, the same every run (a re-run of the file changes nothing).
+                self.skipped.append(
+                    (label, f"post id {post_id} again (first as {first}): the first is imported")
+                )
+                continue
+            seen[post_id] = label
             items.append((item, post_id, post_type, title, label))
 
         entries, comment_count = [], 0

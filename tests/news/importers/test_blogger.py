@@ -691,3 +691,29 @@ def test_progress_bar_only_on_a_terminal(tmp_path, news_index):
 
     assert f"\rImporting [{'#' * 30}] 5/5" in terminal.getvalue()
     assert "\r" not in run(export, "--dry-run")
+
+
+def test_the_same_entry_id_twice_imports_the_first_and_reruns_settle(tmp_path, news_index):
+    copy = entry(
+        "post-1002",
+        "post",
+        "Ferry timetable cut (older copy)",
+        "<p>An older text.</p>",
+        published="2017-01-02T08:00:00.000Z",
+        link=f"{BLOG}/2017/01/ferry-timetable-cut.html",
+    )
+    text = classic_export().replace("</feed>", copy + "\n</feed>")
+    export = write(tmp_path, text)
+
+    output = run(export)
+
+    assert "posts: 4 created, 0 updated, 0 unchanged" in output
+    assert re.search(
+        r'entry \d+ "Ferry timetable cut \(older copy\)" \[tag:blogger.com,1999:blog-42.'
+        r"post-1002\]: entry id \S+ again \(first as entry \d+ \"Ferry timetable cut\"",
+        output,
+    )
+    assert post("Ferry timetable cut").summary == "Winter timetable starts Monday."
+    before = snapshot()
+    assert "posts: 0 created, 0 updated, 4 unchanged" in run(export)
+    assert snapshot() == before

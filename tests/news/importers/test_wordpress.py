@@ -750,3 +750,36 @@ def test_a_breaking_title_prefix_sets_the_breaking_flag(tmp_path, news_index, cl
     # Turned off: titles are kept as they are.
     run(export, "--breaking-prefix", "")
     assert post("URGENT \u2013 Storm warning").breaking is False
+
+
+def test_the_same_post_id_twice_imports_the_first_and_reruns_settle(tmp_path, news_index):
+    """Hand-merged and concatenated exports repeat items. The first is imported, the
+    later ones are named in the report, and running the file again changes nothing."""
+    items = [
+        item(801, "Harbour opens", "<p>The harbour opened.</p><p>Crowds came.</p>"),
+        item(802, "Tram news", "<p>Trams run.</p><p>Often.</p>"),
+        item(801, "Harbour opens (edited copy)", "<p>Another text.</p><p>Other.</p>"),
+        item(901, "About", "<p>Us.</p>", post_type="page", link=f"{SITE}/about/"),
+        item(901, "About (copy)", "<p>Them.</p>", post_type="page", link=f"{SITE}/about-2/"),
+    ]
+    export = write(tmp_path, wxr(items=items))
+
+    output = run(export)
+
+    assert "posts: 2 created, 0 updated, 0 unchanged" in output
+    assert "pages: 1 created, 0 updated" in output
+    assert re.search(
+        r'item 3 "Harbour opens \(edited copy\)" \[post 801\]: post id 801 again '
+        r'\(first as item 1 "Harbour opens" \[post 801\]\): the first is imported',
+        output,
+    )
+    assert re.search(r'item 5 "About \(copy\)" \[post 901\]: post id 901 again', output)
+    assert post("Harbour opens").body.raw_data[0]["value"] == "<p>Crowds came.</p>"
+    assert not NewsPage.objects.filter(title__contains="edited copy").exists()
+    assert StandardPage.objects.filter(title="About").count() == 1
+
+    before = snapshot()
+    again = run(export)
+    assert "posts: 0 created, 0 updated, 2 unchanged" in again
+    assert "pages: 0 created, 0 updated, 1 unchanged" in again
+    assert snapshot() == before  # no revision, no row of any kind
