@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_save
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -489,6 +490,13 @@ class Importer:
                 continue
             if path not in paths:
                 paths.append(path)
+        for path, served_by in self.served_paths(paths).items():
+            self.report.warn(
+                entry.label,
+                f"old address {path} is already served by {served_by} in Newsdesk: no "
+                "redirect (Wagtail follows redirects only where nothing answers)",
+            )
+            paths.remove(path)
         if not paths:
             return 0
         existing = {
@@ -515,6 +523,30 @@ class Importer:
             Redirect.objects.bulk_create(new)
             self.report.add("redirect created", len(new))
         return len(new) + updated
+
+    def served_paths(self, paths):
+        """{path: what answers it} for the old paths that a route of the site or one of
+        its live pages already serves: a redirect from those would never be followed.
+        Paths with a query string are left out (``/?p=12`` is answered by redirects)."""
+        served, page_paths = {}, {}
+        root = self.site.root_page.url_path
+        for path in paths:
+            if "?" in path:
+                continue
+            for candidate in dict.fromkeys((path, path.rstrip("/") + "/")):
+                try:
+                    match = resolve(candidate)
+                except Resolver404:
+                    continue
+                if match.url_name != "wagtail_serve":
+                    served[path] = f"the route {candidate} ({match.view_name})"
+                    break
+                page_paths[root + candidate.strip("/") + "/"] = path
+        if page_paths:
+            pages = Page.objects.live().filter(url_path__in=list(page_paths))
+            for url_path, page_id, title in pages.values_list("url_path", "pk", "title"):
+                served.setdefault(page_paths[url_path], f"page {page_id} ({title!r})")
+        return served
 
     def add_comments(self, entry, page):
         return import_comments(entry, page, self.report, self.comment_model)

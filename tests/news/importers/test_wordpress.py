@@ -783,3 +783,33 @@ def test_the_same_post_id_twice_imports_the_first_and_reruns_settle(tmp_path, ne
     assert "posts: 0 created, 0 updated, 2 unchanged" in again
     assert "pages: 0 created, 0 updated, 1 unchanged" in again
     assert snapshot() == before  # no revision, no row of any kind
+
+
+def test_old_addresses_newsdesk_already_serves_get_no_redirect(
+    tmp_path, news_index, home_page, client
+):
+    """Wagtail follows a redirect only where nothing else answers: one from /search/ or
+    from the address of an existing page could never fire, so none is made and the
+    report says why."""
+    contact = home_page.add_child(instance=StandardPage(title="Contact", slug="contact"))
+    items = [
+        item(951, "Contact us", "<p>Call.</p><p>Write.</p>", link=f"{SITE}/contact/"),
+        item(952, "Search tips", "<p>Try.</p><p>Again.</p>", link=f"{SITE}/search/"),
+        item(953, "Harbour", "<p>Wall.</p><p>Up.</p>", link=f"{SITE}/2017/02/harbour/"),
+    ]
+
+    output = run(write(tmp_path, wxr(items=items)))
+
+    assert (
+        f"old address /contact is already served by page {contact.pk} ('Contact') in "
+        "Newsdesk: no redirect" in output
+    )
+    assert "old address /search is already served by the route /search/ (search)" in output
+    assert not Redirect.objects.filter(old_path__in=["/contact", "/search"]).exists()
+    assert client.get("/contact/").status_code == 200
+    assert client.get("/search/").status_code == 200
+    # The other addresses of those posts, and other posts' addresses, redirect as before.
+    assert client.get("/?p=951").status_code == 301
+    response = client.get("/2017/02/harbour/")
+    assert response.status_code == 301
+    assert response["Location"] == post("Harbour").url
