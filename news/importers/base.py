@@ -104,6 +104,7 @@ class Importer:
         dry_run=False,
         stdout=None,
         breaking_prefixes=BREAKING_PREFIXES,
+        blog_renamed=False,
     ):
         self.export = export
         self.index = index
@@ -113,6 +114,7 @@ class Importer:
         self.dry_run = dry_run
         self.stdout = stdout
         self.breaking_prefixes = [prefix for prefix in breaking_prefixes if prefix.strip()]
+        self.blog_renamed = blog_renamed
         self.report = Report(export)
         self.media = MediaLibrary(media_dir, self.report)
         self.tag_cache = {}
@@ -183,6 +185,15 @@ class Importer:
         for note in entry.notes:
             self.report.warn(entry.label, note)
         record = self.records.get(entry.source_id)
+        if record is not None and self.other_blog(record):
+            self.report.skip(
+                entry.label,
+                f"the same id was imported from the export of {record.export_title!r} (page "
+                f"{record.page_id}), which claims the same blog address; this export is of "
+                f"{self.export.title!r}: not overwritten, its comments and redirects not "
+                "added (if the blog was renamed, run with --blog-renamed)",
+            )
+            return
         page = record.page.specific if record is not None else None
         if page is not None and page.latest_revision_id != record.revision_id:
             self.report.skip(
@@ -223,6 +234,9 @@ class Importer:
         republished = False
         if page is not None and record.content_hash == digest:
             self.report.add(f"{kind} unchanged")
+            if record.export_title != self.export.title[:255]:  # older record, or renamed
+                record.export_title = self.export.title[:255]
+                record.save(update_fields=["export_title"])
         else:
             republished = status in (LIVE, SCHEDULED)
             created = page is None
@@ -423,6 +437,26 @@ class Importer:
                 for backend in backends:
                     backend.add_bulk(model, pages)
 
+    def other_blog(self, record):
+        """Whether ``record`` came from the export of another blog (another title) that
+        claims this export's address. Records from before titles were kept belong to
+        whichever blog imports them next."""
+        return bool(
+            record.export_title
+            and record.export_title != self.export.title
+            and not self.blog_renamed
+        )
+
+    def other_blogs_page(self, redirect):
+        """Whether ``redirect`` leads to a page imported from another blog's export."""
+        if self.blog_renamed or redirect.redirect_page_id is None:
+            return False
+        return (
+            ImportRecord.objects.filter(page_id=redirect.redirect_page_id)
+            .exclude(export_title__in=["", self.export.title[:255]])
+            .exists()
+        )
+
     def save_record(self, record, entry, page, revision, digest):
         source_url = next((url for url in entry.old_urls if url.startswith("http")), "")
         if record is None:
@@ -430,6 +464,7 @@ class Importer:
         record.page = page
         record.revision = revision
         record.content_hash = digest
+        record.export_title = self.export.title[:255]
         record.source_url = source_url[:500]
         record.updated_at = timezone.now()
         record.save()
@@ -509,6 +544,13 @@ class Importer:
             if redirect is None:
                 new.append(
                     Redirect(old_path=path, site=self.site, redirect_page=page, is_permanent=True)
+                )
+            elif redirect.redirect_page_id != page.pk and self.other_blogs_page(redirect):
+                self.report.warn(
+                    entry.label,
+                    f"old address {path} already redirects to page "
+                    f"{redirect.redirect_page_id}, imported from another blog's export "
+                    "that claims the same address: left as it is",
                 )
             elif redirect.redirect_page_id != page.pk or not redirect.is_permanent:
                 redirect.redirect_page = page

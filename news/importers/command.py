@@ -45,6 +45,12 @@ class ImportCommand(BaseCommand):
             "--breaking-prefix '' turns it off)",
         )
         parser.add_argument(
+            "--blog-renamed",
+            action="store_true",
+            help="entries imported before from an export with another blog title are this "
+            "blog's (renamed since): update them instead of refusing",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="read and convert everything and print the report, but save nothing",
@@ -73,6 +79,7 @@ class ImportCommand(BaseCommand):
             publish_state=options["publish_state"],
             dry_run=options["dry_run"],
             stdout=self.stdout,
+            blog_renamed=options["blog_renamed"],
             breaking_prefixes=(
                 BREAKING_PREFIXES
                 if options["breaking_prefix"] is None

@@ -57,7 +57,13 @@ def import_comments(entry, page, report, Comment):
             report.skip(f"comment {comment.source_id} on {entry.label}", reason)
         return 0
     by_id = {comment.source_id: comment for comment in entry.comments}
-    known = dict(Comment.objects.filter(source_id__in=list(by_id)).values_list("source_id", "pk"))
+    known, elsewhere = {}, {}  # source id -> pk of this page's comment / the other page
+    rows = Comment.objects.filter(source_id__in=list(by_id))
+    for source_id, pk, page_id in rows.values_list("source_id", "pk", "page_id"):
+        if page_id == page.pk:
+            known[source_id] = pk
+        else:
+            elsewhere[source_id] = page_id
 
     def thread_root(comment):
         seen = {comment.source_id}
@@ -70,6 +76,14 @@ def import_comments(entry, page, report, Comment):
     for comment in entry.comments:
         if comment.source_id in known:
             report.add("comment existing")
+            continue
+        if comment.source_id in elsewhere:
+            # Another export claiming the same blog address used the same comment id.
+            report.skip(
+                f"comment {comment.source_id} on {entry.label}",
+                f"the same comment id was imported on page {elsewhere[comment.source_id]} "
+                "(from another export of this blog address): not imported twice",
+            )
             continue
         body = comment_text(comment.body_html)
         if not body:

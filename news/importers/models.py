@@ -3,7 +3,9 @@
 One row per source entry, keyed by (source, source_id): a second import of the same export
 updates that page instead of creating another. ``content_hash`` lets an unchanged entry be
 skipped; ``revision`` is the revision the import wrote, so a page edited in Newsdesk since
-then is not overwritten by a re-run.
+then is not overwritten by a re-run; ``export_title`` is the blog the entry came from, so
+the export of another blog that claims the same address (two WordPress sites both once at
+``http://localhost``) does not overwrite it.
 
 The table keeps the name it had when importers were part of the news app
 (``news_importrecord``); migration 0001 moved the model without touching its rows.
@@ -35,6 +37,12 @@ class ImportRecord(models.Model):
         help_text="The revision written by the last import of this entry",
     )
     content_hash = models.CharField(max_length=64, blank=True)
+    export_title = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The title of the blog whose export the entry came from: another "
+        "export claiming the same blog address does not overwrite the entry",
+    )
     imported_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

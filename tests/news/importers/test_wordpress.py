@@ -813,3 +813,64 @@ def test_old_addresses_newsdesk_already_serves_get_no_redirect(
     response = client.get("/2017/02/harbour/")
     assert response.status_code == 301
     assert response["Location"] == post("Harbour").url
+
+
+def test_two_blogs_claiming_one_address_do_not_overwrite_each_other(tmp_path, news_index, client):
+    """Two WordPress sites both once at the same address (a staging copy, two sites
+    developed at http://localhost): the second export must not take over the first's
+    posts, comments or redirects; each collision is a line in the report."""
+    run(write(tmp_path, wxr(), "harbour.xml"))
+    harbour = post("Harbour wall approved")
+    revisions = Revision.objects.filter(object_id=str(harbour.pk)).count()
+    comments = set(harbour.comments.values_list("pk", flat=True))
+
+    other_items = [
+        # The same post id as the first blog's "Harbour wall approved".
+        item(101, "Council elections", "<p>Votes.</p><p>Counted.</p>"),
+        # A new id at the first blog's old address, with a comment id the first used.
+        item(
+            555,
+            "Pier reopens",
+            "<p>Open.</p><p>Again.</p>",
+            link=f"{SITE}/2017/02/14/harbour-wall-approved/",
+            extra=wp_comment(11, "A comment of the other blog."),
+        ),
+    ]
+    other = write(
+        tmp_path,
+        wxr(items=other_items).replace("<title>Harbour News</title>", "<title>Other Desk</title>"),
+        "other.xml",
+    )
+
+    output = run(other)
+
+    assert (
+        "the same id was imported from the export of 'Harbour News' (page "
+        f"{harbour.pk}), which claims the same blog address; this export is of 'Other Desk': "
+        "not overwritten" in output
+    )
+    harbour.refresh_from_db()
+    assert harbour.title == "Harbour wall approved"
+    assert Revision.objects.filter(object_id=str(harbour.pk)).count() == revisions
+    assert not NewsPage.objects.filter(title="Council elections").exists()
+    assert set(harbour.comments.values_list("pk", flat=True)) == comments
+    assert "old address /2017/02/14/harbour-wall-approved already redirects to page" in output
+    response = client.get("/2017/02/14/harbour-wall-approved/")
+    assert response["Location"] == harbour.url
+    assert "the same comment id was imported on page" in output
+    pier = post("Pier reopens")
+    assert not pier.comments.exists()
+    # Deterministic: a second run of either export changes nothing.
+    before = snapshot()
+    run(other)
+    run(write(tmp_path, wxr(), "harbour.xml"))
+    assert snapshot() == before
+
+    # The same blog under a new name: --blog-renamed lets its export update the entries.
+    renamed = write(
+        tmp_path, wxr().replace("<title>Harbour News</title>", "<title>Harbour Daily</title>")
+    )
+    assert "not overwritten" in run(renamed)
+    output = run(renamed, "--blog-renamed")
+    assert "not overwritten" not in output
+    assert ImportRecord.objects.get(source_id=f"{SITE}/?p=101").export_title == "Harbour Daily"
