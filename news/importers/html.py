@@ -259,6 +259,7 @@ class BodyConverter:
 
     def quote(self, node):
         attribution = ""
+        source_name, source_url = self.wire_source(node)
         # The attribution is a cite or footer that ends the quotation (a cite inside the
         # text, "as <cite>Hamlet</cite> says", is part of it).
         meaningful = [c for c in node.children if not (isinstance(c, str) and not c.strip())]
@@ -270,18 +271,48 @@ class BodyConverter:
         iframes = [e for e in node.iter() if e.tag in ("iframe", "object", "embed")]
         text = plain_text(node, alts=False)
         if text:
-            source_url = clean_url(node.attrs.get("cite"), schemes={"http", "https"})
+            source_url = source_url or clean_url(node.attrs.get("cite"), schemes={"http", "https"})
             self.add_block(
                 "quote",
                 {
                     "text": text,
                     "attribution": attribution[:TEXT_MAX],
-                    "source_name": "",
+                    "source_name": source_name[:TEXT_MAX],
                     "source_url": source_url if len(source_url) <= 200 else "",
                 },
             )
         for extra in images + iframes:
             self.element(extra if extra.tag != "img" or extra.parent.tag != "a" else extra.parent)
+
+    def wire_source(self, node):
+        """(name, URL) of the source a quotation's closing line names -- "Source: AFP",
+        "— Reuters", ``<b>Source: <a href>AP</a></b>``, ``<cite>Reuters</cite>`` -- which
+        is taken out of the quoted text; ("", "") when the last line is no source line
+        (a closing cite or footer that names a person stays the attribution)."""
+        found = closing_line(node)
+        if found is None:
+            return "", ""
+        container, segment = found
+        line = Element("#line")
+        line.children = list(segment)
+        name = source_name(plain_text(line))
+        if not name:
+            return "", ""
+        kept = list(container.children)
+        container.children = [c for c in kept if not any(c is part for part in segment)]
+        while container.children and (
+            (isinstance(container.children[-1], Element) and container.children[-1].tag == "br")
+            or (isinstance(container.children[-1], str) and not container.children[-1].strip())
+        ):
+            container.children.pop()
+        if not plain_text(node, alts=False):  # the line was all there is: it is the quote
+            container.children = kept
+            return "", ""
+        if container is not node and not plain_text(container):
+            container.parent.children.remove(container)
+        link = next(line.iter("a"), None)
+        href = link.attrs.get("href") if link is not None else ""
+        return name, clean_url(href, self.base_url, schemes={"http", "https"})
 
     def figure(self, node):
         caption_node = node.find("figcaption")
@@ -400,6 +431,52 @@ class BodyConverter:
                     )
                     return
         self.removed[node.tag] += 1
+
+
+SOURCE_LINE = re.compile(r"^(?:sources?|quelle|fuente)\s*:\s*(?P<name>\S.*)$", re.I)
+# Wire services a quotation's closing line may name alone ("— Reuters", "<cite>AFP</cite>").
+WIRE_SERVICES = {
+    name.casefold()
+    for name in (
+        "AFP", "Agence France-Presse", "AP", "Associated Press", "The Associated Press",
+        "Reuters", "dpa", "PA", "PA Media", "Press Association", "EFE", "ANSA", "Kyodo",
+        "Xinhua", "Bloomberg", "UPI", "TASS", "Anadolu", "Yonhap", "ANP", "AAP", "APA",
+        "Canadian Press", "The Canadian Press", "NTB", "TT", "Ritzau", "Belga", "SDA",
+    )
+}  # fmt: skip
+
+
+def source_name(text):
+    """The source a quotation's closing line names, or ""."""
+    line = collapse(text).strip()
+    match = SOURCE_LINE.match(line)
+    if match:
+        return match.group("name").strip().rstrip(".")
+    name = line.lstrip(DASHES).strip().rstrip(".")
+    return name if name.casefold() in WIRE_SERVICES else ""
+
+
+def closing_line(node):
+    """(element holding it, the children that make up ``node``'s last line), or None.
+
+    The last line is the last paragraph of the quotation when it is one line, otherwise
+    what follows the last ``<br>`` of the last paragraph (or of the quotation itself)."""
+    meaningful = [c for c in node.children if not (isinstance(c, str) and not c.strip())]
+    if not meaningful:
+        return None
+    last = meaningful[-1]
+    if isinstance(last, Element) and last.tag in ("p", "div", "cite", "footer"):
+        if not any(isinstance(c, Element) and c.tag == "br" for c in last.children):
+            return node, [last]
+        return closing_line(last)
+    breaks = [
+        position
+        for position, child in enumerate(node.children)
+        if isinstance(child, Element) and child.tag in ("br", "p", "div")
+    ]
+    start = breaks[-1] + 1 if breaks else 0
+    segment = node.children[start:]
+    return (node, segment) if segment else None
 
 
 def html_to_blocks(source, **options):

@@ -262,3 +262,74 @@ def test_comment_text_keeps_line_breaks_and_link_addresses():
     assert text == (
         "Great post!\n\nSee this (https://a.example/x) and https://b.example.\nBye click"
     )
+
+
+@pytest.mark.parametrize(
+    ("markup", "name", "url"),
+    [
+        ("<blockquote><p>Talks resumed.</p><p>Source: AFP</p></blockquote>", "AFP", ""),
+        ("<blockquote><p>Talks resumed.<br>Source: AFP</p></blockquote>", "AFP", ""),
+        ("<blockquote>Talks resumed.<br/>— Reuters</blockquote>", "Reuters", ""),
+        ("<blockquote><p>Talks resumed.</p><p>&mdash; Reuters.</p></blockquote>", "Reuters", ""),
+        (
+            '<blockquote><p>Talks resumed.</p><p><b>Source: <a href="https://apnews.example/1">'
+            "AP</a></b></p></blockquote>",
+            "AP",
+            "https://apnews.example/1",
+        ),
+        (
+            "<blockquote>Talks resumed.<br><b>Source: <a href='/wire/ap'>AP</a></b></blockquote>",
+            "AP",
+            "http://oldblog.example/wire/ap",
+        ),
+        ("<blockquote><p>Talks resumed.</p><cite>Reuters</cite></blockquote>", "Reuters", ""),
+        (
+            '<blockquote cite="https://afp.example/x"><p>Talks resumed.</p>'
+            "<p>Source: Agence France-Presse</p></blockquote>",
+            "Agence France-Presse",
+            "https://afp.example/x",
+        ),
+    ],
+)
+def test_a_closing_source_line_becomes_the_quotes_source(markup, name, url):
+    """Wire copy pasted into a blog ends with its source; it belongs in the quote's
+    source fields, not at the end of the quoted words."""
+    blocks, _ = convert(markup)
+
+    assert [block["type"] for block in blocks] == ["quote"]
+    value = blocks[0]["value"]
+    assert value["text"] == "Talks resumed."
+    assert value["source_name"] == name
+    assert value["source_url"] == url
+    assert value["attribution"] == ""
+
+
+def test_lines_that_name_no_source_stay_in_the_quote():
+    blocks, _ = convert(
+        "<blockquote><p>We will appeal.</p><cite>The harbour master</cite></blockquote>"
+    )
+    assert blocks[0]["value"]["attribution"] == "The harbour master"
+    assert blocks[0]["value"]["source_name"] == ""
+
+    blocks, _ = convert("<blockquote><p>We will appeal.</p><p>AP style matters.</p></blockquote>")
+    assert blocks[0]["value"]["text"] == "We will appeal.\n\nAP style matters."
+    assert blocks[0]["value"]["source_name"] == ""
+
+    # A quotation that is nothing but the line keeps it as its text.
+    blocks, _ = convert("<blockquote>Source: AFP</blockquote>")
+    assert blocks[0]["value"]["text"] == "Source: AFP"
+    assert blocks[0]["value"]["source_name"] == ""
+
+
+def test_a_quote_with_both_a_speaker_and_a_source():
+    blocks, _ = convert(
+        "<blockquote><p>Talks resumed.</p><footer>— A ministry spokesman</footer></blockquote>"
+    )
+    assert blocks[0]["value"]["attribution"] == "A ministry spokesman"
+    blocks, _ = convert(
+        "<blockquote><p>Talks resumed.<br>— A ministry spokesman</p><p>Source: AFP</p>"
+        "</blockquote>"
+    )
+    value = blocks[0]["value"]
+    assert value["source_name"] == "AFP"
+    assert value["text"] == "Talks resumed.\n— A ministry spokesman"
