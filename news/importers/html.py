@@ -145,6 +145,8 @@ class BodyConverter:
             self.emit("<br/>")
         elif tag in BOLD_TAGS or tag in ITALIC_TAGS:
             self.formatting("b" if tag in BOLD_TAGS else "i", "", node)
+        elif tag in ("sup", "sub"):
+            self.formatting(tag, "", node)
         elif tag == "a":
             self.link(node)
         elif tag == "img":
@@ -172,7 +174,7 @@ class BodyConverter:
             self.end_paragraph()
             self.walk(node)
             self.end_paragraph()
-        else:  # span, font, u, sup, code, ...: keep the text, drop the tag
+        else:  # span, font, u, code, ...: keep the text, drop the tag
             self.walk(node)
 
     def formatting(self, tag, opening_attrs, node):

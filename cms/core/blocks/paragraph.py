@@ -7,9 +7,21 @@ from wagtail import blocks
 
 from cms.core.blocks.base import NewsdeskBlock, plain_text, words_in
 
-# Inline formatting, links (external, internal pages, documents), lists and sub-headings.
-# No embeds or images inside paragraphs: those are blocks of their own.
-PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h2", "h3"]
+# Inline formatting (superscript and subscript for units, footnote marks and formulae),
+# links (external, internal pages, documents), lists and sub-headings. No embeds or images
+# inside paragraphs: those are blocks of their own.
+PARAGRAPH_FEATURES = [
+    "bold",
+    "italic",
+    "superscript",
+    "subscript",
+    "link",
+    "document-link",
+    "ol",
+    "ul",
+    "h2",
+    "h3",
+]
 
 
 class ParagraphBlock(NewsdeskBlock, blocks.RichTextBlock):

@@ -333,3 +333,9 @@ def test_a_quote_with_both_a_speaker_and_a_source():
     value = blocks[0]["value"]
     assert value["source_name"] == "AFP"
     assert value["text"] == "Talks resumed.\n— A ministry spokesman"
+
+
+def test_superscript_and_subscript_are_kept():
+    assert paragraphs("<p>CO<sub>2</sub> fell to 3 m<sup>2</sup>.<sup> </sup></p>") == (
+        "<p>CO<sub>2</sub> fell to 3 m<sup>2</sup>.</p>"
+    )

@@ -874,3 +874,15 @@ def test_two_blogs_claiming_one_address_do_not_overwrite_each_other(tmp_path, ne
     output = run(renamed, "--blog-renamed")
     assert "not overwritten" not in output
     assert ImportRecord.objects.get(source_id=f"{SITE}/?p=101").export_title == "Harbour Daily"
+
+
+def test_superscript_and_subscript_reach_readers_and_the_api(tmp_path, news_index, client):
+    content = "<p>Opening.</p><p>CO<sub>2</sub> levels near 40 km<sup>2</sup> of harbour.</p>"
+    run(write(tmp_path, wxr(items=[item(961, "Air quality", content)])))
+
+    page = post("Air quality")
+    html = client.get(page.url).content.decode()
+    assert "CO<sub>2</sub> levels near 40 km<sup>2</sup> of harbour." in html
+    detail = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert "km<sup>2</sup>" in detail["body"][0]["value"]
+    assert "CO<sub>2</sub>" in detail["body_html"]
