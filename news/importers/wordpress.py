@@ -1,8 +1,11 @@
 """Read a WordPress export (WXR 1.0 to 1.2, Tools → Export → All content).
 
 Items of type ``post`` become news posts and ``page`` standard pages; attachments are used
-to find featured images and gallery pictures; everything else (menus, reusable blocks,
-custom post types) is skipped with its type as the reason. Statuses: ``publish`` → live,
+to find featured images and gallery pictures. Site machinery (attachments, menus, theme
+templates, ``NOT_CONTENT``) is counted in the report, one line per kind; anything else
+(reusable blocks, custom post types) is skipped and listed with its type as the reason. The
+namespaces are those the file binds ``wp:``, ``content:`` and ``excerpt:`` to (http or
+https); an item id seen before is skipped (the first copy wins). Statuses: ``publish`` → live,
 ``future`` → scheduled, ``draft``/``pending``/``private`` and password-protected posts →
 draft, ``trash``/``auto-draft`` → skipped. Categories (except the default
 "Uncategorized") and tags both become tags; ``dc:creator`` is credited by its
