@@ -261,7 +261,7 @@ class BodyConverter:
 
     def quote(self, node):
         attribution = ""
-        source_name, source_url = self.wire_source(node)
+        source, source_url = self.wire_source(node)
         # The attribution is a cite or footer that ends the quotation (a cite inside the
         # text, "as <cite>Hamlet</cite> says", is part of it).
         meaningful = [c for c in node.children if not (isinstance(c, str) and not c.strip())]
@@ -279,7 +279,7 @@ class BodyConverter:
                 {
                     "text": text,
                     "attribution": attribution[:TEXT_MAX],
-                    "source_name": source_name[:TEXT_MAX],
+                    "source_name": source[:TEXT_MAX],
                     "source_url": source_url if len(source_url) <= 200 else "",
                 },
             )
