@@ -1,4 +1,4 @@
-"""Reader comments on news posts, held for moderation (docs/comments.md).
+"""Reader comments on news posts and standard pages, held for moderation (docs/comments.md).
 
 - ``models``: :class:`Comment` and its queryset (``visible()``, ``moderate()``).
 - ``moderation``: what happens when a comment's status changes (cache freshness,

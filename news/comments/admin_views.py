@@ -6,7 +6,7 @@
   "change" permission on comments (moderators), records who moderated (the comment's
   history) and goes back where the moderator was.
 - The listing opens on Pending comments, with a tab per status and its count; "All" shows
-  every status. The counts follow the listing's other filters (post, search). A search
+  every status. The counts follow the listing's other filters (page, search). A search
   without a chosen status looks through every status (someone looking for a comment
   rarely knows whether it was approved); the tabs then narrow it.
 """
@@ -52,7 +52,7 @@ def listing_status(query):
 
 
 def comments_matching(query, *, status=True):
-    """The comments the listing shows for ``query`` (its post, search and, unless
+    """The comments the listing shows for ``query`` (its page, search and, unless
     ``status=False``, status filter): for "select all" bulk actions and the tab counts."""
     queryset = Comment.objects.all()
     if status and listing_status(query):

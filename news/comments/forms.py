@@ -1,9 +1,10 @@
-"""The comment form: one set of rules for the reader form under each article and the API.
+"""The comment form: one set of rules for the reader form under each article (and each
+standard page that takes comments) and the API.
 
 Besides the visible fields (name, e-mail, website, comment) the form carries:
 
 - ``parent``: the id of the comment being replied to (an approved comment on the same
-  post; a reply to a reply is attached to the top-level comment);
+  post or page; a reply to a reply is attached to the top-level comment);
 - ``token``: the signed render time (news/comments/spam.py), for the minimum fill time;
 - ``homepage``: a honeypot. It is hidden from people (off-screen, skipped by the keyboard
   and by screen readers) and named to tempt robots; anything in it refuses the comment.
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
 
 from news.comments import spam
-from news.comments.models import Comment
+from news.comments.models import Comment, page_noun
 
 LINK = re.compile(r"\b(?:https?://|www\.)", re.IGNORECASE)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -111,7 +112,8 @@ class CommentForm(forms.Form):
         parent = Comment.objects.visible().filter(page=self.page, pk=parent_id).first()
         if parent is None:
             raise forms.ValidationError(
-                "The comment you are replying to is not on this post or is not shown."
+                f"The comment you are replying to is not on this {page_noun(self.page)} or "
+                "is not shown."
             )
         return parent
 

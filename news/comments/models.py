@@ -14,7 +14,10 @@ approval is announced to subscribers (webhooks). ``QuerySet.update(status=...)``
 ``bulk_create`` bypass it; do not use them to moderate.
 
 The table keeps the name it had when comments were part of the news app
-(``news_comment``); migration 0001 moved the model without touching its rows.
+(``news_comment``); migration 0001 moved the model without touching its rows. A comment
+belongs to a page readers may comment on: a news post or a standard page (About, ...),
+the page types with a ``comments_enabled`` field (``commentable_page_models()``);
+migration 0002 widened ``page`` from news posts to every page, keeping every row.
 """
 
 import re
@@ -26,12 +29,32 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
+from wagtail.models import get_page_models
 
 from news.comments.signals import moderated
 
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 # The admin history entry for a status change made by moderation (wagtail_hooks.py).
 MODERATE_LOG_ACTION = "newsdesk.comment.moderate"
+#: The field that makes a page type one readers may comment on (and switches it per page).
+COMMENTS_SWITCH = "comments_enabled"
+
+
+def commentable_page_models():
+    """The page types readers may comment on: those with a ``comments_enabled`` field
+    (``news.NewsPage``, ``home.StandardPage``). Found by the field rather than listed by
+    name, so the comments app imports no page app but the news one."""
+    return [
+        model
+        for model in get_page_models()
+        if not model._meta.abstract
+        and any(field.name == COMMENTS_SWITCH for field in model._meta.concrete_fields)
+    ]
+
+
+def page_noun(page):
+    """What readers call ``page`` in messages: a "post" (dated news) or a "page"."""
+    return "post" if hasattr(page, "publication_date") else "page"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -74,7 +97,9 @@ class Comment(models.Model):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
 
-    page = models.ForeignKey("news.NewsPage", on_delete=models.CASCADE, related_name="comments")
+    # A news post or a standard page: any page type with a ``comments_enabled`` field
+    # (``commentable_page_models()``); ``page.specific`` is the post or page itself.
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="comments")
     # One level of threading: a reply to a reply is attached to the top-level comment.
     parent = models.ForeignKey(
         "self",

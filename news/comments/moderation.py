@@ -5,8 +5,9 @@ The comments app's signal handlers (signal_handlers.py) call these for every sav
 moderation and deletion of a comment:
 
 - a comment that becomes approved, or stops being approved, changes what readers see on
-  its article and in the API, so the page's cached responses are dropped through the same
-  "content changed" service pages use (``news.freshness.changes.page_content_changed``);
+  its article or standard page and in the API, so the page's cached responses are dropped
+  through the same "content changed" service pages use
+  (``news.freshness.changes.page_content_changed``);
 - a comment that becomes approved is announced (``news.signals.comment_approved``); the
   webhooks app subscribes and queues ``comment.approved`` deliveries;
 - approved comments that are deleted refresh their pages once the deletion commits, each
@@ -24,10 +25,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.admin.utils import get_admin_base_url
+from wagtail.models import Page
 
 from news.comments.models import Comment
 from news.freshness import changes as freshness
-from news.models import NewsPage
 from news.signals import comment_approved
 
 logger = logging.getLogger(__name__)
@@ -51,9 +52,11 @@ def status_changed(changes):
         was_visible, is_visible = previous == approved, comment.status == approved
         if was_visible == is_visible:
             continue
-        pages.setdefault(comment.page_id, comment.page)
+        if comment.page_id not in pages:
+            # The post or standard page itself (one query per page, not per comment).
+            pages[comment.page_id] = comment.page.specific
         if is_visible:
-            comment_approved.send(sender=Comment, comment=comment, page=comment.page)
+            comment_approved.send(sender=Comment, comment=comment, page=pages[comment.page_id])
     refresh_pages(pages.values())
 
 
@@ -80,7 +83,7 @@ def visible_comment_removed(comment):
 def refresh_removed_pages():
     page_ids = _removed.__dict__.pop("page_ids", set())
     if page_ids:
-        refresh_pages(NewsPage.objects.filter(pk__in=page_ids))
+        refresh_pages(Page.objects.filter(pk__in=page_ids))
 
 
 def admin_url(path):
@@ -105,7 +108,7 @@ def notify_moderators(comment):
         recipients = moderator_emails()
         if not recipients:
             return
-        page = comment.page
+        page = comment.page.specific
         context = {
             "comment": comment,
             "page": page,

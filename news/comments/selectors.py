@@ -1,17 +1,19 @@
-"""Queries for the comments readers may see and the posts they may comment on."""
+"""Queries for the comments readers may see and the pages they may comment on."""
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from wagtail.models import Page
 
 from news.api_fields import COMMENT_COUNT_ANNOTATION
-from news.comments.models import Comment
-from news.models import NewsPage
+from news.comments.models import Comment, commentable_page_models
 from news.visibility import reader_visible
 
 
 def commentable_pages():
-    """News posts a reader may see, hence may read and write comments on."""
-    return reader_visible(NewsPage.objects.all())
+    """The news posts and standard pages a reader may see, hence may read and write
+    comments on (each as its specific page type); whether one takes new comments is
+    ``submission.closed_reason``. Drafts, private and expired pages are not in it."""
+    return reader_visible(Page.objects.type(*commentable_page_models())).specific()
 
 
 def visible_threads_queryset(page):

@@ -1,11 +1,11 @@
-"""The comment section of an article page, and the reader form's POST view.
+"""The comment section of an article or a standard page, and the reader form's POST view.
 
 The section is drawn by ``{% comment_section %}`` (templatetags/comment_tags.py) in the
-article template, so the news app's article view needs to know nothing of comments.
-Article pages are cached for every anonymous reader alike (news/freshness/), so the
-comment section holds nothing per visitor: no CSRF token, a form token that is fine to be
-old (news/comments/spam.py), and messages chosen by the URL (``?comment=received``,
-``?reply_to=<id>``), which are the same for everyone.
+article and standard page templates, so neither page's view needs to know anything of
+comments. Article and standard pages are cached for every anonymous reader alike
+(news/freshness/), so the comment section holds nothing per visitor: no CSRF token, a
+form token that is fine to be old (news/comments/spam.py), and messages chosen by the URL
+(``?comment=received``, ``?reply_to=<id>``), which are the same for everyone.
 """
 
 import re
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from news.comments import spam
 from news.comments.forms import CommentForm
-from news.comments.models import Comment
+from news.comments.models import Comment, page_noun
 from news.comments.selectors import commentable_pages, visible_threads
 from news.comments.submission import RECEIVED_MESSAGE, closed_reason, submit_comment
 
@@ -54,6 +54,7 @@ def comments_context(page, request, form=None):
         "comment_threads": threads,
         "comment_count": len(by_id),
         "comments_closed": closed_reason(page),
+        "comment_page_noun": page_noun(page),  # "post" or "page", for the form's messages
         "comment_form": form,
         "comment_token": token,
         "replying_to": replying_to,
@@ -64,7 +65,8 @@ def comments_context(page, request, form=None):
 
 
 def render_article(request, page, form, status):
-    """The article with the submitted form and its errors (never cached: it is a POST)."""
+    """The article (or standard page) with the submitted form and its errors (never
+    cached: it is a POST)."""
     request.is_preview = False
     context = page.get_context(request)
     context["comment_form"] = form
@@ -92,12 +94,13 @@ def is_cross_site(request):
 @csrf_exempt
 @require_POST
 def post_comment(request, page_id):
-    """Handle the comment form under an article.
+    """Handle the comment form under an article or a standard page.
 
-    Success: 303 to the article with ``?comment=received#comment-form`` (a URL the same
+    Success: 303 to the page with ``?comment=received#comment-form`` (a URL the same
     for everyone, so it can be cached) showing "your comment awaits moderation".
-    Invalid input: the article again with the errors, HTTP 400 (429 when rate-limited,
-    403 when comments are closed). A post readers cannot see: 404.
+    Invalid input: the page again with the errors, HTTP 400 (429 when rate-limited,
+    403 when comments are closed). A page readers cannot see (a draft, private or
+    expired), or one of a type that takes no comments: 404.
     """
     page = get_object_or_404(commentable_pages(), pk=page_id)
     if is_cross_site(request):

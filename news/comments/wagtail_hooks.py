@@ -1,7 +1,8 @@
 """Comment moderation in the Wagtail admin.
 
 - Comments (its own menu item, ``/admin/comments/``): a listing that opens on Pending
-  comments, with a tab per status and its count, filters by status and post and a search,
+  comments, with a tab per status and its count, filters by status and by page (news
+  posts and standard pages alike) and a search,
   newest first; Approve, Reject and Spam in one click on each row and in each comment's
   inspect view (news/comments/admin_views.py); bulk Approve, Reject, Mark as spam and
   Delete.
@@ -26,6 +27,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -36,7 +38,6 @@ from news.comments import admin_views
 from news.comments.admin_views import comments_matching, may_moderate
 from news.comments.models import MODERATE_LOG_ACTION, Comment
 from news.comments.moderation import ADMIN_URL_NAMESPACE
-from news.models import NewsPage
 
 
 class CommentPermissionPolicy(ModelPermissionPolicy):
@@ -60,8 +61,9 @@ def may_see_comments(user):
     )
 
 
-def commented_posts(request):
-    return NewsPage.objects.filter(pk__in=Comment.objects.values("page_id")).order_by("title")
+def commented_pages(request):
+    """The posts and standard pages that have comments, for the listing's page filter."""
+    return Page.objects.filter(pk__in=Comment.objects.values("page_id")).order_by("title")
 
 
 class CommentFilterSet(WagtailFilterSet):
@@ -74,7 +76,7 @@ class CommentFilterSet(WagtailFilterSet):
         initial=admin_views.DEFAULT_STATUS,
     )
     page = django_filters.ModelChoiceFilter(
-        label=_("Post"), queryset=commented_posts, empty_label=_("Any post")
+        label=_("Page"), queryset=commented_pages, empty_label=_("Any page")
     )
 
     class Meta:
@@ -138,7 +140,7 @@ class CommentViewSet(SnippetViewSet):
     list_display = [
         "author_name",
         Column("excerpt", label=_("Comment"), accessor=excerpt),
-        Column("page", label=_("Post")),
+        Column("page", label=_("Page")),
         StatusTagColumn(
             "get_status_display",
             label=_("Status"),

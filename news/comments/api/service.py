@@ -1,11 +1,11 @@
 """What the comment API does, whatever its version.
 
-- ``find_post``: the news post readers may see with a given id (both versions answer
-  404 otherwise);
-- ``comment_listing``: approved comments of a post, threaded and paginated by top-level
-  comment, with counts and whether comments are open. The same for every reader, so the
-  response cache may keep it; it depends on the post alone (dropped when a comment on it
-  is approved or withdrawn, news/freshness/);
+- ``find_page``: the news post or standard page readers may see with a given id (both
+  versions answer 404 otherwise: drafts, private and expired pages, other page types);
+- ``comment_listing``: approved comments of a post or page, threaded and paginated by
+  top-level comment, with counts and whether comments are open. The same for every
+  reader, so the response cache may keep it; it depends on the page alone (dropped when a
+  comment on it is approved or withdrawn, news/freshness/);
 - ``form_token``: a fresh form token for a submission;
 - ``submit``: exactly the checks of the form under each article (submission.py): open
   for comments (403), valid fields, honeypot and form token (400, ``errors`` name each
@@ -44,8 +44,13 @@ class Answer:
     headers: dict = field(default_factory=dict)
 
 
-def find_post(page_id):
-    """The news post with id ``page_id`` (an int) that readers may see, or None."""
+#: The 404 message of both versions.
+NOT_FOUND = "page: no published news post or standard page with id {}"
+
+
+def find_page(page_id):
+    """The news post or standard page with id ``page_id`` (an int) that readers may see,
+    or None."""
     if not 0 < page_id <= MAX_PAGE_ID:
         return None
     return commentable_pages().filter(pk=page_id).first()

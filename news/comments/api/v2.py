@@ -1,6 +1,6 @@
 """Comments over API v2 (registered as ``comments`` in cms/api.py).
 
-    GET  /api/v2/comments/?page=<post id>[&limit=20&offset=0]   approved comments
+    GET  /api/v2/comments/?page=<page id>[&limit=20&offset=0]   approved comments
     POST /api/v2/comments/                                       submit a comment
     GET  /api/v2/comments/form-token/                            a token for the POST
 
@@ -28,15 +28,16 @@ LISTING_PARAMETERS = {"page", "limit", "offset", "format", "_"}
 FORM_FIELDS = [*CommentForm.base_fields]
 
 
-def visible_post(value):
-    """The news post with id ``value`` that readers may see; 404 otherwise."""
+def visible_page(value):
+    """The news post or standard page with id ``value`` that readers may see; 404
+    otherwise."""
     if value is None or value == "":
-        raise BadRequestError("page: required (the id of the news post)")
+        raise BadRequestError("page: required (the id of the news post or page)")
     if not NUMBER.fullmatch(str(value)):
-        raise BadRequestError(f"page: expected the id of a news post, not {value!r}")
-    page = service.find_post(int(value))
+        raise BadRequestError(f"page: expected the id of a news post or page, not {value!r}")
+    page = service.find_page(int(value))
     if page is None:
-        raise Http404(f"page: no published news post with id {value}")
+        raise Http404(service.NOT_FOUND.format(value))
     return page
 
 
@@ -87,7 +88,7 @@ class CommentsAPIViewSet(ViewSet):
                 f"query parameter is not recognised: {', '.join(unknown)} "
                 "(use page, limit and offset)"
             )
-        page = visible_post(params.get("page"))
+        page = visible_page(params.get("page"))
         limit = number(
             "limit",
             params.get("limit"),
@@ -104,5 +105,5 @@ class CommentsAPIViewSet(ViewSet):
         data = request.data
         if not hasattr(data, "get"):
             raise BadRequestError("expected a JSON object with the comment's fields")
-        page = visible_post(data.get("page"))
+        page = visible_page(data.get("page"))
         return respond(service.submit(request, page, form_data(data)))

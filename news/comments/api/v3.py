@@ -91,10 +91,10 @@ class FormTokenOut(Schema):
     honeypot_field: str
 
 
-def visible_post(page_id):
-    page = service.find_post(page_id)
+def visible_page(page_id):
+    page = service.find_page(page_id)
     if page is None:
-        raise Http404(f"page: no published news post with id {page_id}")
+        raise Http404(service.NOT_FOUND.format(page_id))
     return page
 
 
@@ -111,10 +111,10 @@ def answer_with(answer, response):
     response=CommentListOut,
     url_name="page_comments",
     operation_id="news_comments_api_v3_list_comments",
-    summary="Approved comments on a news post, threaded, oldest first",
+    summary="Approved comments on a news post or standard page, threaded, oldest first",
 )
 def list_comments(request, page_id: int, params: Query[CommentListParams]):
-    page = visible_post(page_id)
+    page = visible_page(page_id)
     return service.comment_listing(request, page, limit=params.limit, offset=params.offset)
 
 
@@ -131,7 +131,7 @@ def list_comments(request, page_id: int, params: Query[CommentListParams]):
     summary="Submit a comment; it appears once a moderator approves it",
 )
 def create_comment(request, page_id: int, body: ReaderCommentIn, response: HttpResponse):
-    page = visible_post(page_id)
+    page = visible_page(page_id)
     values = {key: str(value) for key, value in body.dict().items() if value not in (None, "")}
     return answer_with(service.submit(request, page, values), response)
 

@@ -2,7 +2,8 @@
 
 - ``{% comment_section %}`` in an article template draws the comments and the form
   under the post (``comment_form`` in the context, when set, is a submitted form to show
-  again with its errors);
+  again with its errors); ``{% comment_section optional=True %}`` in the standard page
+  template draws it only when there is something to show;
 - ``{{ comment.body|comment_body }}``: a comment's plain text as safe HTML.
 """
 
@@ -15,13 +16,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("news/comments/section.html", takes_context=True)
-def comment_section(context):
+def comment_section(context, optional=False):
+    """The comment section of ``page``. ``optional=True`` (standard pages) draws nothing
+    when the page has no comment to show and takes none: an About page with comments
+    off needs no empty "Comments" heading saying they are closed."""
     page, request = context["page"], context["request"]
-    return {
-        "page": page,
-        "request": request,
-        **comments_context(page, request, form=context.get("comment_form")),
-    }
+    section = comments_context(page, request, form=context.get("comment_form"))
+    shown = not optional or bool(section["comment_threads"]) or not section["comments_closed"]
+    return {"page": page, "request": request, "comment_section_shown": shown, **section}
 
 
 @register.filter
