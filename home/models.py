@@ -5,7 +5,7 @@ view (the latest news) is in home/views.py.
 """
 
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -39,8 +39,21 @@ class StandardPage(NewsdeskPage, Page):
 
     intro = models.TextField(blank=True, max_length=500)
     body = StreamField(StandardBodyBlock(), blank=True)
+    # Off by default: an About or Contact page rarely wants a comment form (WordPress
+    # closes comments on new pages too). Approved comments are shown either way, so the
+    # comments an imported page had stay readable (docs/comments.md).
+    comments_enabled = models.BooleanField(
+        "allow reader comments",
+        default=False,
+        help_text="Readers may comment under the page; a comment appears once a moderator "
+        "approves it. Approved comments are shown even when this is off.",
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    settings_panels = [
+        *Page.settings_panels,
+        MultiFieldPanel([FieldPanel("comments_enabled")], heading="Reader comments"),
+    ]
     api_fields = [
         APIField("intro"),
         APIField("body", serializer=StandardBodyField()),
