@@ -1,4 +1,5 @@
-"""Reader comments of an imported entry: approved rows, threads kept one level deep."""
+"""Reader comments of an imported entry (a news post or a standard page): approved rows,
+threads kept one level deep."""
 
 import ipaddress
 from urllib.parse import urlparse
@@ -8,7 +9,6 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from news.importers.markup import comment_text
-from news.models import NewsPage
 
 
 def clean_email(value):
@@ -38,8 +38,9 @@ def clean_ip(value):
 
 
 def import_comments(entry, page, report, Comment):
-    """Create ``entry``'s comments on ``page`` that are not there yet, approved, in two
-    ``bulk_create`` calls (top-level comments, then replies); returns how many.
+    """Create ``entry``'s comments on ``page`` (a news post or a standard page: the same
+    rules for both) that are not there yet, approved, in two ``bulk_create`` calls
+    (top-level comments, then replies); returns how many.
 
     ``Comment`` is the comment model, or None when the comments app is not installed.
     Rows are created directly, not through the reader submission path or
@@ -47,14 +48,12 @@ def import_comments(entry, page, report, Comment):
     """
     if not entry.comments:
         return 0
-    if Comment is None or not isinstance(page, NewsPage):
-        reason = (
-            "the comments app is not installed"
-            if Comment is None
-            else "comments on standard pages are not imported"
-        )
+    if Comment is None:
         for comment in entry.comments:
-            report.skip(f"comment {comment.source_id} on {entry.label}", reason)
+            report.skip(
+                f"comment {comment.source_id} on {entry.label}",
+                "the comments app is not installed",
+            )
         return 0
     by_id = {comment.source_id: comment for comment in entry.comments}
     known, elsewhere = {}, {}  # source id -> pk of this page's comment / the other page

@@ -717,3 +717,99 @@ def test_the_same_entry_id_twice_imports_the_first_and_reruns_settle(tmp_path, n
     before = snapshot()
     assert "posts: 0 created, 0 updated, 4 unchanged" in run(export)
     assert snapshot() == before
+
+
+def page_comment(entry_id, page_id, body, *, author="A reader", reply_to=None):
+    """A classic export's comment on a page (``kind#page``): its ``thr:in-reply-to`` names
+    the page's own entry id (``blog-42.page-<id>``), not a post's."""
+    related = (
+        f"<link rel='related' type='application/atom+xml' "
+        f"href='https://www.blogger.com/feeds/42/{page_id}/comments/default/{reply_to}'/>"
+        if reply_to
+        else ""
+    )
+    extra = (
+        f"{related}<thr:in-reply-to href='{BLOG}/p/about.html' "
+        f"ref='tag:blogger.com,1999:blog-42.page-{page_id}' type='text/html'/>"
+    )
+    return entry(
+        f"post-{entry_id}",
+        "comment",
+        body[:20],
+        body,
+        published="2017-02-16T09:00:00.000-08:00",
+        author=author,
+        link=f"{BLOG}/p/about.html?showComment=1#c{entry_id}",
+        extra=extra,
+    )
+
+
+def classic_export_with_page_comments():
+    """The classic export, its "About this blog" page carrying a thread of three."""
+    return classic_export().replace(
+        "</feed>",
+        page_comment(3101, 2001, "Who writes <b>this</b> blog?", author="D reader")
+        + page_comment(3102, 2001, "Maren does.", author="Maren Holt", reply_to=3101)
+        + page_comment(3103, 2001, "Thanks!", author="D reader", reply_to=3102)
+        + "</feed>",
+    )
+
+
+def test_comments_on_blogger_pages_are_imported_like_a_posts(tmp_path, news_index, client):
+    export = write(tmp_path, classic_export_with_page_comments())
+    output = run(export)
+
+    about = StandardPage.objects.get(title="About this blog")
+    top = Comment.objects.get(author_name="D reader", parent=None)
+    assert top.page.specific == about
+    assert top.body == "Who writes this blog?"
+    assert top.status == Comment.Status.APPROVED
+    assert top.source_id == "blogger:tag:blogger.com,1999:blog-42.post-3101"
+    assert sorted(top.replies.values_list("body", flat=True)) == ["Maren does.", "Thanks!"]
+    assert "7 comments in the file" in output
+    assert "comments: 7 imported, 0 already there" in output
+    assert "not imported" not in output
+    html = client.get(about.url).content.decode()
+    assert "Who writes this blog?" in html and "3 comments" in html
+    v3 = client.get(f"/api/v3/pages/{about.pk}/comments/").json()
+    assert v3["meta"]["comment_count"] == 3
+
+    # Running it again changes nothing, and gives the page no revision.
+    before = snapshot()
+    output = run(export)
+    assert snapshot() == before
+    assert "comments: 0 imported, 7 already there" in output
+
+
+def test_comments_on_takeout_pages_are_imported(tmp_path, news_index, client):
+    """In a Takeout feed.atom a page's comment names the page in ``blogger:parent``."""
+    comment_on_contact = """
+  <entry>
+    <id>tag:blogger.com,1999:blog-77.post-41</id>
+    <blogger:parent>tag:blogger.com,1999:blog-77.post-4</blogger:parent>
+    <blogger:inReplyTo/>
+    <blogger:type>COMMENT</blogger:type>
+    <blogger:status>LIVE</blogger:status>
+    <author><name>Visitor</name><blogger:type>ANONYMOUS</blogger:type></author>
+    <content type='html'>Is the office open on Saturdays?</content>
+    <published>2021-02-01T10:00:00Z</published>
+  </entry>
+  <entry>
+    <id>tag:blogger.com,1999:blog-77.post-42</id>
+    <blogger:parent>tag:blogger.com,1999:blog-77.post-4</blogger:parent>
+    <blogger:inReplyTo>tag:blogger.com,1999:blog-77.post-41</blogger:inReplyTo>
+    <blogger:type>COMMENT</blogger:type>
+    <blogger:status>LIVE</blogger:status>
+    <author><name>Maren Holt</name></author>
+    <content type='html'>Mornings only.</content>
+    <published>2021-02-01T11:00:00Z</published>
+  </entry>
+</feed>"""
+    output = run(write(tmp_path, TAKEOUT.replace("</feed>", comment_on_contact), "feed.atom"))
+
+    contact = StandardPage.objects.get(title="Contact")
+    top = contact.comments.get(parent=None)
+    assert top.body == "Is the office open on Saturdays?"
+    assert [reply.body for reply in top.replies.all()] == ["Mornings only."]
+    assert "comments: 4 imported" in output  # two on the post, two on the page
+    assert "Mornings only." in client.get(contact.url).content.decode()

@@ -886,3 +886,135 @@ def test_superscript_and_subscript_reach_readers_and_the_api(tmp_path, news_inde
     detail = client.get(f"/api/v2/pages/{page.pk}/").json()
     assert "km<sup>2</sup>" in detail["body"][0]["value"]
     assert "CO<sub>2</sub>" in detail["body_html"]
+
+
+def page_with_comments(*comments, post_id=201, title="About us", slug="about-us"):
+    """A WordPress page (``wp:post_type`` page) carrying reader comments."""
+    return item(
+        post_id,
+        title,
+        "We write about the harbour.",
+        post_type="page",
+        slug=slug,
+        link=f"{SITE}/{slug}/",
+        extra="".join(comments),
+    )
+
+
+ABOUT_COMMENTS = (
+    wp_comment(21, "Who runs the desk?", author="Curious reader"),
+    wp_comment(22, "Maren does.", author="Maren Holt", parent=21),
+    wp_comment(23, "Thanks!", author="Curious reader", parent=22),
+    wp_comment(24, "Cheap pills", author="Spam bot", approved="spam"),
+    wp_comment(25, "Linked", author="Other blog", kind="pingback"),
+    wp_comment(26, "Pending words", author="Slow reader", approved="0"),
+)
+
+
+def test_comments_on_wordpress_pages_are_imported_like_a_posts(tmp_path, news_index, client):
+    output = run(write(tmp_path, wxr(items=[page_with_comments(*ABOUT_COMMENTS)])))
+
+    about = StandardPage.objects.get(title="About us")
+    assert about.live
+    top = Comment.objects.get(parent=None)
+    assert top.page.specific == about
+    assert (top.body, top.author_name, top.status) == (
+        "Who runs the desk?",
+        "Curious reader",
+        Comment.Status.APPROVED,
+    )
+    assert top.source_id == f"wordpress:{SITE}#comment-21"
+    assert top.submitted_at == datetime.datetime(2017, 2, 15, 9, 0, tzinfo=datetime.UTC)
+    # A reply, and a reply to the reply: both under the top-level comment.
+    assert sorted(top.replies.values_list("body", flat=True)) == ["Maren does.", "Thanks!"]
+    assert Comment.objects.count() == 3
+    assert "comments: 3 imported, 0 already there" in output
+    assert "not imported" not in output
+    for reason in (
+        r'comment 24 on item 1 "About us" .*: marked as spam in WordPress',
+        r'comment 25 on item 1 "About us" .*: a pingback, not a reader comment',
+        r'comment 26 on item 1 "About us" .*: awaiting moderation in WordPress',
+    ):
+        assert re.search(reason, output), reason
+
+    # Readers see them under the page (which takes no new comments: off by default)...
+    html = client.get(about.url).content.decode()
+    assert "Who runs the desk?" in html and "Thanks!" in html
+    assert "3 comments" in html
+    assert "Comments are closed on this page." in html
+    assert "Cheap pills" not in html and "Pending words" not in html
+    # ... and in the API.
+    listing = client.get(f"/api/v2/comments/?page={about.pk}").json()
+    assert listing["meta"]["comment_count"] == 3
+    assert [reply["body"] for reply in listing["items"][0]["replies"]] == [
+        "Maren does.",
+        "Thanks!",
+    ]
+
+
+def test_reimporting_a_page_adds_only_new_comments_and_no_revision(tmp_path, news_index, client):
+    export = write(tmp_path, wxr(items=[page_with_comments(*ABOUT_COMMENTS)]))
+    run(export)
+    about = StandardPage.objects.get(title="About us")
+    approved = Comment.objects.get(source_id=f"wordpress:{SITE}#comment-21")
+    approved.set_status(Comment.Status.REJECTED)  # a moderator's decision
+    before = snapshot()
+
+    output = run(export)
+
+    assert snapshot() == before
+    assert "pages: 0 created, 0 updated, 1 unchanged" in output
+    assert "comments: 0 imported, 3 already there" in output
+    approved.refresh_from_db()
+    assert approved.status == Comment.Status.REJECTED
+
+    # A comment written since the last export comes in; the page gets no new revision,
+    # and the copy of it in the response cache is dropped.
+    client.get(about.url)
+    assert client.get(about.url)["X-Cache"] == "HIT"
+    newer = write(
+        tmp_path,
+        wxr(items=[page_with_comments(*ABOUT_COMMENTS, wp_comment(27, "Still here?"))]),
+        "newer.xml",
+    )
+    output = run(newer)
+    assert "comments: 1 imported, 3 already there" in output
+    assert snapshot() == {**before, "comments": before["comments"] + 1}  # same revisions
+    response = client.get(about.url)
+    assert response["X-Cache"] == "MISS"
+    assert "Still here?" in response.content.decode()
+
+
+def test_a_page_of_another_export_does_not_take_its_comment_ids(tmp_path, news_index):
+    """The "elsewhere" rule, on pages as on posts: a second blog at the same address whose
+    page carries a comment id the first blog's page already has gets no copy of it."""
+    run(write(tmp_path, wxr(items=[page_with_comments(*ABOUT_COMMENTS)]), "harbour.xml"))
+    about = StandardPage.objects.get(title="About us")
+    other = write(
+        tmp_path,
+        wxr(
+            items=[
+                page_with_comments(
+                    wp_comment(21, "A comment of the other blog."),
+                    wp_comment(31, "A new one."),
+                    post_id=777,
+                    title="Contact",
+                    slug="contact",
+                )
+            ]
+        ).replace("<title>Harbour News</title>", "<title>Other Desk</title>"),
+        "other.xml",
+    )
+
+    output = run(other)
+
+    contact = StandardPage.objects.get(title="Contact")
+    assert f"the same comment id was imported on page {about.pk}" in output
+    assert list(contact.comments.values_list("body", flat=True)) == ["A new one."]
+    assert about.comments.get(source_id=f"wordpress:{SITE}#comment-21").body == (
+        "Who runs the desk?"
+    )
+    assert "comments: 1 imported, 0 already there" in output
+    before = snapshot()
+    run(other)
+    assert snapshot() == before
