@@ -178,7 +178,7 @@ def body_for(rng, number, images, disclaimer_id, earlier_ids):
         {
             "type": "quote",
             "value": {
-                "text": sentence(rng),
+                "text": f"<p>{sentence(rng)}</p>",
                 "attribution": rng.choice(AUTHORS),
                 "source_name": "AFP",
                 "source_url": "",

@@ -1,6 +1,14 @@
 """The body of a standard page (About, Contact, ...): the blocks shared with news posts."""
 
-from cms.core.blocks import EmbedBlock, ImageBlock, NewsdeskStreamBlock, ParagraphBlock, QuoteBlock
+from cms.core.blocks import (
+    CodeBlock,
+    EmbedBlock,
+    ImageBlock,
+    NewsdeskStreamBlock,
+    ParagraphBlock,
+    QuoteBlock,
+    TableBlock,
+)
 
 
 class StandardBodyBlock(NewsdeskStreamBlock):
@@ -8,3 +16,5 @@ class StandardBodyBlock(NewsdeskStreamBlock):
     quote = QuoteBlock()
     image = ImageBlock()
     embed = EmbedBlock()
+    code = CodeBlock()
+    table = TableBlock()

@@ -78,6 +78,10 @@ BLOCK_KEY = "data-block-key"
 VOID_ELEMENTS = frozenset({"br", "hr", "embed"})
 EMBED_ATTRIBUTES = frozenset({"embedtype", "id", "format", "alt", "url"})
 LINK_ATTRIBUTES = frozenset({"linktype", "id"})
+# The number a numbered list starts at (``<ol start="4">``, kept from imports: a list
+# continued after a paragraph). The editor does not offer it: saving the text in the
+# editor numbers the list from 1 again.
+LIST_START = re.compile(r"[0-9]{1,6}")
 
 # One tag as the editor writes it: lowercase, double-quoted attribute values without
 # < or >, whitespace as HTML knows it. Anything else is left to the whitelister.
@@ -134,6 +138,9 @@ def rich_text_rules():
     def link_href(href):
         return safe_url(href) or None
 
+    def list_start(value):
+        return value if LIST_START.fullmatch(value or "") else None
+
     features = rich_text_features()
     image_formats = frozenset(image_format.name for image_format in get_image_formats())
     converter = DbHTMLConverter(features)
@@ -151,6 +158,8 @@ def rich_text_rules():
             self.element_rules.update(dict.fromkeys(extra_elements, allow_without_attributes))
             if "a" in self.element_rules:
                 self.element_rules["a"] = attribute_rule({"href": link_href})
+            if "ol" in self.element_rules:
+                self.element_rules["ol"] = attribute_rule({"start": list_start})
 
         def clean_string_node(self, doc, node):
             if type(node) is not NavigableString:  # comments, CDATA, doctypes, PIs
@@ -260,6 +269,11 @@ def _safe_attributes(name, pairs, rules):
         ):
             return False  # Wagtail's image handler needs a format it knows, and an image
         return attributes.keys() <= EMBED_ATTRIBUTES and (not url or embeddable_url(url) == url)
+    if name == "ol":
+        start = attributes.get("start")
+        return attributes.keys() <= {BLOCK_KEY, "start"} and (
+            start is None or LIST_START.fullmatch(start) is not None
+        )
     return attributes.keys() <= {BLOCK_KEY}
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "wagtail.api.v2",
     "wagtail.api.v3",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.table_block",
     "wagtail_headless_preview",
     "wagtail.embeds",
     "wagtail.sites",

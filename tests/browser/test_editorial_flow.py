@@ -73,7 +73,20 @@ EMBED_URL = "https://video.example/watch/storm-42"
 EMBED_TITLE = "Watch the storm surge"
 COMMENT_NAME = "Ada Reader"
 COMMENT_TEXT = "Thank you for the early warning, the ferry office had no news."
-BLOCK_TYPES = ["paragraph", "quote", "image", "related_articles", "disclaimer", "embed"]
+CODE_LANGUAGE = "python"
+CODE = "def tide(hour):\n    if hour < 6:\n        return 'low'"
+TABLE_CAPTION = "Sailings this week"
+TABLE = [["Ferry", "Mon", "Tue"], ["Alder", "", "9:00"], ["Birch", "10:15", ""]]  # 3 x 3
+BLOCK_TYPES = [
+    "paragraph",
+    "quote",
+    "image",
+    "related_articles",
+    "disclaimer",
+    "embed",
+    "code",
+    "table",
+]
 
 # True once Wagtail's autosave has nothing left to do: no unsaved edits and no save in
 # flight, for long enough (quiet_ms) that Wagtail's own change check (every 500 ms, then a
@@ -343,7 +356,15 @@ def write_post(page, data):
 
     # quote, with who said it and its source.
     add_block(page, body, "Quote")
-    page.locator("#body-1-value-text").fill(QUOTE_TEXT)
+    # quote: rich text too, with a word in bold (Ctrl+B, as editors do).
+    quoted = body_block(page, 1).locator("[contenteditable='true']")
+    quoted.click()
+    first_word, rest = QUOTE_TEXT.split(" ", 1)
+    page.keyboard.press("Control+b")
+    quoted.press_sequentially(first_word)
+    page.keyboard.press("Control+b")
+    quoted.press_sequentially(" " + rest)
+    expect(quoted).to_contain_text(QUOTE_TEXT)
     page.locator("#body-1-value-attribution").fill(QUOTE_ATTRIBUTION)
     page.locator("#body-1-value-source_name").fill(QUOTE_SOURCE)
     page.locator("#body-1-value-source_url").fill(QUOTE_URL)
@@ -392,6 +413,26 @@ def write_post(page, data):
     page.locator("#body-5-value-url").fill(EMBED_URL)
     page.locator("#body-5-value-title").fill(EMBED_TITLE)
     page.locator("#body-5-value-title").blur()
+
+    # code: pasted with its indentation.
+    add_block(page, body, "Code")
+    page.locator("#body-6-value-language").fill(CODE_LANGUAGE)
+    page.locator("#body-6-value-code").fill(CODE)
+
+    # table: typed into Wagtail's table editor, one cell left empty, first row a header.
+    add_block(page, body, "Table")
+    table = body_block(page, 7)
+    table.get_by_label("Table headers").select_option("row")
+    table.get_by_label("Table caption").fill(TABLE_CAPTION)
+    cells = table.locator(".htCore tbody tr")
+    for row_number, row in enumerate(TABLE):
+        for column_number, text in enumerate(row):
+            if not text:
+                continue
+            cells.nth(row_number).locator("td").nth(column_number).click()
+            page.keyboard.type(text)
+            page.keyboard.press("Enter")
+    table.get_by_label("Table caption").click()  # leaves the last cell
 
 
 def test_editor_writes_moderator_approves_reader_comments(sessions, newsroom):
@@ -480,6 +521,17 @@ def test_editor_writes_moderator_approves_reader_comments(sessions, newsroom):
     expect(body.locator(".block-embed").get_by_role("link", name=EMBED_TITLE)).to_have_attribute(
         "href", EMBED_URL
     )
+    expect(body.locator(".block-quote blockquote b")).to_have_text(QUOTE_TEXT.split(" ")[0])
+    code = body.locator("pre.block-code code")
+    expect(code).to_have_attribute("class", f"language-{CODE_LANGUAGE}")
+    assert code.inner_text() == CODE, "the code keeps its indentation"
+    assert code.evaluate("c => getComputedStyle(c).fontFamily").lower().find("mono") >= 0
+    reader_table = body.locator(".block-table table")
+    expect(reader_table.locator("caption")).to_have_text(TABLE_CAPTION)
+    expect(reader_table.locator("thead th")).to_have_text(TABLE[0])
+    body_rows = reader_table.locator("tbody tr")
+    for number, row in enumerate(TABLE[1:]):
+        expect(body_rows.nth(number).locator("td")).to_have_text(row)
     reader.screenshot("06-reader-page.png")
 
     form = page.locator("form.comment-form")

@@ -31,6 +31,8 @@ def test_creates_a_complete_newsroom(client):
         "related_articles",
         "disclaimer",
         "embed",
+        "code",
+        "table",
     }
     assert NewsPage.objects.filter(breaking=True).exists()
     assert all(post.tags.exists() for post in NewsPage.objects.all())

@@ -78,7 +78,7 @@ def every_block_body(*, image, related_page, disclaimer, embed_url="https://vide
         {
             "type": "quote",
             "value": {
-                "text": "The wall will hold this winter.",
+                "text": "<p>The wall will hold <i>this</i> winter.</p>",
                 "attribution": "Harbour master Ines Kalda",
                 "source_name": "AFP",
                 "source_url": "https://wire.example/afp/123",
@@ -122,6 +122,17 @@ def every_block_body(*, image, related_page, disclaimer, embed_url="https://vide
                 "url": embed_url,
                 "title": "Watch the storm",
                 "caption": "The pier at dawn",
+            },
+        },
+        {"type": "code", "value": {"language": "python", "code": "if tide < 2:\n    close()"}},
+        {
+            "type": "table",
+            "value": {
+                "data": [["Ferry", "Time"], ["Alder", "9:00"], ["Birch", None]],
+                "table_header_choice": "row",
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": "Sailings",
             },
         },
     ]

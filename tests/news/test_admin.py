@@ -1,6 +1,7 @@
 """The page tree rules and the page editor, through Wagtail's admin views."""
 
 import datetime
+import json
 
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
@@ -110,7 +111,7 @@ class NewsPageEditorTests(WagtailPageTestCase):
                     (
                         "quote",
                         {
-                            "text": "We closed it at dawn.",
+                            "text": rich_text("<p>We closed it <i>at dawn</i>.</p>"),
                             "attribution": "Harbour master",
                             "source_name": "AFP",
                             "source_url": "https://wire.example/afp/1",
@@ -146,6 +147,20 @@ class NewsPageEditorTests(WagtailPageTestCase):
                             "caption": "",
                         },
                     ),
+                    (
+                        "code",
+                        {"language": "Python", "code": "\r\n    if tide < 2:\r\n\tclose()\r\n"},
+                    ),
+                    (
+                        "table",
+                        json.dumps(
+                            {
+                                "data": [["Ferry", "Time"], ["Alder", None]],
+                                "table_header_choice": "row",
+                                "table_caption": "Sailings",
+                            }
+                        ),
+                    ),
                 ]
             ),
         }
@@ -157,8 +172,27 @@ class NewsPageEditorTests(WagtailPageTestCase):
         page = NewsPage.objects.get(slug="storm-closes-the-harbour")
         self.assertEqual(
             [block.block_type for block in page.body],
-            ["paragraph", "quote", "image", "related_articles", "disclaimer", "embed"],
+            [
+                "paragraph",
+                "quote",
+                "image",
+                "related_articles",
+                "disclaimer",
+                "embed",
+                "code",
+                "table",
+            ],
         )
+        self.assertIn("We closed it <i>at dawn</i>.</p>", page.body[1].value["text"].source)
+        self.assertEqual(
+            # Indentation kept (the first line's too), browsers' line breaks made "\n".
+            page.body[6].value,
+            {"language": "python", "code": "    if tide < 2:\n\tclose()"},
+        )
+        table = page.body[7].value
+        self.assertEqual(table["data"], [["Ferry", "Time"], ["Alder", None]])
+        self.assertTrue(table["first_row_is_table_header"])
+        self.assertEqual(table["table_caption"], "Sailings")
         self.assertEqual(page.publication_date, datetime.date(2017, 2, 14))
         self.assertEqual([a.name for a in page.authors], ["Maren Holt", "Luis Ferreira"])
         self.assertEqual(sorted(t.name for t in page.tags.all()), ["Port Alder", "Storm"])
@@ -185,6 +219,18 @@ class NewsPageEditorTests(WagtailPageTestCase):
             self.assertEqual(response.status_code, 200)
             self.assertContains(response, message)
             self.assertFalse(NewsPage.objects.filter(slug="bad-disclaimer").exists())
+
+    def test_a_code_block_needs_code_and_a_language_name(self):
+        add_url = f"/admin/pages/add/news/newspage/{self.index.pk}/"
+        for value, message in [
+            ({"language": '"><script>', "code": "x = 1"}, "Use a language name such as python"),
+            ({"language": "python", "code": " \r\n\t "}, "Paste the code to show"),
+        ]:
+            data = self.post_data(slug="bad-code", body=streamfield([("code", value)]))
+            response = self.client.post(add_url, nested_form_data(data))
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, message)
+            self.assertFalse(NewsPage.objects.filter(slug="bad-code").exists())
 
     def test_blocks_left_empty_save_in_a_draft_and_stop_publishing(self):
         """A related-articles block with no links yet and an empty disclaimer block are
@@ -219,7 +265,9 @@ class NewsPageEditorTests(WagtailPageTestCase):
         self.assertIn('placeholder="Headline*"', page)
         for help_text in [
             "In a paragraph, Enter starts a new paragraph.",
-            "A blank line starts a new paragraph.",
+            "The words quoted, e.g. wire copy, with their bold, italics and links.",
+            "Pasted as it is: spaces, tabs and line breaks are kept",
+            "font-family: monospace",
             "Choose a saved disclaimer or write your own.",
             "Optional: a heading above the video",
             "Optional: a sentence or two shown after the headline",

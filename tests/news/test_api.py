@@ -161,9 +161,19 @@ class TestResolvedBlocks:
         quote = next(b["value"] for b in data["body"] if b["type"] == "quote")
         assert quote == {
             "text": "The wall will hold this winter.",
+            "text_html": "<p>The wall will hold <i>this</i> winter.</p>",
             "attribution": "Harbour master Ines Kalda",
             "source_name": "AFP",
             "source_url": "https://wire.example/afp/123",
+        }
+        code = next(b["value"] for b in data["body"] if b["type"] == "code")
+        assert code == {"language": "python", "code": "if tide < 2:\n    close()"}
+        table = next(b["value"] for b in data["body"] if b["type"] == "table")
+        assert table == {
+            "caption": "Sailings",
+            "header": ["Ferry", "Time"],
+            "rows": [["Alder", "9:00"], ["Birch", ""]],
+            "first_column_is_header": False,
         }
         snippet, custom = [b["value"] for b in data["body"] if b["type"] == "disclaimer"]
         assert snippet["source"] == "snippet"
@@ -528,7 +538,9 @@ def test_openapi_document_is_valid_and_types_each_block(client):
     assert "items" in json.dumps(body)
     expected_fields = {
         "ParagraphBlock": {"type", "id", "value"},
-        "QuoteValue": {"text", "attribution", "source_name", "source_url"},
+        "QuoteValue": {"text", "text_html", "attribution", "source_name", "source_url"},
+        "CodeValue": {"language", "code"},
+        "TableValue": {"caption", "header", "rows", "first_column_is_header"},
         "ImageBlockValue": {"image", "caption", "credit", "alt"},
         "RelatedArticlesValue": {"heading", "items"},
         "RelatedArticle": {
@@ -556,6 +568,8 @@ def test_openapi_document_is_valid_and_types_each_block(client):
         "RelatedArticlesBlock",
         "DisclaimerBlock",
         "EmbedBlock",
+        "CodeBlock",
+        "TableBlock",
     ]:
         assert block in block_refs or block in json.dumps(schemas), block
 

@@ -74,7 +74,8 @@ def test_v3_detail_contract(client, post):
 
 
 @pytest.mark.parametrize(
-    "block_type", ["paragraph", "quote", "image", "related_articles", "disclaimer", "embed"]
+    "block_type",
+    ["paragraph", "quote", "image", "related_articles", "disclaimer", "embed", "code", "table"],
 )
 def test_block_contracts(client, post, block_type):
     body = client.get(f"/api/v2/pages/{post.pk}/").json()["body"]

@@ -97,6 +97,7 @@ def test_blocks_serve_only_urls_that_may_be_links():
     # No resolver: nothing may be looked up for these values.
     assert quote.api_value({"source_name": "AFP", "source_url": SCRIPT_URL}, None) == {
         "text": "",
+        "text_html": "",
         "attribution": "",
         "source_name": "AFP",
         "source_url": "",

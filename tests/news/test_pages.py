@@ -84,6 +84,7 @@ class TestNewsPage:
 
         quote = body.select_one(".block-quote")
         assert "The wall will hold this winter." in quote.blockquote.get_text()
+        assert quote.blockquote.select_one("p i").get_text() == "this"
         assert quote.blockquote["cite"] == "https://wire.example/afp/123"
         assert quote.select_one(".block-quote__attribution").get_text() == (
             "Harbour master Ines Kalda"
@@ -92,6 +93,17 @@ class TestNewsPage:
         assert quote.select_one(".block-quote__source a")["href"] == (
             "https://wire.example/afp/123"
         )
+
+        code = body.select_one("pre.block-code")
+        assert code["data-language"] == "python"
+        assert code.code["class"] == ["language-python"]
+        assert code.code.get_text() == "if tide < 2:\n    close()"
+
+        table = body.select_one(".block-table table")
+        assert table.caption.get_text() == "Sailings"
+        assert [th.get_text() for th in table.select("thead th")] == ["Ferry", "Time"]
+        rows = [[td.get_text() for td in tr.select("td")] for tr in table.select("tbody tr")]
+        assert rows == [["Alder", "9:00"], ["Birch", ""]]
 
         figure = body.select_one(".block-image")
         assert figure.img["alt"] == "Grey waves breaking over a stone pier"

@@ -122,26 +122,59 @@ SENTENCES = [
 
 QUOTES = [
     (
-        "We have listened to every objection and changed the plan where we could.",
+        "<p>We have listened to <i>every</i> objection and changed the plan where we could.</p>",
         "A council spokesperson",
         "AFP",
     ),
     (
-        "The numbers are better than anyone expected this early in the season.",
+        "<p>The numbers are <b>better than anyone expected</b> this early in the season.</p>",
         "Harbour master Ines Kalda",
         "Reuters",
     ),
     (
-        "This is a good day for the town, but the hard work starts now.",
+        "<p>This is a good day for the town.</p><p>But the hard work starts now.</p>",
         "Mayor Odile Brandt",
         "Newsdesk wire",
     ),
     (
-        "Our crews will keep working through the night until every home is reconnected.",
+        "<p>Our crews will keep working through the night until every home is "
+        'reconnected: <a href="https://example.org/outages">check the outage map</a>.</p>',
         "Grid operator statement",
         "AP",
     ),
 ]
+
+
+# Blocks only some posts have, by post number in POSTS: a table in the timetable story,
+# the sample log in the research vessel's.
+EXTRA_BLOCKS = {
+    2: [
+        {
+            "type": "code",
+            "value": {
+                "language": "csv",
+                "code": "station,depth_m,count_per_litre\nA1,5,1840\nA1,20,960\nB4,5,2210\n",
+            },
+        }
+    ],
+    4: [
+        {
+            "type": "table",
+            "value": {
+                "data": [
+                    ["Route", "Summer", "Winter"],
+                    ["Harbour to Island", "Every 30 min", "Hourly"],
+                    ["Harbour to Ridge Point", "Hourly", ""],
+                    ["Night crossing", "Fri, Sat", "Sat"],
+                ],
+                "table_header_choice": "row",
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": "Sailings from 1 November (Ridge Point: no winter service)",
+            },
+        }
+    ],
+}
 
 
 # Reader comments on the newest posts: (key, post number in POSTS, reply to key, name,
@@ -466,7 +499,9 @@ class Command(BaseCommand):
                 {
                     "type": "quote",
                     "value": {
-                        "text": "Passengers should allow ten more minutes to reach the pier.",
+                        "text": (
+                            "<p>Passengers should allow ten more minutes to reach the pier.</p>"
+                        ),
                         "attribution": "A ferry company spokesperson",
                         "source_name": "AFP",
                         "source_url": "https://www.afp.com/",
@@ -534,6 +569,7 @@ class Command(BaseCommand):
             },
             {"type": "paragraph", "value": paragraph_html(rng, 2)},
         ]
+        body.extend(EXTRA_BLOCKS.get(number, []))
         if number % 2 == 0:
             body.append(
                 {
