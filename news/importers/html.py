@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from urllib.parse import unquote, urlparse
 
+from cms.core.blocks.code import clean_language, tidy_code
 from news.importers.markup import (
     ALT_MAX,
     BARE_URL,
@@ -164,10 +165,7 @@ class BodyConverter:
         elif tag == "table":
             self.table(node)
         elif tag == "pre":
-            text = "".join(self.raw_text(node))
-            lines = [escape_text(line) for line in text.strip("\n").split("\n")]
-            if any(line.strip() for line in lines):
-                self.add_rich("<p>" + "<br/>".join(lines) + "</p>")
+            self.code(node)
         elif tag == "hr":
             self.end_paragraph()
         elif tag in BLOCK_TAGS:
@@ -212,9 +210,10 @@ class BodyConverter:
         for block in converter.blocks:
             if block["type"] == "paragraph":
                 text = re.sub(r"</(p|h2|h3|li)>", "<br/>", block["value"])
-                lines.append(re.sub(r"</?(p|h2|h3|ul|ol|li)>", "", text))
+                lines.append(re.sub(r"</?(p|h2|h3|ul|ol|li)(?: [^>]*)?>", "", text))
             elif block["type"] == "quote":
-                lines.append(escape_text(block["value"]["text"]).replace("\n", "<br/>"))
+                text = block["value"]["text"].replace("</p>", "<br/>")
+                lines.append(text.replace("<p>", ""))
             else:
                 extra.append(block)
         return tidy_inline(EMPTY_BR.sub("<br/>", "<br/>".join(lines))), extra
@@ -236,10 +235,30 @@ class BodyConverter:
                 yield from self.raw_text(child)
 
     def list(self, node):
-        items, extra = [], []
+        extra = []
+        element_html = self.list_html(node, extra)
+        if element_html:
+            self.add_rich(element_html)
+        for block in extra:
+            self.add_block(block["type"], block["value"])
+
+    def list_html(self, node, extra):
+        """``node`` (a ``ul`` or ``ol``) as rich text, lists inside its items nested as
+        the editor nests them, the number an ``ol`` starts at kept (``start``); images
+        and videos found in its items are appended to ``extra``."""
+        items = []
 
         def collect(list_node):
             for child in list_node.elements():
+                if child.tag in ("ul", "ol"):
+                    # A list right inside a list (invalid, but blogs have it): it belongs
+                    # to the item before it.
+                    nested = self.list_html(child, extra)
+                    if items and nested:
+                        items[-1] = items[-1][: -len("</li>")] + nested + "</li>"
+                    elif nested:
+                        items.append(f"<li>{nested}</li>")
+                    continue
                 if child.tag != "li":
                     collect(child)
                     continue
@@ -247,17 +266,18 @@ class BodyConverter:
                 for grand in nested:
                     child.children.remove(grand)
                 content, blocks = self.inline_html(child)
-                if content:
-                    items.append(f"<li>{content}</li>")
                 extra.extend(blocks)
-                for grand in nested:
-                    collect(grand)
+                sublists = "".join(self.list_html(grand, extra) for grand in nested)
+                if content or sublists:
+                    items.append(f"<li>{content}{sublists}</li>")
 
         collect(node)
-        if items:
-            self.add_rich(f"<{node.tag}>{''.join(items)}</{node.tag}>")
-        for block in extra:
-            self.add_block(block["type"], block["value"])
+        if not items:
+            return ""
+        start = (node.attrs.get("start") or "").strip()
+        numbered = node.tag == "ol" and re.fullmatch(r"[0-9]{1,6}", start) and int(start) > 1
+        numbered_from = f' start="{int(start)}"' if numbered else ""
+        return f"<{node.tag}{numbered_from}>{''.join(items)}</{node.tag}>"
 
     def quote(self, node):
         attribution = ""
@@ -269,9 +289,7 @@ class BodyConverter:
         if isinstance(last, Element) and last.tag in ("cite", "footer"):
             attribution = plain_text(last).lstrip(DASHES).strip()
             node.children.remove(last)
-        images = list(node.iter("img"))
-        iframes = [e for e in node.iter() if e.tag in ("iframe", "object", "embed")]
-        text = plain_text(node, alts=False)
+        text, extra = self.quoted_html(node)
         if text:
             source_url = source_url or clean_url(node.attrs.get("cite"), schemes={"http", "https"})
             self.add_block(
@@ -283,8 +301,32 @@ class BodyConverter:
                     "source_url": source_url if len(source_url) <= 200 else "",
                 },
             )
-        for extra in images + iframes:
-            self.element(extra if extra.tag != "img" or extra.parent.tag != "a" else extra.parent)
+        for block in extra:  # pictures and videos inside the quotation follow it
+            self.add_block(block["type"], block["value"])
+
+    def quoted_html(self, node):
+        """A quotation's content as the quote block's rich text (paragraphs with bold,
+        italic, superscript, subscript and links; headings and list items become
+        paragraphs, a quotation inside it its paragraphs) and the blocks found inside it
+        (images, videos)."""
+        converter = BodyConverter(
+            base_url=self.base_url, image_resolver=self.image_resolver, autop=self.autop
+        )
+        converter.external_images = self.external_images
+        converter.removed = self.removed
+        converter.walk(node)
+        converter.end_paragraph()
+        converter.flush_rich()
+        paragraphs, extra = [], []
+        for block in converter.blocks:
+            if block["type"] == "paragraph":
+                pieces = QUOTE_BREAK.split(block["value"])
+                paragraphs.extend(f"<p>{piece}</p>" for piece in pieces if piece.strip())
+            elif block["type"] == "quote":
+                paragraphs.append(block["value"]["text"])
+            else:
+                extra.append(block)
+        return "".join(paragraphs), extra
 
     def wire_source(self, node):
         """(name, URL) of the source a quotation's closing line names -- "Source: AFP",
@@ -356,6 +398,15 @@ class BodyConverter:
         if caption:
             self.add_rich(f"<p><i>{escape_text(caption)}</i></p>")
 
+    def code(self, node):
+        """``<pre>`` as a ``code`` block: its text exactly as written (tabs, indentation
+        and blank lines kept, only the blank lines around it dropped), and its language
+        from the markup highlighters and WordPress leave."""
+        code = tidy_code("".join(self.raw_text(node)))
+        if not code.strip():
+            return
+        self.add_block("code", {"language": code_language(node), "code": code})
+
     def table(self, node):
         images = list(node.iter("img"))
         captions = [cell for cell in node.iter() if "tr-caption" in cell.classes()]
@@ -366,20 +417,19 @@ class BodyConverter:
             href = holder.attrs.get("href", "") if holder.tag == "a" else ""
             self.image(image, full_size=href if is_image_url(href) else "", caption=caption)
             return
-        # A data or layout table: one paragraph per row, cells separated by " | ".
-        self.end_paragraph()
-        for row in node.iter("tr"):
-            texts, extra = [], []
-            for cell in row.elements():
-                if cell.tag in ("td", "th"):
-                    content, blocks = self.inline_html(cell)
-                    if content:
-                        texts.append(content)
-                    extra.extend(blocks)
-            if texts:
-                self.add_rich("<p>" + " | ".join(texts) + "</p>")
-            for block in extra:
-                self.add_block(block["type"], block["value"])
+        rows = [row for row in node.iter("tr") if row_table(row) is node]
+        cells = [cell for row in rows for cell in row.elements() if cell.tag in ("td", "th")]
+        media = [e for e in node.iter() if e.tag in ("img", "iframe", "object", "embed")]
+        if len(cells) <= 1 or media:
+            # A layout table (one cell, or pictures and players laid out side by side):
+            # its content, as if the table were not there.
+            self.end_paragraph()
+            self.walk(node)
+            self.end_paragraph()
+            return
+        value = table_value(node, rows)
+        if value is not None:
+            self.add_block("table", value)
 
     def image(self, node, full_size="", caption=""):
         src = clean_url(node.attrs.get("src"), self.base_url, schemes={"http", "https"})
@@ -434,6 +484,101 @@ class BodyConverter:
                     return
         self.removed[node.tag] += 1
 
+
+def code_language(pre):
+    """The language a ``<pre>`` (or the ``<code>`` in it) names, or "": Prism and
+    highlight.js (``language-x``, ``lang-x``), SyntaxHighlighter (``brush: x``), Crayon
+    (``lang:x``), WP-Syntax (``lang="x"``) and ``data-language``."""
+    elements = [pre, *(child for child in pre.elements() if child.tag == "code")]
+    for element in elements:
+        for attribute in ("data-language", "lang"):
+            language = clean_language(element.attrs.get(attribute))
+            if language:
+                return language
+        classes = element.attrs.get("class", "")
+        match = re.search(r"\bbrush\s*:\s*([^\s;]+)", classes) or re.search(
+            r"(?:^|\s)(?:language|lang)[-:]([^\s;]+)", classes
+        )
+        if match and clean_language(match.group(1)):
+            return clean_language(match.group(1))
+    return ""
+
+
+def row_table(row):
+    """The table a ``tr`` belongs to (not a table nested in one of its cells)."""
+    parent = row.parent
+    while parent is not None and parent.tag != "table":
+        parent = parent.parent
+    return parent
+
+
+def table_value(node, rows):
+    """A data table as the ``table`` block's value (Wagtail's table block): a cell's text
+    with its line breaks; every row as wide as the widest, merged cells (``colspan``,
+    ``rowspan``) unmerged into the first cell and empty ones after or below it, so no
+    column shifts; empty cells kept as ""; a header row from ``thead`` or a first row
+    of ``th``; a header column when every other row starts with a ``th``. Rows of empty
+    cells only are left out; None when no row is left."""
+    grid, headers, spanning = [], [], {}  # spanning: column -> rows it still covers
+    for row in rows:
+        values, kinds, column = [], [], 0
+        for cell in (c for c in row.elements() if c.tag in ("td", "th")):
+            while spanning.get(column):
+                spanning[column] -= 1
+                values.append("")
+                kinds.append(None)
+                column += 1
+            colspan = span(cell.attrs.get("colspan"))
+            rowspan = span(cell.attrs.get("rowspan"))
+            lines = (collapse(line).strip() for line in plain_text(cell, alts=False).split("\n"))
+            text = "\n".join(line for line in lines if line)
+            for offset in range(colspan):
+                values.append(text if offset == 0 else "")
+                kinds.append(cell.tag if offset == 0 else None)
+                if rowspan > 1:
+                    spanning[column + offset] = rowspan - 1
+            column += colspan
+        for covered in sorted(c for c, rows_left in spanning.items() if rows_left and c >= column):
+            # Columns merged down from a row above, after this row's last cell.
+            padding = covered + 1 - column
+            values.extend([""] * padding)
+            kinds.extend([None] * padding)
+            spanning[covered] -= 1
+            column = covered + 1
+        if any(value for value in values):  # a row of nothing but empty cells: spacing
+            grid.append(values)
+            headers.append((row.parent.tag == "thead", kinds))
+    if not grid:
+        return None
+    width = max(len(values) for values in grid)
+    grid = [values + [""] * (width - len(values)) for values in grid]
+    in_thead, first_kinds = headers[0]
+    header_row = in_thead or all(kind in ("th", None) for kind in first_kinds)
+    body = headers[1:] if header_row else headers
+    header_column = bool(body) and all(
+        kinds and kinds[0] == "th" and any(kind == "td" for kind in kinds) for _, kinds in body
+    )
+    caption_node = node.find("caption")
+    caption = collapse(plain_text(caption_node)).strip() if caption_node is not None else ""
+    choice = {(True, True): "both", (True, False): "row", (False, True): "column"}
+    return {
+        "data": grid,
+        "table_header_choice": choice.get((header_row, header_column), "neither"),
+        "first_row_is_table_header": header_row,
+        "first_col_is_header": header_column,
+        "table_caption": caption[:TEXT_MAX],
+    }
+
+
+def span(value):
+    """A ``colspan``/``rowspan`` as a count of cells (1 when missing or absurd)."""
+    value = (value or "").strip()
+    return int(value) if re.fullmatch(r"[0-9]{1,3}", value) and 0 < int(value) <= 100 else 1
+
+
+# Where a paragraph of rich text ends inside a quotation: headings and list items become
+# paragraphs of their own, lists are unwrapped.
+QUOTE_BREAK = re.compile(r"</?(?:p|h2|h3|li|ul|ol)(?: [^>]*)?>")
 
 SOURCE_LINE = re.compile(r"^(?:sources?|quelle|fuente)\s*:\s*(?P<name>\S.*)$", re.I)
 # Wire services a quotation's closing line may name alone ("— Reuters", "<cite>AFP</cite>").

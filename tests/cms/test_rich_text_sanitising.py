@@ -127,6 +127,8 @@ def assert_inert(html):
                 assert name in {"embedtype", "id", "format", "alt", "url"}, html
             elif node.name == "a":
                 assert name in {"href", "linktype", "id"}, html
+            elif node.name == "ol" and name == "start":
+                assert re.fullmatch(r"[0-9]{1,6}", value), html
             else:
                 assert name == "data-block-key", html
 
@@ -144,6 +146,20 @@ def test_what_the_importer_stores_comes_back_unchanged():
     for source in paragraphs:
         assert is_editor_rich_text(source), source
         assert sanitised_rich_text(source) == source
+
+
+def test_a_numbered_list_keeps_the_number_it_starts_at_and_nothing_else():
+    # As the importer stores a list continued after a paragraph: kept as it is.
+    kept = '<ol start="4"><li>Fourth</li></ol>'
+    assert is_editor_rich_text(kept)
+    assert sanitised_rich_text(kept) == kept
+    assert (
+        sanitised_rich_text(
+            '<ol start="x" onclick="evil()" type="a"><li>One</li></ol>'
+            '<ol start="4" reversed><li>Four</li></ol><ul start="2"><li>Dot</li></ul>'
+        )
+        == '<ol><li>One</li></ol><ol start="4"><li>Four</li></ol><ul><li>Dot</li></ul>'
+    )
 
 
 @pytest.mark.parametrize("source", list(HOSTILE.values()), ids=list(HOSTILE))

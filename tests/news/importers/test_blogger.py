@@ -294,7 +294,7 @@ def test_body_is_converted_into_blocks_and_cleaned(tmp_path, news_index, client)
         '<p>The council <b>approved</b> the new <a href="https://council.example/minutes">'
         "harbour wall</a>.</p>"
     )
-    assert raw[1]["value"]["text"] == "We listened to every objection."
+    assert raw[1]["value"]["text"] == "<p>We listened to every objection.</p>"
     assert raw[1]["value"]["attribution"] == "A council spokesperson"
     assert raw[3]["value"]["url"] == "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
     stored = str(raw)

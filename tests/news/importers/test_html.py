@@ -92,7 +92,7 @@ def test_headings_and_lists():
 
     assert value == (
         "<h2>Top</h2><h2>Second</h2><h3>Small</h3><h3>Tiny</h3>"
-        "<ol><li>One <b>bold</b></li><li>Two</li><li>Nested</li></ol>"
+        "<ol><li>One <b>bold</b></li><li>Two<ul><li>Nested</li></ul></li></ol>"
     )
 
 
@@ -106,7 +106,7 @@ def test_blockquote_becomes_a_quote_with_its_attribution():
         {
             "type": "quote",
             "value": {
-                "text": "First line.\n\nSecond line.",
+                "text": "<p>First line.</p><p>Second line.</p>",
                 "attribution": "Harbour master",
                 "source_name": "",
                 "source_url": "https://wire.example/afp/1",
@@ -118,7 +118,7 @@ def test_blockquote_becomes_a_quote_with_its_attribution():
 def test_an_inline_cite_stays_part_of_the_quote():
     blocks, _ = convert("<blockquote>As <cite>Hamlet</cite> says, words.</blockquote>")
 
-    assert blocks[0]["value"]["text"] == "As Hamlet says, words."
+    assert blocks[0]["value"]["text"] == "<p>As <i>Hamlet</i> says, words.</p>"
     assert blocks[0]["value"]["attribution"] == ""
 
 
@@ -243,13 +243,152 @@ def test_autop_turns_blank_lines_into_paragraphs():
     )
 
 
-def test_tables_are_flattened_into_rows():
-    value = paragraphs(
-        "<table><tr><th>Ferry</th><th>Time</th></tr><tr><td>Alder</td><td><b>9:00</b></td></tr>"
-        "<tr><td></td><td></td></tr></table>"
+def test_a_data_table_becomes_a_table_block_with_its_header_row_and_empty_cells():
+    blocks, _ = convert(
+        "<table><caption>Sailings</caption><thead><tr><th>Ferry</th><th>Mon</th><th>Tue</th>"
+        "</tr></thead><tbody><tr><td>Alder</td><td><b>9:00</b></td><td></td></tr>"
+        "<tr><td>Birch</td><td>&nbsp;</td><td>10:15<br>11:30</td></tr>"
+        "<tr><td></td><td> </td><td></td></tr></tbody></table>"
     )
 
-    assert value == "<p>Ferry | Time</p><p>Alder | <b>9:00</b></p>"
+    assert blocks == [
+        {
+            "type": "table",
+            "value": {
+                "data": [
+                    ["Ferry", "Mon", "Tue"],
+                    ["Alder", "9:00", ""],
+                    ["Birch", "", "10:15\n11:30"],
+                ],
+                "table_header_choice": "row",
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": "Sailings",
+            },
+        }
+    ]
+
+
+def test_merged_table_cells_are_unmerged_so_columns_stay_in_place():
+    blocks, _ = convert(
+        "<table><tr><th>Route</th><th>Day</th><th>Time</th></tr>"
+        '<tr><td rowspan="2">Harbour</td><td>Mon</td><td>9:00</td></tr>'
+        '<tr><td>Tue</td><td rowspan="2">10:00</td></tr>'
+        '<tr><td colspan="2">Island (all week)</td></tr>'
+        '<tr><td colspan="abc">Odd</td><td>x</td><td colspan="1000">y</td></tr></table>'
+    )
+
+    value = blocks[0]["value"]
+    assert value["data"] == [
+        ["Route", "Day", "Time"],
+        ["Harbour", "Mon", "9:00"],
+        ["", "Tue", "10:00"],
+        ["Island (all week)", "", ""],
+        ["Odd", "x", "y"],
+    ]
+    assert value["first_row_is_table_header"] is True
+
+
+def test_a_table_with_row_headers_and_no_header_row():
+    blocks, _ = convert(
+        "<table><tr><th>Alder</th><td>9:00</td></tr><tr><th>Birch</th><td>10:00</td></tr></table>"
+    )
+
+    value = blocks[0]["value"]
+    assert value["first_row_is_table_header"] is False
+    assert value["first_col_is_header"] is True
+    assert value["table_header_choice"] == "column"
+    assert value["data"] == [["Alder", "9:00"], ["Birch", "10:00"]]
+
+
+def test_layout_tables_are_unwrapped_not_made_into_tables():
+    blocks, _ = convert(
+        "<table><tr><td><p>Just one <i>cell</i> of text.</p></td></tr></table>"
+        '<table><tr><td><img src="https://ext.example/a.jpg" alt="A"></td>'
+        "<td>Side text</td></tr></table>"
+    )
+
+    assert [block["type"] for block in blocks] == ["paragraph"]
+    assert blocks[0]["value"].startswith("<p>Just one <i>cell</i> of text.</p>")
+    assert "Side text" in blocks[0]["value"]
+
+
+def test_a_table_inside_a_cell_stays_in_that_cell():
+    blocks, _ = convert(
+        "<table><tr><th>Ferry</th><th>Times</th></tr><tr><td>Alder</td><td>"
+        "<table><tr><td>9:00</td><td>10:00</td></tr></table></td></tr></table>"
+    )
+
+    assert blocks[0]["value"]["data"] == [["Ferry", "Times"], ["Alder", "9:00\n10:00"]]
+
+
+def test_pre_becomes_a_code_block_with_its_language_and_whitespace():
+    blocks, _ = convert(
+        '<pre class="wp-block-code"><code class="language-python">\n'
+        "def tide(hour):\n\tif hour &lt; 6:\n        return &quot;low&quot;\n\n    return 1\n"
+        "</code></pre>"
+        '<pre class="brush: bash; gutter: false">make   run</pre>'
+        '<pre class="lang:js decode:true">x = 1;</pre>'
+        '<pre lang="C++">int x;</pre>'
+        '<pre class="language-&lt;script&gt;">plain</pre>'
+        "<pre>   \n  </pre>"
+        "<pre>line one<br>  line two</pre>"
+    )
+
+    assert blocks == [
+        {
+            "type": "code",
+            "value": {
+                "language": "python",
+                "code": 'def tide(hour):\n\tif hour < 6:\n        return "low"\n\n    return 1',
+            },
+        },
+        {"type": "code", "value": {"language": "bash", "code": "make   run"}},
+        {"type": "code", "value": {"language": "js", "code": "x = 1;"}},
+        {"type": "code", "value": {"language": "c++", "code": "int x;"}},
+        {"type": "code", "value": {"language": "", "code": "plain"}},
+        {"type": "code", "value": {"language": "", "code": "line one\n  line two"}},
+    ]
+
+
+def test_nested_lists_stay_nested_and_numbering_is_kept():
+    value = paragraphs(
+        "<ul><li>Tides<ul><li>High<ol><li>Spring</li></ol></li><li>Low</li></ul></li>"
+        "<li>Winds</li></ul><p>Meanwhile:</p>"
+        '<ol start="4"><li>Fourth</li><li>Fifth</li></ol>'
+        '<ol start="1"><li>One</li></ol><ol start="x"><li>Odd</li></ol>'
+        "<ul><li>Outer</li><ul><li>Stray inner list</li></ul></ul>"
+    )
+
+    assert value == (
+        "<ul><li>Tides<ul><li>High<ol><li>Spring</li></ol></li><li>Low</li></ul></li>"
+        "<li>Winds</li></ul><p>Meanwhile:</p>"
+        '<ol start="4"><li>Fourth</li><li>Fifth</li></ol>'
+        "<ol><li>One</li></ol><ol><li>Odd</li></ol>"
+        "<ul><li>Outer<ul><li>Stray inner list</li></ul></li></ul>"
+    )
+
+
+def test_inline_markup_inside_quotes_survives():
+    blocks, _ = convert(
+        "<blockquote><p>The <b>council</b> said it <i>would</i> appeal "
+        '(<a href="https://council.example/ruling">ruling</a>); CO<sub>2</sub> rose.</p>'
+        "<ul><li>First point</li><li>Second <em>point</em></li></ul>"
+        '<p onclick="x()"><span style="color:red">Styled</span> <script>evil()</script>'
+        '<a href="javascript:evil()">bad link</a></p>'
+        "<p>Source: AFP</p></blockquote>"
+    )
+
+    assert blocks[0]["value"] == {
+        "text": (
+            "<p>The <b>council</b> said it <i>would</i> appeal "
+            '(<a href="https://council.example/ruling">ruling</a>); CO<sub>2</sub> rose.</p>'
+            "<p>First point</p><p>Second <i>point</i></p><p>Styled bad link</p>"
+        ),
+        "attribution": "",
+        "source_name": "AFP",
+        "source_url": "",
+    }
 
 
 def test_comment_text_keeps_line_breaks_and_link_addresses():
@@ -298,7 +437,7 @@ def test_a_closing_source_line_becomes_the_quotes_source(markup, name, url):
 
     assert [block["type"] for block in blocks] == ["quote"]
     value = blocks[0]["value"]
-    assert value["text"] == "Talks resumed."
+    assert value["text"] == "<p>Talks resumed.</p>"
     assert value["source_name"] == name
     assert value["source_url"] == url
     assert value["attribution"] == ""
@@ -312,12 +451,12 @@ def test_lines_that_name_no_source_stay_in_the_quote():
     assert blocks[0]["value"]["source_name"] == ""
 
     blocks, _ = convert("<blockquote><p>We will appeal.</p><p>AP style matters.</p></blockquote>")
-    assert blocks[0]["value"]["text"] == "We will appeal.\n\nAP style matters."
+    assert blocks[0]["value"]["text"] == "<p>We will appeal.</p><p>AP style matters.</p>"
     assert blocks[0]["value"]["source_name"] == ""
 
     # A quotation that is nothing but the line keeps it as its text.
     blocks, _ = convert("<blockquote>Source: AFP</blockquote>")
-    assert blocks[0]["value"]["text"] == "Source: AFP"
+    assert blocks[0]["value"]["text"] == "<p>Source: AFP</p>"
     assert blocks[0]["value"]["source_name"] == ""
 
 
@@ -332,7 +471,7 @@ def test_a_quote_with_both_a_speaker_and_a_source():
     )
     value = blocks[0]["value"]
     assert value["source_name"] == "AFP"
-    assert value["text"] == "Talks resumed.\n— A ministry spokesman"
+    assert value["text"] == "<p>Talks resumed.<br/>— A ministry spokesman</p>"
 
 
 def test_superscript_and_subscript_are_kept():

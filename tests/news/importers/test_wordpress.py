@@ -409,7 +409,7 @@ def test_gutenberg_blocks_become_our_blocks(tmp_path, news_index):
     assert raw[0]["value"] == (
         "<h3>What changes</h3><ul><li>Fewer night crossings</li><li>No Sunday service</li></ul>"
     )
-    assert raw[1]["value"]["text"] == "We had no choice."
+    assert raw[1]["value"]["text"] == "<p>We had no choice.</p>"
     assert raw[1]["value"]["attribution"] == "The ferry operator"
     assert "Image: The last ferry of the day" in raw[2]["value"]
     assert raw[3]["value"] == {
