@@ -36,11 +36,12 @@ from news.freshness import changes as freshness
 from news.importers.comments import import_comments
 from news.importers.entries import DRAFT, LIVE, POST, SCHEDULED
 from news.importers.html import BodyConverter
+from news.importers.links import LinkResolver
 from news.importers.markup import DASHES, collapse, parse_html, plain_text, shorten
 from news.importers.media import MediaLibrary
 from news.importers.models import ImportRecord
 from news.importers.report import Progress, Report
-from news.models import Author, NewsPage, NewsPageAuthor, NewsPageTag
+from news.models import Author, Disclaimer, NewsPage, NewsPageAuthor, NewsPageTag
 
 SUMMARY_LENGTH = 300
 # Title prefixes that mark a post as breaking news (matched ignoring case); the prefix
@@ -78,6 +79,11 @@ def save_time_indexing_paused():
 def content_hash(data):
     encoded = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def comparable_disclaimer(html_text):
+    text = collapse(plain_text(parse_html(html_text or ""))).strip().casefold()
+    return re.sub(r"^disclaimer\s*:\s*", "", text).rstrip(".").strip()
 
 
 def old_path(url):
@@ -122,6 +128,8 @@ class Importer:
         self.sibling_slugs = {}
         self.comment_model = self.find_comment_model()
         self.to_index = []  # (model, pk) of pages written and not indexed yet
+        self.disclaimers = None  # {comparable text: pk} of the Disclaimer snippets
+        self.links = LinkResolver(export.entries)
 
     @staticmethod
     def find_comment_model():
@@ -143,11 +151,13 @@ class Importer:
             )
         }
         self.records = records
+        self.links.records = records
         outer = transaction.atomic() if self.dry_run else nullcontext()
         try:
             with outer, save_time_indexing_paused():
                 try:
                     self.import_entries(entries, progress)
+                    self.link_to_later_entries()
                 finally:
                     self.flush_index()  # what was imported is indexed, even after a failure
                 if self.dry_run:
@@ -230,6 +240,9 @@ class Importer:
                 "updated": entry.updated,
             }
         )
+        # Links to other imported entries point at their pages; the digest is of the
+        # entry as the file has it, so it does not change once later entries exist.
+        fields["body"] = self.links.resolve(fields["body"])
         kind = entry.kind
         republished = False
         if page is not None and record.content_hash == digest:
@@ -257,8 +270,32 @@ class Importer:
             revision = self.save(page, entry, status, parent=parent if created else None)
             record = self.save_record(record, entry, page, revision, digest)
             self.index_page(page)
+            self.report.add("link internal", self.links.resolved)
+            if self.links.unresolved:
+                self.links.pending.append(page.pk)
         self.report.add(f"{kind} {status}")
         self.add_redirects_and_comments(entry, page, republished=republished)
+
+    def link_to_later_entries(self):
+        """Point the links to entries imported after the entry linking to them at their
+        pages, in the stored body of the page and of its latest revision (no new
+        revision: the page holds what the file says, with the links made internal)."""
+        for page_id in self.links.pending:
+            page = Page.objects.get(pk=page_id).specific
+            raw = list(page.body.raw_data)
+            resolved = self.links.resolve(raw)
+            if resolved == raw:
+                continue
+            self.report.add("link internal", self.links.resolved)
+            type(page).objects.filter(pk=page.pk).update(body=resolved)
+            for revision in {page.latest_revision, page.live_revision} - {None}:
+                content = dict(revision.content)
+                content["body"] = json.dumps(resolved)
+                type(revision).objects.filter(pk=revision.pk).update(content=content)
+            self.index_page(page)
+            if page.live and not self.dry_run:
+                freshness.page_content_changed(page)
+        self.links.pending = []
 
     def add_redirects_and_comments(self, entry, page, *, republished):
         changed = self.add_redirects(entry, page) + self.add_comments(entry, page)
@@ -280,7 +317,7 @@ class Importer:
             ),
             autop=entry.autop,
         )
-        body = converter.convert(entry.html)
+        body = self.saved_disclaimers(converter.convert(entry.html))
         self.report.removed.update(converter.removed)
         self.report.external_images += [(entry.label, url) for url in converter.external_images]
         summary = entry.summary
@@ -308,6 +345,23 @@ class Importer:
         else:
             fields["intro"] = shorten(entry.summary, 500) if entry.summary else ""
         return fields
+
+    def saved_disclaimers(self, body):
+        """Disclaimer blocks whose text is that of a Disclaimer snippet (compared as plain
+        text, ignoring case, spacing and a "Disclaimer:" label) choose the snippet."""
+        if not any(block["type"] == "disclaimer" for block in body):
+            return body
+        if self.disclaimers is None:
+            self.disclaimers = {}
+            for pk, text in Disclaimer.objects.order_by("pk").values_list("pk", "text"):
+                self.disclaimers.setdefault(comparable_disclaimer(text), pk)
+        for block in body:
+            if block["type"] != "disclaimer" or block["value"].get("disclaimer"):
+                continue
+            pk = self.disclaimers.get(comparable_disclaimer(block["value"]["text"]))
+            if pk is not None:
+                block["value"] = {"disclaimer": pk, "text": ""}
+        return body
 
     def breaking_title(self, title):
         """(``title`` without a breaking-news prefix, whether it had one)."""

@@ -34,6 +34,7 @@ from news.importers.parsing import ExportError, parse_export, parse_iso_datetime
 ATOM = "{http://www.w3.org/2005/Atom}"
 BLOGGER = "{http://schemas.google.com/blogger/2018}"
 THR = "{http://purl.org/syndication/thread/1.0}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
 APP_NAMESPACES = ("{http://purl.org/atom/app#}", "{http://www.w3.org/2007/app}")
 KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
 KIND_PREFIX = "http://schemas.google.com/blogger/2008/kind#"
@@ -76,6 +77,17 @@ def alternate_link(element):
         if link.get("rel") == "alternate" and link.get("href"):
             return link.get("href").strip()
     return ""
+
+
+def lead_image_url(element):
+    """The post's picture, from ``<media:thumbnail>``: Blogger points it at a small cropped
+    copy ("s72-c"), so the address asks for the full-size file instead."""
+    thumbnail = element.find(MEDIA + "thumbnail")
+    url = (thumbnail.get("url") or "").strip() if thumbnail is not None else ""
+    if not url.startswith(("http://", "https://")):
+        return ""
+    url = re.sub(r"/[swh]\d+(?:-[a-z0-9-]+)?/(?=[^/]+$)", "/s1600/", url)
+    return re.sub(r"=[swh]\d+(?:-[a-z0-9-]+)?$", "=s1600", url)
 
 
 def slug_from_url(url):
@@ -192,7 +204,7 @@ class ClassicReader:
         ]
 
     def summary(self, element):
-        return ""
+        return text_of(element, ATOM + "summary")
 
     def read_entry(self, element, kind, entry_id, title, label):
         published, updated = self.dates(element, label)
@@ -223,6 +235,7 @@ class ClassicReader:
             summary=self.summary(element),
             base_url=base_url,
             autop=needs_autop(html),
+            featured_image=lead_image_url(element) if kind == "post" else "",
         )
 
     def comment_links(self, element, comment_id):

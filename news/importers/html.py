@@ -4,15 +4,25 @@ The exported HTML is parsed with the standard library's ``html.parser`` into a s
 and written out again from scratch: only what our blocks can hold survives, so scripts,
 styles, event handlers and inline styles cannot get through (nothing is copied verbatim).
 
-- ``p``, ``div`` and other block containers, ``h1``-``h6``, ``ul``/``ol`` and ``pre`` become
-  rich text in ``paragraph`` blocks (bold, italic, links, lists, h2/h3; consecutive text is
-  kept in one block until an image, quote or video interrupts it);
-- ``blockquote`` becomes a ``quote`` (attribution from its ``cite``/``footer``);
+- ``p``, ``div`` and other block containers, ``h1``-``h6`` and ``ul``/``ol`` become
+  rich text in ``paragraph`` blocks (bold, italic, superscript, subscript, links, nested
+  lists, ``ol start``, h2/h3; consecutive text is kept in one block until another block
+  interrupts it);
+- ``blockquote`` becomes a ``quote`` (rich text; attribution from its ``cite``/``footer``,
+  source from a closing "Source: AFP" line);
+- ``pre`` becomes a ``code`` block (whitespace kept, language from highlighter classes);
+  a data ``table`` a ``table`` block (header row or column, caption, empty cells kept);
 - ``img`` becomes an ``image`` block when the ``image_resolver`` finds the file, with the
-  caption from Blogger's ``tr-caption`` table or a ``figcaption``; otherwise a paragraph with
-  a link to the external image, which is listed in ``external_images``;
+  caption from Blogger's ``tr-caption`` table or a ``figcaption`` (a closing "Photo: …"
+  is the credit); otherwise a paragraph with a link to the external image, which is
+  listed in ``external_images``;
 - YouTube and Vimeo iframes (and old ``object``/``embed`` players, WordPress ``wp-block-embed``
-  figures and lone video URLs) become ``embed`` blocks with the canonical video URL;
+  figures and lone video URLs) become ``embed`` blocks with the canonical video URL, the
+  player's title and the figure's heading;
+- a "Related articles" / "Read more" heading over a list of links becomes a
+  ``related_articles`` block of links; paragraphs of class ``disclaimer`` and a closing
+  "The views expressed…" paragraph a ``disclaimer`` block (the importer then picks the
+  matching snippet and points links at imported posts: base.py, links.py);
 - ``script``, ``style``, forms, other iframes and plugins are dropped and counted in
   ``removed``.
 """
@@ -77,7 +87,34 @@ class BodyConverter:
         self.walk(parse_html(source))
         self.end_paragraph()
         self.flush_rich()
+        self.trailing_disclaimer()
         return self.blocks
+
+    def trailing_disclaimer(self):
+        """A closing paragraph such as "The views expressed here are the author's own"
+        (before a closing related-articles block, if any) becomes a disclaimer block."""
+        position = len(self.blocks) - 1
+        while position >= 0 and self.blocks[position]["type"] in ("related_articles", "embed"):
+            position -= 1
+        if position < 0 or self.blocks[position]["type"] != "paragraph":
+            return
+        value = self.blocks[position]["value"]
+        match = re.search(r"<p>((?:(?!<p>).)*)</p>$", value, flags=re.S)
+        if match is None:
+            return
+        text = collapse(html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))).strip()
+        if not DISCLAIMER_TEXT.match(text):
+            return
+        rest = value[: match.start()]
+        disclaimer = {
+            "type": "disclaimer",
+            "value": {"disclaimer": None, "text": disclaimer_html(match.group(1))},
+        }
+        if rest.strip():
+            self.blocks[position] = {"type": "paragraph", "value": rest}
+            self.blocks.insert(position + 1, disclaimer)
+        else:
+            self.blocks[position] = disclaimer
 
     def flush_rich(self):
         if self.rich:
@@ -106,7 +143,9 @@ class BodyConverter:
             text = collapse(html.unescape(re.sub(r"<[^>]+>", "", piece))).strip()
             lone_video = video_url(text) if BARE_URL.match(text) else ""
             if lone_video:
-                self.add_block("embed", {"url": lone_video, "title": "", "caption": ""})
+                self.add_block(
+                    "embed", {"heading": "", "url": lone_video, "title": "", "caption": ""}
+                )
             else:
                 self.rich.append(f"<p>{piece}</p>")
 
@@ -157,7 +196,10 @@ class BodyConverter:
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.add_inline_element("h2" if tag in ("h1", "h2") else "h3", node)
         elif tag in ("ul", "ol"):
-            self.list(node)
+            if not self.related_list(node):
+                self.list(node)
+        elif tag in ("p", "div") and "disclaimer" in node.classes():
+            self.disclaimer(node)
         elif tag == "blockquote":
             self.quote(node)
         elif tag == "figure":
@@ -233,6 +275,65 @@ class BodyConverter:
                 yield "\n"
             elif child.tag not in DROP_TAGS:
                 yield from self.raw_text(child)
+
+    def related_list(self, node):
+        """A "Related articles" / "Read more" heading followed by a list of links (each
+        maybe with a summary after a dash) becomes a ``related_articles`` block of links;
+        the importer turns links to imported posts into articles. False when ``node`` is
+        no such list."""
+        self.end_paragraph()
+        if not self.rich:
+            return False
+        match = re.fullmatch(r"<(h2|h3)>(.*)</\1>|<p><b>(.*)</b></p>", self.rich[-1], flags=re.S)
+        if match is None:
+            return False
+        heading = collapse(html.unescape(re.sub(r"<[^>]+>", "", match.group(2) or match.group(3))))
+        heading = heading.strip().rstrip(":").strip()
+        if not RELATED_HEADING.fullmatch(heading):
+            return False
+        items = []
+        for item in node.elements():
+            links = list(item.iter("a")) if item.tag == "li" else []
+            if len(links) != 1:
+                return False
+            link = links[0]
+            url = clean_url(link.attrs.get("href"), self.base_url, schemes={"http", "https"})
+            title = collapse(plain_text(link)).strip()
+            before, after = text_around(item, link)
+            if not url or not title or before or len(url) > 200:
+                return False
+            summary = after.lstrip(DASHES + ":").strip()
+            items.append(
+                {
+                    "type": "link",
+                    "value": {"url": url, "title": title[:TEXT_MAX], "summary": summary[:500]},
+                }
+            )
+        if not items:
+            return False
+        self.rich.pop()
+        self.add_block("related_articles", {"heading": heading[:TEXT_MAX], "items": items})
+        return True
+
+    def disclaimer(self, node):
+        """A paragraph marked as a disclaimer (``class="disclaimer"``, as Newsdesk's export
+        writes them) becomes a disclaimer block; paragraphs of one in a row stay one."""
+        content, extra = self.inline_html(node)
+        if content:
+            self.end_paragraph()
+            last = self.blocks[-1] if self.blocks and not self.rich else None
+            if (
+                last is not None
+                and last["type"] == "disclaimer"
+                and not last["value"]["disclaimer"]
+            ):
+                last["value"]["text"] += disclaimer_html(content)
+            else:
+                self.add_block(
+                    "disclaimer", {"disclaimer": None, "text": disclaimer_html(content)}
+                )
+        for block in extra:
+            self.add_block(block["type"], block["value"])
 
     def list(self, node):
         extra = []
@@ -372,7 +473,12 @@ class BodyConverter:
             if url:
                 self.add_block(
                     "embed",
-                    {"url": video_url(url) or url, "title": "", "caption": caption[:CAPTION_MAX]},
+                    {
+                        "heading": "",
+                        "url": video_url(url) or url,
+                        "title": "",
+                        "caption": caption[:CAPTION_MAX],
+                    },
                 )
                 return
         images = list(node.iter("img"))
@@ -391,7 +497,12 @@ class BodyConverter:
             return
         media = [e for e in node.iter() if e.tag in ("iframe", "object", "embed", "video")]
         if len(media) == 1 and not images:
-            self.media_element(media[0], caption=caption)
+            # A heading in the figure, above the player, is the embed's ("Related video").
+            heading = next(
+                (c for c in node.elements() if c.tag in ("h2", "h3", "h4", "h5", "h6")), None
+            )
+            heading_text = collapse(plain_text(heading)).strip() if heading is not None else ""
+            self.media_element(media[0], caption=caption, heading=heading_text)
             return
         self.end_paragraph()
         self.walk(node)
@@ -438,6 +549,7 @@ class BodyConverter:
             self.removed["img"] += 1
             return
         alt = collapse(node.attrs.get("alt") or node.attrs.get("title") or "").strip()
+        caption, credit = split_credit(caption)
         candidates = [url for url in (full, src) if url]
         image_id = self.image_resolver(candidates, alt, caption)
         if image_id is not None:
@@ -446,19 +558,20 @@ class BodyConverter:
                 {
                     "image": image_id,
                     "caption": caption[:CAPTION_MAX],
-                    "credit": "",
+                    "credit": credit[:TEXT_MAX],
                     "alt_text": alt[:ALT_MAX],
                 },
             )
             return
         url = candidates[0]
         self.external_images.append(url)
+        caption = f"{caption} ({CREDIT_LABEL}{credit})".strip() if credit else caption
         label = caption or alt or unquote(urlparse(url).path.rsplit("/", 1)[-1]) or "image"
         self.add_rich(
             f'<p><a href="{html.escape(url)}">Image: {escape_text(collapse(label))}</a></p>'
         )
 
-    def media_element(self, node, caption=""):
+    def media_element(self, node, caption="", heading=""):
         sources = [node.attrs.get("src", ""), node.attrs.get("data", "")]
         for child in node.iter():
             if child.tag == "param" and child.attrs.get("name", "").lower() in ("movie", "src"):
@@ -468,8 +581,15 @@ class BodyConverter:
         for source in sources:
             url = video_url(source)
             if url:
+                title = collapse(node.attrs.get("title") or "").strip()
                 self.add_block(
-                    "embed", {"url": url, "title": "", "caption": caption[:CAPTION_MAX]}
+                    "embed",
+                    {
+                        "heading": heading[:TEXT_MAX],
+                        "url": url,
+                        "title": title[:TEXT_MAX],
+                        "caption": caption[:CAPTION_MAX],
+                    },
                 )
                 return
         if node.tag in ("video", "audio"):
@@ -483,6 +603,63 @@ class BodyConverter:
                     )
                     return
         self.removed[node.tag] += 1
+
+
+# The heading of a list of links to other stories.
+RELATED_HEADING = re.compile(
+    r"(?:related(?: articles| stories| posts| news| coverage| links| reading)?|read more"
+    r"|more on this(?: story)?|see also|further reading|more stories|you may also like)",
+    re.I,
+)
+# A closing paragraph that is a disclaimer: "The views expressed…", "Disclaimer: …".
+DISCLAIMER_TEXT = re.compile(
+    r"(?:disclaimer\s*:|(?:the\s+)?(?:views|opinions)\s+expressed\b)", re.I
+)
+
+
+def disclaimer_html(inline):
+    """Inline rich text as the disclaimer block's text: one paragraph, with the formatting
+    the block takes (bold, italic, links)."""
+    kept = re.sub(r"</?(?:sup|sub)>", "", inline)
+    return f"<p>{kept}</p>"
+
+
+def text_around(element, child):
+    """(text before ``child``, text after it) in ``element``, collapsed."""
+    parts, seen = [[], []], False
+
+    def walk(node):
+        nonlocal seen
+        for part in node.children:
+            if part is child:
+                seen = True
+            elif isinstance(part, str):
+                parts[seen].append(part)
+            elif part.tag not in DROP_TAGS:
+                walk(part)
+
+    walk(element)
+    return tuple(collapse("".join(side)).strip() for side in parts)
+
+
+# A credit at the end of a caption: "… Photo: Jo Lens/Reuters", "(Picture: AP)",
+# "Credit: NASA", "© Maren Holt", "Foto: dpa".
+CREDIT_LABEL = "Photo: "
+# The label starts the caption, a sentence of it, or a bracket, dash or bar.
+CREDIT = re.compile(
+    r"(?:^|(?<=[.!?;|)])\s+|\s+[-\u2013\u2014|]\s+|\s*(?=\())\(?"
+    r"(?:(?:photo(?:graph)?|picture|image|foto|credit)s?(?:\s+credit)?\s*:|©|\(c\))"
+    r"\s*(?P<credit>[^()]{1,80}?)\.?\)?\s*$",
+    re.I,
+)
+
+
+def split_credit(caption):
+    """(caption, credit): a credit line ending a caption becomes the image's credit."""
+    match = CREDIT.search(caption or "")
+    if match is None or not match.group("credit").strip():
+        return caption or "", ""
+    return caption[: match.start()].strip(), match.group("credit").strip()
 
 
 def code_language(pre):

@@ -47,6 +47,8 @@ class Report:
             f"  authors: {len(self.authors)} credited, {c['author created']} new",
             f"  redirects: {c['redirect created']} created, {c['redirect updated']} updated, "
             f"{c['redirect existing']} already there",
+            f"  links between entries: {c['link internal']} made internal (they follow the "
+            "pages, not the old addresses)",
             f"  images: {c['image imported']} imported, {c['image existing']} already in "
             f"Newsdesk, {len(self.external_images)} external (kept as links)",
         ]

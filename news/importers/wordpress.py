@@ -9,7 +9,8 @@ https); an item id seen before is skipped (the first copy wins). Statuses: ``pub
 ``future`` → scheduled, ``draft``/``pending``/``private`` and password-protected posts →
 draft, ``trash``/``auto-draft`` → skipped. Categories (except the default
 "Uncategorized") and tags both become tags; ``dc:creator`` is credited by its
-``wp:author`` display name. Only approved comments (``wp:comment_approved`` 1) are
+``wp:author`` display name, or every co-author in byline order when Co-Authors Plus terms
+(``<category domain="author">``) are there. Only approved comments (``wp:comment_approved`` 1) are
 imported; pending, spam and trashed comments, pingbacks and trackbacks are skipped.
 
 Classic-editor content gets WordPress's automatic paragraphs (blank line = new paragraph);
@@ -309,10 +310,16 @@ class WordPressReader:
         if post_type == "page":
             old_urls.append(f"{self.site_path}/?p={post_id}")
 
-        tags = []
+        tags, co_authors = [], []
         for category in item.findall("category"):
             domain = category.get("domain") or "category"
             name = html.unescape((category.text or "").strip())
+            if domain == "author" and name:
+                # Co-Authors Plus: one term per author, in byline order; its name is the
+                # author's login (or, as some exports write it, the display name).
+                login = (category.get("nicename") or "").removeprefix("cap-")
+                co_authors.append(self.authors.get(name) or self.authors.get(login) or name)
+                continue
             if domain not in TAG_DOMAINS or not name:
                 continue
             if domain == "category" and (category.get("nicename") or "") == "uncategorized":
@@ -339,7 +346,7 @@ class WordPressReader:
             published=published,
             updated=updated,
             local_date=local_date,
-            authors=[self.authors.get(creator, creator)] if creator else [],
+            authors=co_authors or ([self.authors.get(creator, creator)] if creator else []),
             tags=tags,
             old_urls=old_urls,
             slug=unquote(self.wp_text(item, "post_name")),

@@ -153,7 +153,7 @@ EXTRA_BLOCKS = {
             "type": "code",
             "value": {
                 "language": "csv",
-                "code": "station,depth_m,count_per_litre\nA1,5,1840\nA1,20,960\nB4,5,2210\n",
+                "code": "station,depth_m,count_per_litre\nA1,5,1840\nA1,20,960\nB4,5,2210",
             },
         }
     ],

@@ -83,7 +83,7 @@ def add_post_with_every_block(index):
             "type": "code",
             "value": {
                 "language": "python",
-                "code": 'def tide(hour):\n    return "high" if hour % 12 < 6 else "low"\n',
+                "code": 'def tide(hour):\n    return "high" if hour % 12 < 6 else "low"',
             },
         },
         {

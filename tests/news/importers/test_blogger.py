@@ -813,3 +813,30 @@ def test_comments_on_takeout_pages_are_imported(tmp_path, news_index, client):
     assert [reply.body for reply in top.replies.all()] == ["Mornings only."]
     assert "comments: 4 imported" in output  # two on the post, two on the page
     assert "Mornings only." in client.get(contact.url).content.decode()
+
+
+def test_the_search_description_and_the_post_thumbnail_come_in(tmp_path, news_index):
+    """A classic post's ``<summary>`` (its search description) becomes the summary, and
+    ``<media:thumbnail>`` (Blogger's 72-pixel crop of the post's first picture) the lead
+    image: the full-size file it was cut from."""
+    media = tmp_path / "media" / "photos"
+    media.mkdir(parents=True)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (10, 80, 160)).save(buffer, format="JPEG")
+    (media / "harbour-wall.jpg").write_bytes(buffer.getvalue())
+    export = classic_export().replace(
+        "<title type='text'>Harbour wall approved</title>",
+        "<title type='text'>Harbour wall approved</title>"
+        "<summary type='text'>The council said yes to the wall.</summary>"
+        "<media:thumbnail xmlns:media='http://search.yahoo.com/mrss/' "
+        "url='http://1.bp.blogspot.com/-abc/s72-c/harbour-wall.jpg' height='72' width='72'/>",
+    )
+
+    run(write(tmp_path, export), "--media", str(tmp_path / "media"))
+
+    harbour = post("Harbour wall approved")
+    assert harbour.summary == "The council said yes to the wall."
+    image_block = next(block for block in harbour.body.raw_data if block["type"] == "image")
+    assert harbour.lead_image_id == image_block["value"]["image"]
+    # With a summary of its own, the first paragraph stays in the body.
+    assert "The council <b>approved</b>" in harbour.body.raw_data[0]["value"]

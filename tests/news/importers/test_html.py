@@ -209,7 +209,9 @@ def test_pictures_without_a_usable_address_are_dropped():
 def test_videos_become_embed_blocks(source, url):
     blocks, _ = convert(source)
 
-    assert blocks == [{"type": "embed", "value": {"url": url, "title": "", "caption": ""}}]
+    assert blocks == [
+        {"type": "embed", "value": {"heading": "", "url": url, "title": "", "caption": ""}}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -478,3 +480,128 @@ def test_superscript_and_subscript_are_kept():
     assert paragraphs("<p>CO<sub>2</sub> fell to 3 m<sup>2</sup>.<sup> </sup></p>") == (
         "<p>CO<sub>2</sub> fell to 3 m<sup>2</sup>.</p>"
     )
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("The pier at dawn. Photo: Jo Lens/Reuters", ("The pier at dawn.", "Jo Lens/Reuters")),
+        ("The pier at dawn (Picture: AP)", ("The pier at dawn", "AP")),
+        (
+            "The pier at dawn — Credit: Port Alder Council.",
+            ("The pier at dawn", "Port Alder Council"),
+        ),
+        ("© Maren Holt", ("", "Maren Holt")),
+        ("A photo: the pier at dawn", ("A photo: the pier at dawn", "")),
+        ("The pier at dawn", ("The pier at dawn", "")),
+    ],
+)
+def test_a_credit_ending_a_caption_becomes_the_image_credit(caption, expected):
+    blocks, _ = convert(
+        f'<figure><img src="/p.jpg" alt="Pier"><figcaption>{caption}</figcaption></figure>',
+        resolver=lambda urls, alt, caption: 7,
+    )
+
+    assert (blocks[0]["value"]["caption"], blocks[0]["value"]["credit"]) == expected
+
+
+def test_a_video_figure_keeps_its_heading_and_player_title():
+    blocks, _ = convert(
+        '<figure class="video-embed"><h3>Related video</h3>'
+        '<iframe src="https://www.youtube.com/embed/aqz-KE-bpKQ" title="The harbour wall">'
+        "</iframe><figcaption>Filmed by a reader.</figcaption></figure>"
+    )
+
+    assert blocks == [
+        {
+            "type": "embed",
+            "value": {
+                "heading": "Related video",
+                "url": "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+                "title": "The harbour wall",
+                "caption": "Filmed by a reader.",
+            },
+        }
+    ]
+
+
+def test_a_read_more_list_of_links_becomes_related_articles():
+    blocks, _ = convert(
+        "<p>Story.</p><p><strong>Read more:</strong></p>"
+        '<ul><li><a href="/2017/ferry">Ferry cut</a> - what changes</li>'
+        '<li><a href="https://other.example/wall">The wall</a></li></ul>'
+    )
+
+    assert blocks[1] == {
+        "type": "related_articles",
+        "value": {
+            "heading": "Read more",
+            "items": [
+                {
+                    "type": "link",
+                    "value": {
+                        "url": "http://oldblog.example/2017/ferry",
+                        "title": "Ferry cut",
+                        "summary": "what changes",
+                    },
+                },
+                {
+                    "type": "link",
+                    "value": {
+                        "url": "https://other.example/wall",
+                        "title": "The wall",
+                        "summary": "",
+                    },
+                },
+            ],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # Not a related-articles heading.
+        '<h3>Ingredients</h3><ul><li><a href="https://x.example/a">Flour</a></li></ul>',
+        # An item with text before its link, or two links, or none.
+        '<h3>Related</h3><ul><li>See <a href="https://x.example/a">A</a></li></ul>',
+        '<h3>Related</h3><ul><li><a href="https://x.example/a">A</a> '
+        '<a href="https://x.example/b">B</a></li></ul>',
+        "<h3>Related</h3><ul><li>Plain item</li></ul>",
+        # A link that may not be one.
+        '<h3>Related</h3><ul><li><a href="javascript:evil()">A</a></li></ul>',
+    ],
+)
+def test_other_lists_after_a_heading_stay_lists(markup):
+    blocks, _ = convert(markup)
+
+    assert [block["type"] for block in blocks] == ["paragraph"]
+    assert "<ul>" in blocks[0]["value"]
+
+
+def test_disclaimer_paragraphs_become_one_disclaimer_block():
+    blocks, _ = convert(
+        "<p>Story.</p>"
+        '<p class="disclaimer">Views are the <b>author\'s</b> own.</p>'
+        '<p class="disclaimer">See <a href="https://x.example/policy">our policy</a>.</p>'
+        "<p>The views expressed by readers in the comments are theirs.</p><p>Last word.</p>"
+    )
+
+    assert [block["type"] for block in blocks] == ["paragraph", "disclaimer", "paragraph"]
+    assert blocks[1]["value"] == {
+        "disclaimer": None,
+        "text": "<p>Views are the <b>author's</b> own.</p>"
+        '<p>See <a href="https://x.example/policy">our policy</a>.</p>',
+    }
+    # Only a closing "views expressed" paragraph is one; this one ends the body.
+    blocks, _ = convert("<p>Story.</p><p>The views expressed are those of the author.</p>")
+    assert blocks == [
+        {"type": "paragraph", "value": "<p>Story.</p>"},
+        {
+            "type": "disclaimer",
+            "value": {
+                "disclaimer": None,
+                "text": "<p>The views expressed are those of the author.</p>",
+            },
+        },
+    ]

@@ -6,6 +6,7 @@ call_command, then looks at the database, the report and the reader site.
 
 import datetime
 import io
+import json
 import re
 from io import StringIO
 from pathlib import Path
@@ -22,7 +23,8 @@ from wagtail.models import Revision
 from home.models import StandardPage
 from news.comments.models import Comment
 from news.importers.models import ImportRecord
-from news.models import Author, NewsPage
+from news.models import Author, Disclaimer, NewsPage, NewsSettings, SiteDisclaimer
+from tests.news.factories import DisclaimerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -413,6 +415,7 @@ def test_gutenberg_blocks_become_our_blocks(tmp_path, news_index):
     assert raw[1]["value"]["attribution"] == "The ferry operator"
     assert "Image: The last ferry of the day" in raw[2]["value"]
     assert raw[3]["value"] == {
+        "heading": "",
         "url": "https://vimeo.com/76979871",
         "title": "",
         "caption": "The crossing",
@@ -1018,3 +1021,141 @@ def test_a_page_of_another_export_does_not_take_its_comment_ids(tmp_path, news_i
     before = snapshot()
     run(other)
     assert snapshot() == before
+
+
+# -- news conventions: disclaimers, related articles, links between posts, co-authors ----
+
+STANDING_NOTICE = "The views expressed in this column are the author's own."
+
+
+def gutenberg_post(post_id, title, slug, body):
+    return item(
+        post_id,
+        title,
+        body,
+        slug=slug,
+        link=f"{SITE}/2017/02/{slug}/",
+    )
+
+
+def test_links_between_posts_point_at_the_new_pages_and_reruns_settle(tmp_path, news_index):
+    """Post 401 links to 402, which comes later in the file, and 402 back to 401, in a
+    paragraph and in a closing "Related Articles" list (Gutenberg markup); both links end
+    up internal (new URLs, no redirect hop), and a re-run creates no revision."""
+    first = gutenberg_post(
+        401,
+        "Harbour wall approved",
+        "harbour-wall-approved",
+        '<!-- wp:paragraph -->\n<p>See <a href="https://harbour.example/2017/02/ferry-cuts/">'
+        'the ferry cuts</a> and <a href="https://elsewhere.example/x">elsewhere</a>.</p>\n'
+        "<!-- /wp:paragraph -->\n"
+        '<!-- wp:heading {"level":3} -->\n<h3 class="wp-block-heading">Related Articles</h3>\n'
+        '<!-- /wp:heading -->\n<!-- wp:list -->\n<ul class="wp-block-list">'
+        '<li><a href="/2017/02/ferry-cuts">Ferry timetable cut</a> \u2013 '
+        "What changes in winter</li>"
+        '<li><a href="https://news.example/wall">The wall elsewhere</a></li></ul>\n'
+        "<!-- /wp:list -->",
+    )
+    second = gutenberg_post(
+        402,
+        "Ferry timetable cut",
+        "ferry-cuts",
+        '<p>After <a href="https://www.harbour.example/?p=401">the wall vote</a>, fewer '
+        "sailings.</p><h3>Read more</h3>"
+        '<ul><li><a href="https://harbour.example/2017/02/harbour-wall-approved/">Wall</a></li>'
+        "</ul>",
+    )
+    path = write(tmp_path, wxr(items=[first, second]))
+    output = run(path)
+
+    wall, ferry = post("Harbour wall approved"), post("Ferry timetable cut")
+    paragraph = wall.body.raw_data[0]["value"]
+    assert f'<a linktype="page" id="{ferry.pk}">the ferry cuts</a>' in paragraph
+    assert '<a href="https://elsewhere.example/x">elsewhere</a>' in paragraph
+    related = wall.body.raw_data[1]
+    assert related["type"] == "related_articles"
+    assert related["value"]["heading"] == "Related Articles"
+    assert [(i["type"], i["value"]) for i in related["value"]["items"]] == [
+        ("article", ferry.pk),
+        (
+            "link",
+            {"url": "https://news.example/wall", "title": "The wall elsewhere", "summary": ""},
+        ),
+    ]
+    # The link to a later post was resolved in place: still one revision, holding it too.
+    assert wall.revisions.count() == 1
+    stored = json.loads(wall.get_latest_revision().content["body"])
+    assert f'<a linktype="page" id="{ferry.pk}">' in stored[0]["value"]
+    assert (
+        f'<a linktype="page" id="{wall.pk}">the wall vote</a>' in ferry.body.raw_data[0]["value"]
+    )
+    assert ferry.body.raw_data[1]["value"]["items"] == [{"type": "article", "value": wall.pk}]
+    assert "links between entries: 4 made internal" in output
+    # Readers get the new address in the page.
+    html = wall.body[0].render()
+    assert f'href="{ferry.url}"' in html
+
+    before = snapshot()
+    run(path)
+    assert snapshot() == before
+
+
+def test_a_closing_disclaimer_paragraph_becomes_the_saved_disclaimer(tmp_path, news_index, client):
+    saved = DisclaimerFactory(title="Opinion", text=f"<p>{STANDING_NOTICE}</p>")
+    settings_row = NewsSettings.for_site(news_index.get_site())
+    settings_row.default_disclaimer = saved  # the same notice is the site-wide one
+    settings_row.save()
+    items = [
+        item(
+            501,
+            "Column one",
+            f"<p>The lede.</p><p>Opinion text.</p><p><em>{STANDING_NOTICE}</em></p>",
+        ),
+        item(
+            502,
+            "Column two",
+            "<p>The lede.</p><p>More opinion.</p><p>Disclaimer: the author owns shares in the "
+            "ferry company.</p><h3>Read more</h3><ul><li><a href='https://x.example/1'>One</a></li></ul>",
+        ),
+        item(503, "News story", "<p>The lede.</p><p>The views of the council differ.</p>"),
+    ]
+    run(write(tmp_path, wxr(items=items)))
+
+    one = post("Column one")
+    assert [block["type"] for block in one.body.raw_data] == ["paragraph", "disclaimer"]
+    assert one.body.raw_data[1]["value"] == {"disclaimer": saved.pk, "text": ""}
+    assert one.site_disclaimer == SiteDisclaimer.AUTO
+    page_html = client.get(one.url).content.decode()
+    assert page_html.count("are the author's own.") == 1  # not also the site-wide one
+    two = post("Column two")
+    assert [block["type"] for block in two.body.raw_data] == [
+        "paragraph",
+        "disclaimer",
+        "related_articles",
+    ]
+    assert two.body.raw_data[1]["value"] == {
+        "disclaimer": None,
+        "text": "<p>Disclaimer: the author owns shares in the ferry company.</p>",
+    }
+    assert [block["type"] for block in post("News story").body.raw_data] == ["paragraph"]
+    assert Disclaimer.objects.count() == 1
+
+
+def test_co_authors_plus_terms_credit_every_author_in_byline_order(tmp_path, news_index):
+    co_authored = item(
+        601,
+        "Joint investigation",
+        "<p>Two reporters.</p>",
+        creator="maren",
+        extra='<category domain="author" nicename="cap-tomasz"><![CDATA[tomasz]]></category>'
+        '<category domain="author" nicename="cap-maren"><![CDATA[maren]]></category>'
+        '<category domain="author" nicename="cap-guest-ines"><![CDATA[Ines Kalda]]></category>',
+    )
+    run(write(tmp_path, wxr(items=[co_authored])))
+
+    assert [author.name for author in post("Joint investigation").authors] == [
+        "Tomasz Wierzbicki",
+        "Maren Holt",
+        "Ines Kalda",
+    ]
+    assert not Tag.objects.filter(name__in=["tomasz", "maren", "Ines Kalda"]).exists()
