@@ -327,6 +327,8 @@ class Importer:
         if model is NewsPage:
             title, breaking = self.breaking_title(title)
         fields = {"title": title[:255], "slug": entry.slug, "body": body}
+        if entry.comments_open is not None:
+            fields["comments_enabled"] = entry.comments_open
         if model is NewsPage:
             fields["breaking"] = breaking
             lead_image = None

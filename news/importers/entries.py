@@ -45,6 +45,9 @@ class SourceEntry:
     featured_image: str = ""
     parent_id: str = ""  # source_id of the parent page (WordPress page hierarchy)
     comments: list = field(default_factory=list)
+    # Whether readers may comment (WordPress's wp:comment_status); None: not in the file,
+    # the page type's default applies.
+    comments_open: bool | None = None
     notes: list = field(default_factory=list)  # warnings found while reading
 
 

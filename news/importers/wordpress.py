@@ -11,7 +11,8 @@ draft, ``trash``/``auto-draft`` → skipped. Categories (except the default
 "Uncategorized") and tags both become tags; ``dc:creator`` is credited by its
 ``wp:author`` display name, or every co-author in byline order when Co-Authors Plus terms
 (``<category domain="author">``) are there. Only approved comments (``wp:comment_approved`` 1) are
-imported; pending, spam and trashed comments, pingbacks and trackbacks are skipped.
+imported; pending, spam and trashed comments, pingbacks and trackbacks are skipped;
+``wp:comment_status`` (open or closed) says whether the page takes new comments.
 
 Classic-editor content gets WordPress's automatic paragraphs (blank line = new paragraph);
 ``[caption]``, ``[embed]``, ``[youtube]`` and ``[gallery]`` shortcodes are converted.
@@ -336,6 +337,7 @@ class WordPressReader:
                 featured = self.attachments.get(self.wp_text(meta, "meta_value"), "")
         creator = text_of(item, DC + "creator")
         parent = self.wp_text(item, "post_parent")
+        comment_status = self.wp_text(item, "comment_status").lower()
         entry = SourceEntry(
             kind=POST if post_type == "post" else PAGE,
             source_id=self.source_id(post_id),
@@ -347,6 +349,7 @@ class WordPressReader:
             updated=updated,
             local_date=local_date,
             authors=co_authors or ([self.authors.get(creator, creator)] if creator else []),
+            comments_open={"open": True, "closed": False}.get(comment_status),
             tags=tags,
             old_urls=old_urls,
             slug=unquote(self.wp_text(item, "post_name")),

@@ -69,6 +69,7 @@ def item(
     tags=(),
     parent=0,
     extra="",
+    comment_status="open",
 ):
     terms = "".join(
         f'<category domain="category" nicename="{name.lower()}">{cdata(name)}</category>'
@@ -92,7 +93,7 @@ def item(
     <wp:post_date_gmt>{cdata(date_gmt)}</wp:post_date_gmt>
     <wp:post_modified>{cdata("2017-02-20 12:00:00")}</wp:post_modified>
     <wp:post_modified_gmt>{cdata("2017-02-20 11:00:00")}</wp:post_modified_gmt>
-    <wp:comment_status>{cdata("open")}</wp:comment_status>
+    <wp:comment_status>{cdata(comment_status)}</wp:comment_status>
     <wp:post_name>{cdata(slug)}</wp:post_name>
     <wp:status>{cdata(status)}</wp:status>
     <wp:post_parent>{parent}</wp:post_parent>
@@ -892,7 +893,8 @@ def test_superscript_and_subscript_reach_readers_and_the_api(tmp_path, news_inde
 
 
 def page_with_comments(*comments, post_id=201, title="About us", slug="about-us"):
-    """A WordPress page (``wp:post_type`` page) carrying reader comments."""
+    """A WordPress page (``wp:post_type`` page) carrying reader comments, closed to new
+    ones (as WordPress closes them on pages by default)."""
     return item(
         post_id,
         title,
@@ -901,6 +903,7 @@ def page_with_comments(*comments, post_id=201, title="About us", slug="about-us"
         slug=slug,
         link=f"{SITE}/{slug}/",
         extra="".join(comments),
+        comment_status="closed",
     )
 
 
@@ -940,7 +943,7 @@ def test_comments_on_wordpress_pages_are_imported_like_a_posts(tmp_path, news_in
     ):
         assert re.search(reason, output), reason
 
-    # Readers see them under the page (which takes no new comments: off by default)...
+    # Readers see them under the page (which takes no new comments: closed in WordPress)...
     html = client.get(about.url).content.decode()
     assert "Who runs the desk?" in html and "Thanks!" in html
     assert "3 comments" in html
@@ -1159,3 +1162,18 @@ def test_co_authors_plus_terms_credit_every_author_in_byline_order(tmp_path, new
         "Ines Kalda",
     ]
     assert not Tag.objects.filter(name__in=["tomasz", "maren", "Ines Kalda"]).exists()
+
+
+def test_comments_stay_open_or_closed_as_they_were(tmp_path, news_index):
+    items = [
+        item(701, "Closed post", "<p>a</p><p>b</p>", comment_status="closed"),
+        item(702, "Open post", "<p>a</p><p>b</p>"),
+        item(703, "Open page", "<p>About us.</p>", post_type="page", slug="open-page"),
+        item(704, "Closed page", "<p>Contact.</p>", post_type="page", comment_status="closed"),
+    ]
+    run(write(tmp_path, wxr(items=items)))
+
+    assert post("Closed post").comments_enabled is False
+    assert post("Open post").comments_enabled is True
+    assert StandardPage.objects.get(title="Open page").comments_enabled is True
+    assert StandardPage.objects.get(title="Closed page").comments_enabled is False
