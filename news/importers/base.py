@@ -17,7 +17,7 @@ from contextlib import contextmanager, nullcontext
 from urllib.parse import urlparse
 
 from django.apps import apps
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models.signals import post_save
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -144,11 +144,11 @@ class Importer:
         """Import every entry; returns the Report. Raises ImportFailed on a write error."""
         entries = self.export.entries
         progress = Progress(self.stdout, len(entries))
+        # The records only: each entry loads its own page when it needs it, so a re-run
+        # of a large archive does not hold every page (and its body) at once.
         records = {
             record.source_id: record
-            for record in ImportRecord.objects.filter(source=self.export.source).select_related(
-                "page"
-            )
+            for record in ImportRecord.objects.filter(source=self.export.source)
         }
         self.records = records
         self.links.records = records
@@ -186,8 +186,18 @@ class Importer:
                 ) from error
             if len(self.to_index) >= INDEX_BATCH:
                 self.flush_index()
+            if number % INDEX_BATCH == 0:
+                self.forget_pages()
             progress.update(number)
         progress.finish()
+
+    def forget_pages(self):
+        """Let go of the pages (with their bodies and revisions) the records loaded, and
+        of the queries Django keeps under DEBUG: memory stays flat however long the file
+        (what the run still needs, the records' ids and hashes, is small)."""
+        for record in self.records.values():
+            record._state.fields_cache.clear()
+        reset_queries()
 
     # -- one entry -------------------------------------------------------------------------
 

@@ -131,6 +131,12 @@ def queue_event(event, page, *, extra=None, endpoints=None, old_path=None, old_l
     readers could see it there (they are sent even when only the page's identity is).
     Returns nothing.
     """
+    if endpoints is None and not any(
+        endpoint.wants(event) for endpoint in WebhookEndpoint.objects.filter(is_active=True)
+    ):
+        # Nobody to tell: building the payload (the page's URLs, its listings, a
+        # visibility query) is most of the cost of publishing a page, e.g. in an import.
+        return
     page_data = page_id = None
     if page is not None:
         page_id = page.pk

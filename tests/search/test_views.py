@@ -94,7 +94,7 @@ class TestRanking:
             {
                 "type": "quote",
                 "value": {
-                    "text": "Quotedword here",
+                    "text": "<p>Quotedword <b>boldquoteword</b> here</p>",
                     "attribution": "Attributionname",
                     "source_name": "",
                     "source_url": "",
@@ -117,6 +117,17 @@ class TestRanking:
                 "type": "embed",
                 "value": {"url": "https://v.example", "title": "Videoword", "caption": ""},
             },
+            {"type": "code", "value": {"language": "bash", "code": "make codeword"}},
+            {
+                "type": "table",
+                "value": {
+                    "data": [["Ferry", None], ["Tablecellword", "9:00"]],
+                    "table_header_choice": "row",
+                    "first_row_is_table_header": True,
+                    "first_col_is_header": False,
+                    "table_caption": "Captionword",
+                },
+            },
         ]
         NewsPageFactory(
             parent=news_index,
@@ -128,6 +139,10 @@ class TestRanking:
         reindex()
         for word in [
             "quotedword",
+            "boldquoteword",
+            "codeword",
+            "tablecellword",
+            "captionword",
             "attributionname",
             "extlinkword",
             "videoword",

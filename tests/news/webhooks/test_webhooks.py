@@ -16,10 +16,13 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from news.webhooks.events import queue_event
 from news.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tests.news.factories import AuthorFactory, NewsPageFactory
 from tests.news.webhooks.factories import WebhookEndpointFactory
@@ -502,3 +505,21 @@ def test_a_receiver_answering_a_byte_at_a_time_is_cut_off_at_the_timeout(setting
     assert not outcome.succeeded
     assert "Timed out after 1 s" in outcome.error
     assert took < 3
+
+
+@pytest.mark.django_db
+def test_an_event_nobody_subscribes_to_costs_one_query(news_index, django_assert_num_queries):
+    """Publishing with no endpoint (or none wanting the event) builds no payload: the
+    page's URLs, listings and visibility are what made imports and publishing slow."""
+    post = NewsPageFactory(parent=news_index, title="Quiet")
+    WebhookEndpointFactory(events=["comment.approved"])  # wants another event
+    WebhookEndpointFactory(events=["page.published"], is_active=False)
+    with django_assert_num_queries(1):
+        queue_event("page.published", post)
+    assert not WebhookDelivery.objects.exists()
+
+    # With a subscriber, the payload is built (the visibility check, URLs, listings).
+    WebhookEndpointFactory(events=["page.published"])
+    with CaptureQueriesContext(connection) as queries:
+        queue_event("page.published", post)
+    assert len(queries) > 1
