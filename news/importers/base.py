@@ -456,10 +456,10 @@ class Importer:
             page.live = True
             page.has_unpublished_changes = False
             page.last_published_at = last_published or timezone.now()
-        parent.add_child(instance=page)  # validates the page (full_clean)
-        revision = page.save_revision(
-            clean=False, changed=status != LIVE, log_action="wagtail.create"
-        )
+        parent.add_child(instance=page)  # validates the page (full_clean), logs "created"
+        # As Wagtail's own create view: the first revision is not logged again (a second
+        # "created" entry in the page's history, and three queries per page).
+        revision = page.save_revision(clean=False, changed=status != LIVE, log_action=False)
         if status == LIVE:
             self.mark_published(page, revision)
         elif status == SCHEDULED:

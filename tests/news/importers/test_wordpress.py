@@ -18,7 +18,7 @@ from PIL import Image as PILImage
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
-from wagtail.models import Revision
+from wagtail.models import PageLogEntry, Revision
 
 from home.models import StandardPage
 from news.comments.models import Comment
@@ -1177,3 +1177,16 @@ def test_comments_stay_open_or_closed_as_they_were(tmp_path, news_index):
     assert post("Open post").comments_enabled is True
     assert StandardPage.objects.get(title="Open page").comments_enabled is True
     assert StandardPage.objects.get(title="Closed page").comments_enabled is False
+
+
+def test_each_imported_page_has_one_created_entry_in_its_history(tmp_path, news_index):
+    run(write(tmp_path, wxr()))
+
+    for page in [*NewsPage.objects.all(), *StandardPage.objects.all()]:
+        actions = list(
+            PageLogEntry.objects.filter(page=page).order_by("pk").values_list("action", flat=True)
+        )
+        assert actions.count("wagtail.create") == 1, (page.title, actions)
+        published = "wagtail.publish.schedule" if page.go_live_at else "wagtail.publish"
+        expected = 1 if page.live or page.go_live_at else 0
+        assert actions.count(published) == expected, (page.title, actions)
