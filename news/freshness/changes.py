@@ -12,9 +12,17 @@ bump (``soft=True``: a publish, a redirect) lets a copy stored before be served 
 the moment one request takes to render the fresh one (news/freshness/versions.py); it is
 only for changes that take nothing away from readers.
 
+Bulk publishing (an import) runs inside ``publications_batched()``: a page going live is
+noted (``publication_noted``) instead of each publication working out the pages showing
+it, and ``flush_publications()`` (at the end, and between batches) makes one soft change
+for all of them.
+
 Every after-commit callback Newsdesk registers is ``robust``: one that fails (a cache or a
 task queue that is down) is logged and does not keep the others from running.
 """
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -85,3 +93,39 @@ def redirects_changed():
     them) are stale, softly (a redirect only answers addresses that are not pages); pages
     and their details are not."""
     _bump_now_and_after_commit((LISTINGS,), [], soft=True)
+
+
+# The pages published inside ``publications_batched()``, None outside it.
+_noted = ContextVar("newsdesk_noted_publications", default=None)
+
+
+@contextmanager
+def publications_batched():
+    """Within it, pages that go live are noted, not each acted on; see the module."""
+    token = _noted.set([])
+    try:
+        yield
+    finally:
+        flush_publications()
+        _noted.reset(token)
+
+
+def publication_noted(page):
+    """Note ``page``'s publication for the batch; False when no batch is open."""
+    noted = _noted.get()
+    if noted is None:
+        return False
+    noted.append(page)
+    return True
+
+
+def flush_publications():
+    """Act on the publications noted so far: every stored response is stale, softly (a
+    publish takes nothing away from readers), and the frontend cache forgets the URLs that
+    show those pages. One change for a batch costs less than working out, for each page,
+    its neighbours and the listings showing it."""
+    noted = _noted.get()
+    if noted:
+        pages = list({page.pk: page for page in noted}.values())  # saved, then published
+        noted.clear()
+        content_changed(pages, soft=True)

@@ -39,6 +39,7 @@ from news.freshness.changes import (
     files_changed,
     pages_shown_changed,
     post_published,
+    publication_noted,
     redirects_changed,
 )
 from news.freshness.purge import PURGE_SUBTREE_LIMIT, frontend_cache_configured
@@ -162,6 +163,8 @@ def pages_showing(post, before):
 def page_went_live(page, before):
     """``page`` was published, or saved live for the first time: ``before`` is what its row
     was ({} for a page that did not exist), None when unknown."""
+    if publication_noted(page):
+        return  # bulk publishing: one change for the batch (changes.publications_batched)
     if changes_structure(page, before):
         # Soft: a publish adds or updates, unless readers lose an address or the page
         # expires before a stale copy would stop being served.

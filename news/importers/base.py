@@ -154,7 +154,7 @@ class Importer:
         self.links.records = records
         outer = transaction.atomic() if self.dry_run else nullcontext()
         try:
-            with outer, save_time_indexing_paused():
+            with outer, save_time_indexing_paused(), freshness.publications_batched():
                 try:
                     self.import_entries(entries, progress)
                     self.link_to_later_entries()
@@ -188,6 +188,7 @@ class Importer:
                 self.flush_index()
             if number % INDEX_BATCH == 0:
                 self.forget_pages()
+                freshness.flush_publications()  # the batch's posts show, softly
             progress.update(number)
         progress.finish()
 

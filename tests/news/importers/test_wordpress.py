@@ -1190,3 +1190,33 @@ def test_each_imported_page_has_one_created_entry_in_its_history(tmp_path, news_
         published = "wagtail.publish.schedule" if page.go_live_at else "wagtail.publish"
         expected = 1 if page.live or page.go_live_at else 0
         assert actions.count(published) == expected, (page.title, actions)
+
+
+def test_an_import_makes_one_cache_change_per_batch_not_one_per_post(
+    tmp_path, news_index, monkeypatch
+):
+    """Each published post would work out its neighbours and listings (the newer/older
+    links) to expire: for an import, one soft change for the whole batch instead."""
+    from news.freshness import changes, signal_handlers
+
+    per_post, batches = [], []
+    monkeypatch.setattr(
+        signal_handlers, "post_published", lambda page, **kw: per_post.append(page)
+    )
+    real = changes.content_changed
+    monkeypatch.setattr(
+        changes,
+        "content_changed",
+        lambda pages=(), **kw: (
+            batches.append((sorted(p.title for p in pages), kw)),
+            real(pages, **kw),
+        ),
+    )
+    items = [item(800 + n, f"Batch post {n}", "<p>a</p><p>b</p>") for n in range(3)]
+    run(write(tmp_path, wxr(items=items)))
+
+    assert per_post == []
+    assert batches == [(["Batch post 0", "Batch post 1", "Batch post 2"], {"soft": True})]
+    # Outside an import, a publish is handled on its own again.
+    post("Batch post 0").save_revision().publish()
+    assert [page.title for page in per_post] == ["Batch post 0"]
