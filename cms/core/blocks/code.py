@@ -44,8 +44,7 @@ class CodeTextBlock(blocks.TextBlock):
             {
                 "spellcheck": "false",
                 "autocapitalize": "off",
-                "style": "font-family: monospace; white-space: pre; overflow-x: auto; "
-                "tab-size: 4",
+                "style": "font-family: monospace; white-space: pre; overflow-x: auto; tab-size: 4",
             }
         )
         return field
