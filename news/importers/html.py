@@ -287,7 +287,8 @@ class BodyConverter:
         match = re.fullmatch(r"<(h2|h3)>(.*)</\1>|<p><b>(.*)</b></p>", self.rich[-1], flags=re.S)
         if match is None:
             return False
-        heading = collapse(html.unescape(re.sub(r"<[^>]+>", "", match.group(2) or match.group(3))))
+        heading_html = (match.group(2) if match.group(1) else match.group(3)) or ""
+        heading = collapse(html.unescape(re.sub(r"<[^>]+>", "", heading_html)))
         heading = heading.strip().rstrip(":").strip()
         if not RELATED_HEADING.fullmatch(heading):
             return False
