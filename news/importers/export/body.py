@@ -30,7 +30,6 @@ How each block is written (news/importers/html.py is the reader of these shapes)
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlparse
 
 from wagtail.blocks import RichTextBlock
 from wagtail.models import Page
@@ -38,8 +37,10 @@ from wagtail.rich_text import expand_db_html
 
 from cms.core.rich_text import sanitised_rich_text
 from cms.core.site_urls import absolute_page_url, absolute_url, absolute_urls_in_html
+from news.importers.markup import video_url
 
 WORDPRESS, BLOGGER = "wordpress", "blogger"
+YOUTUBE_WATCH, VIMEO_PAGE = "https://www.youtube.com/watch?v=", "https://vimeo.com/"
 RELATED_HEADING = "Related Articles"
 CREDIT_PREFIX = "Photo: "
 
@@ -117,24 +118,13 @@ def with_class(element, class_name):
 
 
 def youtube_or_vimeo(url):
-    """(provider, player URL) for a YouTube or Vimeo address, else None."""
-    parsed = urlparse(url or "")
-    host = (parsed.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    parts = [part for part in parsed.path.split("/") if part]
-    video_id = ""
-    if host in ("youtube.com", "youtube-nocookie.com"):
-        if parts[:1] == ["watch"]:
-            video_id = (parse_qs(parsed.query).get("v") or [""])[0]
-        elif len(parts) >= 2 and parts[0] in ("embed", "v", "shorts", "live"):
-            video_id = parts[1]
-    elif host == "youtu.be" and parts:
-        video_id = parts[0]
-    if re.fullmatch(r"[A-Za-z0-9_-]{6,20}", video_id or ""):
-        return "youtube", f"https://www.youtube.com/embed/{video_id}"
-    if host in ("vimeo.com", "player.vimeo.com"):
-        numeric = [part for part in parts if part.isdigit()]
-        if numeric:
-            return "vimeo", f"https://player.vimeo.com/video/{numeric[0]}"
+    """(provider, player URL) for a YouTube or Vimeo address, else None: the video as
+    the importer recognises it (``video_url``), so what is written is read back."""
+    canonical = video_url(url)
+    if canonical.startswith(YOUTUBE_WATCH):
+        return "youtube", "https://www.youtube.com/embed/" + canonical[len(YOUTUBE_WATCH) :]
+    if canonical.startswith(VIMEO_PAGE):
+        return "vimeo", "https://player.vimeo.com/video/" + canonical[len(VIMEO_PAGE) :]
     return None
 
 
