@@ -11,6 +11,7 @@ from django import forms
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -38,9 +39,24 @@ from news.forms import NewsPageForm
 
 
 class Author(index.Indexed, models.Model):
-    """A person credited in bylines. Managed as a snippet."""
+    """A person credited in bylines. Managed as a snippet; each has a reader page at
+    ``/news/authors/<slug>/`` under the news index."""
 
     name = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="The last part of the author page's address, /news/authors/<slug>/; "
+        "made from the name when left empty",
+    )
+    job_title = models.CharField(
+        "role",
+        max_length=255,
+        blank=True,
+        help_text='Shown on the author page, e.g. "Political correspondent"',
+    )
     bio = models.TextField("short bio", blank=True, max_length=1000)
     photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -50,7 +66,13 @@ class Author(index.Indexed, models.Model):
         related_name="+",
     )
 
-    panels = [FieldPanel("name"), FieldPanel("bio"), FieldPanel("photo")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("job_title"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -58,6 +80,22 @@ class Author(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_author_slug(self.name, Author.objects.exclude(pk=self.pk))
+        super().save(*args, **kwargs)
+
+
+def unique_author_slug(name, others):
+    """A slug for an author called ``name`` that none of ``others`` (a queryset) has:
+    the slugified name, then ``-2``, ``-3``... ``author`` when the name has no letters."""
+    base = slugify(name, allow_unicode=True)[:240] or "author"
+    slug, number = base, 1
+    while others.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 class Disclaimer(index.Indexed, models.Model):
@@ -89,7 +127,30 @@ class NewsSettings(BaseSiteSetting):
         help_text="Shown at the foot of every post unless the post turns it off",
     )
 
-    panels = [FieldPanel("default_disclaimer")]
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when a page is shared and has no image of its own (a post without "
+        "a lead image or body image, the home page, listings)",
+    )
+    publisher_logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The publication's logo, named as the publisher in search engines' "
+        "article data (schema.org); a wide logo at most 600 px by 60 px suits Google",
+    )
+
+    panels = [
+        FieldPanel("default_disclaimer"),
+        FieldPanel("default_share_image"),
+        FieldPanel("publisher_logo"),
+    ]
 
     class Meta:
         verbose_name = "news settings"
@@ -195,6 +256,16 @@ class NewsPage(NewsdeskPage, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    lead_image_caption = models.CharField(
+        "caption",
+        max_length=500,
+        blank=True,
+        help_text="Shown under the lead image; also its text for readers who can't see it "
+        "when the image has no alt text of its own",
+    )
+    lead_image_credit = models.CharField(
+        "credit", max_length=255, blank=True, help_text='Who took or owns it, e.g. "Photo: AFP"'
+    )
     breaking = models.BooleanField(
         default=False, help_text="Marks the post as breaking news in listings and on the page"
     )
@@ -230,7 +301,13 @@ class NewsPage(NewsdeskPage, Page):
         ),
         FieldRowPanel([FieldPanel("publication_date"), FieldPanel("breaking")]),
         FieldPanel("summary"),
-        FieldPanel("lead_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldRowPanel([FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")]),
+            ],
+            heading="Lead image",
+        ),
         # Required to submit or publish, not to save a draft (news/forms.py).
         MultipleChooserPanel(
             "news_authors",
