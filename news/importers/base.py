@@ -14,10 +14,10 @@ import json
 import re
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
-from urllib.parse import urlparse
 
 from django.apps import apps
 from django.db import reset_queries, transaction
+from django.db.models import F
 from django.db.models.signals import post_save
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -41,6 +41,7 @@ from news.importers.markup import DASHES, collapse, parse_html, plain_text, shor
 from news.importers.media import MediaLibrary
 from news.importers.models import ImportRecord
 from news.importers.report import Progress, Report
+from news.importers.settled import SettledEntries, old_path
 from news.models import Author, Disclaimer, NewsPage, NewsPageAuthor, NewsPageTag
 
 SUMMARY_LENGTH = 300
@@ -84,17 +85,6 @@ def content_hash(data):
 def comparable_disclaimer(html_text):
     text = collapse(plain_text(parse_html(html_text or ""))).strip().casefold()
     return re.sub(r"^disclaimer\s*:\s*", "", text).rstrip(".").strip()
-
-
-def old_path(url):
-    """The path (and query) of an old URL as Wagtail's redirects store it, or ""."""
-    parsed = urlparse(url)
-    path = parsed.path or "/"
-    if parsed.query:
-        path += "?" + parsed.query
-    if path in ("", "/"):
-        return ""
-    return Redirect.normalise_path(path)
 
 
 class Importer:
@@ -148,9 +138,15 @@ class Importer:
         # of a large archive does not hold every page (and its body) at once.
         records = {
             record.source_id: record
-            for record in ImportRecord.objects.filter(source=self.export.source)
+            for record in ImportRecord.objects.filter(source=self.export.source).annotate(
+                # What tells a settled entry without loading its page (settled.py).
+                page_revision_id=F("page__latest_revision_id"),
+                page_type_id=F("page__content_type_id"),
+                page_path=F("page__url_path"),
+            )
         }
         self.records = records
+        self.settled = SettledEntries(self, records)
         self.links.records = records
         outer = transaction.atomic() if self.dry_run else nullcontext()
         try:
@@ -172,8 +168,11 @@ class Importer:
             checkpoint = self.media.checkpoint()
             to_index = len(self.to_index)
             try:
-                with transaction.atomic():
-                    self.import_entry(entry)
+                plan = self.plan(entry)
+                # A settled entry is counted with nothing written (not even a savepoint).
+                if plan is not None and not self.count_if_settled(entry, *plan):
+                    with transaction.atomic():
+                        self.import_entry(entry, *plan)
             except Exception as error:
                 self.media.discard(checkpoint)
                 del self.to_index[to_index:]
@@ -202,7 +201,9 @@ class Importer:
 
     # -- one entry -------------------------------------------------------------------------
 
-    def import_entry(self, entry):
+    def plan(self, entry):
+        """(record, page model, status, entry digest) of ``entry``, or None when it is
+        another blog's (reported as skipped)."""
         for note in entry.notes:
             self.report.warn(entry.label, note)
         record = self.records.get(entry.source_id)
@@ -214,7 +215,20 @@ class Importer:
                 f"{self.export.title!r}: not overwritten, its comments and redirects not "
                 "added (if the blog was renamed, run with --blog-renamed)",
             )
-            return
+            return None
+        model = NewsPage if entry.kind == POST else StandardPage
+        status = DRAFT if self.publish_state == "draft" else entry.status
+        if status == SCHEDULED and (entry.published is None or entry.published <= timezone.now()):
+            status = LIVE  # its time has come: WordPress would have published it already
+        return record, model, status, self.settled.entry_digest(entry, status)
+
+    def count_if_settled(self, entry, record, model, status, entry_digest):
+        settled = self.settled.settled(entry, record, model, entry_digest)
+        if settled is not None:
+            self.count_settled(entry, record, model, status, *settled)
+        return settled is not None
+
+    def import_entry(self, entry, record, model, status, entry_digest):
         page = record.page.specific if record is not None else None
         if page is not None and page.latest_revision_id != record.revision_id:
             self.report.skip(
@@ -225,7 +239,6 @@ class Importer:
             self.add_redirects_and_comments(entry, page, republished=False)
             return
 
-        model = NewsPage if entry.kind == POST else StandardPage
         if page is not None and not isinstance(page, model):
             self.report.skip(
                 entry.label,
@@ -234,11 +247,9 @@ class Importer:
             )
             return
 
-        status = DRAFT if self.publish_state == "draft" else entry.status
-        now = timezone.now()
-        if status == SCHEDULED and (entry.published is None or entry.published <= now):
-            status = LIVE  # its time has come: WordPress would have published it already
+        conversion = self.ReportedConversion(self)
         fields = self.page_fields(entry, model)
+        replay = conversion.replay()
         authors = self.get_authors(entry) if model is NewsPage else []
         tags = self.get_tags(entry) if model is NewsPage else []
         digest = content_hash(
@@ -258,9 +269,15 @@ class Importer:
         republished = False
         if page is not None and record.content_hash == digest:
             self.report.add(f"{kind} unchanged")
-            if record.export_title != self.export.title[:255]:  # older record, or renamed
-                record.export_title = self.export.title[:255]
-                record.save(update_fields=["export_title"])
+            settled = {
+                "export_title": self.export.title[:255],  # an older record, or renamed
+                "entry_digest": entry_digest,
+                "replay": replay,
+            }
+            if any(getattr(record, name) != value for name, value in settled.items()):
+                for name, value in settled.items():
+                    setattr(record, name, value)
+                record.save(update_fields=list(settled))
         else:
             republished = status in (LIVE, SCHEDULED)
             created = page is None
@@ -279,13 +296,59 @@ class Importer:
                 page.tagged_items = [NewsPageTag(tag=tag) for tag in tags]
             self.report.add(f"{kind} {'created' if created else 'updated'}")
             revision = self.save(page, entry, status, parent=parent if created else None)
-            record = self.save_record(record, entry, page, revision, digest)
+            if status == LIVE:
+                self.settled.page_published(page)
+            record = self.save_record(record, entry, page, revision, digest, entry_digest, replay)
             self.index_page(page)
             self.report.add("link internal", self.links.resolved)
             if self.links.unresolved:
                 self.links.pending.append(page.pk)
         self.report.add(f"{kind} {status}")
         self.add_redirects_and_comments(entry, page, republished=republished)
+
+    class ReportedConversion:
+        """What converting one entry adds to the report, kept as its record's ``replay``:
+        a settled entry's re-run reports the same (settled.py)."""
+
+        def __init__(self, importer):
+            self.importer = importer
+            report = importer.report
+            self.marks = (
+                len(report.warnings),
+                len(report.external_images),
+                len(importer.media.found),
+            )
+            self.removed = report.removed.copy()
+
+        def replay(self):
+            report, media = self.importer.report, self.importer.media
+            warnings, external, found = self.marks
+            return {
+                "warnings": [message for _, message in report.warnings[warnings:]],
+                "external": [url for _, url in report.external_images[external:]],
+                "removed": dict(report.removed - self.removed),
+                "images": [list(item) for item in media.found[found:]],
+            }
+
+    def count_settled(self, entry, record, model, status, paths, comments):
+        """Report a settled entry as the whole way reports an unchanged one, reading and
+        writing nothing (settled.py)."""
+        replay = record.replay or {}
+        kind = entry.kind
+        self.report.add(f"{kind} unchanged")
+        for message in replay.get("warnings", []):
+            self.report.warn(entry.label, message)
+        self.report.removed.update(replay.get("removed", {}))
+        self.report.external_images += [(entry.label, url) for url in replay.get("external", [])]
+        self.media.replay(replay.get("images", []))
+        if model is NewsPage:
+            self.get_authors(entry)
+            self.get_tags(entry)
+        self.report.add(f"{kind} {status}")
+        if paths:
+            self.report.add("redirect existing", len(paths))
+        if comments:
+            self.report.add("comment existing", comments)
 
     def link_to_later_entries(self):
         """Point the links to entries imported after the entry linking to them at their
@@ -524,13 +587,15 @@ class Importer:
             .exists()
         )
 
-    def save_record(self, record, entry, page, revision, digest):
+    def save_record(self, record, entry, page, revision, digest, entry_digest, replay):
         source_url = next((url for url in entry.old_urls if url.startswith("http")), "")
         if record is None:
             record = ImportRecord(source=self.export.source, source_id=entry.source_id, page=page)
         record.page = page
         record.revision = revision
         record.content_hash = digest
+        record.entry_digest = entry_digest
+        record.replay = replay
         record.export_title = self.export.title[:255]
         record.source_url = source_url[:500]
         record.updated_at = timezone.now()

@@ -34,6 +34,10 @@ class MediaLibrary:
         self.by_path = {}  # file -> image id, or None when it could not be read
         self.by_hash = {}  # sha1 -> image id
         self.created = []  # (image id, stored file name) created in this run
+        self.digests = {}  # file -> sha1
+        # (file, sha1, image id) of every picture an entry was found to use, in order:
+        # what a settled entry's re-run counts without reading the files (replay()).
+        self.found = []
         if self.root is not None:
             for path in sorted(self.root.rglob("*")):
                 if path.is_file() and path.suffix.lower() in IMAGE_EXTENSIONS:
@@ -63,9 +67,12 @@ class MediaLibrary:
         if path is None:
             return None
         if path in self.by_path:
-            return self.by_path[path]
+            image_id = self.by_path[path]
+            self.found.append((str(path), self.digests.get(path, ""), image_id))
+            return image_id
         with open(path, "rb") as stream:
             digest = hashlib.file_digest(stream, "sha1").hexdigest()
+        self.digests[path] = digest
         image_id = self.by_hash.get(digest)
         Image = get_image_model()
         if image_id is None:
@@ -77,7 +84,23 @@ class MediaLibrary:
         self.by_path[path] = image_id
         if image_id is not None:
             self.by_hash[digest] = image_id
+        self.found.append((str(path), digest, image_id))
         return image_id
+
+    def replay(self, found):
+        """Count the pictures a settled entry uses (``found`` as its last full import
+        recorded them) as ``resolve`` would have: each image already in Newsdesk once."""
+        for name, digest, image_id in found:
+            path = Path(name)
+            if path in self.by_path:
+                continue
+            self.by_path[path] = image_id
+            self.digests[path] = digest
+            if image_id is None:
+                continue
+            if digest not in self.by_hash:
+                self.report.add("image existing")
+                self.by_hash[digest] = image_id
 
     def create(self, path, digest, title, label):
         Image = get_image_model()

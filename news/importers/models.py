@@ -2,9 +2,10 @@
 
 One row per source entry, keyed by (source, source_id): a second import of the same export
 updates that page instead of creating another. ``content_hash`` lets an unchanged entry be
-skipped; ``revision`` is the revision the import wrote, so a page edited in Newsdesk since
-then is not overwritten by a re-run; ``export_title`` is the blog the entry came from, so
-the export of another blog that claims the same address (two WordPress sites both once at
+skipped (``entry_digest`` tells one without even converting it: settled.py); ``revision``
+is the revision the import wrote, so a page edited in Newsdesk since then is not
+overwritten by a re-run; ``export_title`` is the blog the entry came from, so the export of
+another blog that claims the same address (two WordPress sites both once at
 ``http://localhost``) does not overwrite it.
 
 The table keeps the name it had when importers were part of the news app
@@ -37,6 +38,10 @@ class ImportRecord(models.Model):
         help_text="The revision written by the last import of this entry",
     )
     content_hash = models.CharField(max_length=64, blank=True)
+    # The entry as the file had it, with the run's options (settled.py): a re-run skips an
+    # entry whose digest is unchanged; ``replay`` is what its conversion reported.
+    entry_digest = models.CharField(max_length=64, blank=True)
+    replay = models.JSONField(default=dict, blank=True)
     export_title = models.CharField(
         max_length=255,
         blank=True,
