@@ -19,7 +19,6 @@ from django.apps import apps
 from django.db import reset_queries, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -41,7 +40,7 @@ from news.importers.markup import DASHES, collapse, parse_html, plain_text, shor
 from news.importers.media import MediaLibrary
 from news.importers.models import ImportRecord
 from news.importers.report import Progress, Report
-from news.importers.settled import SettledEntries, old_path
+from news.importers.settled import SettledEntries, SiteRoutes, old_path
 from news.models import Author, Disclaimer, NewsPage, NewsPageAuthor, NewsPageTag
 
 SUMMARY_LENGTH = 300
@@ -120,6 +119,7 @@ class Importer:
         self.to_index = []  # (model, pk) of pages written and not indexed yet
         self.disclaimers = None  # {comparable text: pk} of the Disclaimer snippets
         self.links = LinkResolver(export.entries)
+        self.routes = SiteRoutes()
 
     @staticmethod
     def find_comment_model():
@@ -708,12 +708,9 @@ class Importer:
             if "?" in path:
                 continue
             for candidate in dict.fromkeys((path, path.rstrip("/") + "/")):
-                try:
-                    match = resolve(candidate)
-                except Resolver404:
-                    continue
-                if match.url_name != "wagtail_serve":
-                    served[path] = f"the route {candidate} ({match.view_name})"
+                route = self.routes.route_for(candidate)
+                if route is not None:
+                    served[path] = f"the route {candidate} ({route})"
                     break
                 page_paths[root + candidate.strip("/") + "/"] = path
         if page_paths:

@@ -26,7 +26,9 @@ from urllib.parse import urlparse
 
 import wagtail
 from django.contrib.contenttypes.models import ContentType
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, resolve
+from django.urls.resolvers import RegexPattern, RoutePattern
+from wagtail import urls as wagtail_urls
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
@@ -48,9 +50,65 @@ def old_path(url):
     return Redirect.normalise_path(path)
 
 
+def plain(value):
+    """JSON for what ``json`` can't write itself: dataclasses (an entry's comments) as
+    their fields, anything else (dates) as text."""
+    if dataclasses.is_dataclass(value):
+        return vars(value)
+    return str(value)
+
+
 def digest_of(data):
-    encoded = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    encoded = json.dumps(data, sort_keys=True, default=plain, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+class SiteRoutes:
+    """Whether one of the site's own routes (not a Wagtail page) answers a path.
+
+    Django's ``resolve()`` tries the patterns one by one: most of a re-run's time went on
+    old addresses such as ``/2017/02/14/harbour-wall/`` that no route can answer. A route
+    pattern can only match a path that starts with the pattern's literal beginning
+    (``search/``, ``feeds/``, ``comments/``...), so only paths starting like one of them
+    are resolved; a pattern whose beginning can't be read makes every path resolve.
+    """
+
+    REGEX_SPECIAL = frozenset(".^$*+?{}[]|()\\")
+
+    def __init__(self):
+        self.starts = []
+        for pattern in get_resolver().url_patterns:
+            if getattr(pattern, "urlconf_name", None) is wagtail_urls:
+                continue  # the pages themselves
+            start = self.literal_start(pattern.pattern)
+            if start is None or start == "":
+                self.starts = None  # anything may match: resolve every path
+                return
+            self.starts.append(start)
+
+    def literal_start(self, pattern):
+        if isinstance(pattern, RoutePattern):
+            return str(pattern).split("<", 1)[0]
+        if isinstance(pattern, RegexPattern):
+            text = str(pattern).removeprefix("^")
+            start = ""
+            for char in text:
+                if char in self.REGEX_SPECIAL:
+                    break
+                start += char
+            return start
+        return None
+
+    def route_for(self, path):
+        """The view name of the route answering ``path`` ("/search/"), or None when only
+        Wagtail's page serving (or nothing) would."""
+        if self.starts is not None and not path.lstrip("/").startswith(tuple(self.starts)):
+            return None
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        return None if match.url_name == "wagtail_serve" else match.view_name
 
 
 def code_fingerprint():
@@ -115,7 +173,7 @@ class SettledEntries:
         self.loaded = True
 
     def entry_digest(self, entry, status):
-        data = dataclasses.asdict(entry)
+        data = dict(vars(entry))
         del data["label"], data["notes"]  # how the report names it; warnings repeat anyway
         return digest_of({"run": self.fingerprint, "status": status, "entry": data})
 
@@ -163,11 +221,7 @@ class SettledEntries:
         if "?" in path:
             return False
         for candidate in dict.fromkeys((path, path.rstrip("/") + "/")):
-            try:
-                match = resolve(candidate)
-            except Resolver404:
-                continue
-            if match.url_name != "wagtail_serve":
+            if self.importer.routes.route_for(candidate) is not None:
                 return True
             if self.root_path + candidate.strip("/") + "/" in self.live_paths:
                 return True

@@ -15,6 +15,7 @@ from wagtail.contrib.redirects.models import Redirect
 
 from news.comments.models import Comment
 from news.importers.models import ImportRecord
+from news.importers.settled import SiteRoutes
 from tests.news.importers.test_wordpress import SITE, item, post, run, snapshot, write, wxr
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,12 @@ def test_a_picture_added_to_the_media_folder_is_picked_up(tmp_path, news_index):
 
     assert "images: 2 imported" in output
     assert "posts: 0 created, 2 updated, 2 unchanged" in output
+
+
+def test_site_routes_answer_what_resolve_answers():
+    routes = SiteRoutes()
+    assert routes.starts is not None  # every route of the project has a readable start
+    for path in ("/search/", "/feeds/news/rss/", "/robots.txt", "/admin/", "/api/v2/pages/"):
+        assert routes.route_for(path) is not None, path
+    for path in ("/2017/02/14/harbour-wall-approved/", "/about-us/", "/searching/", "/p/x.html"):
+        assert routes.route_for(path) is None, path
