@@ -131,7 +131,8 @@ class TestNewsPage:
         embed = body.select_one(".block-embed")
         fallback = embed.select_one(".block-embed__fallback a")
         assert fallback["href"] == "https://video.example/v/1"
-        assert fallback.get_text() == "Watch the storm"
+        assert fallback.get_text(" ", strip=True) == "Watch the storm Open video on video.example"
+        assert "https://video.example/v/1" not in embed.get_text()
         assert embed.figcaption.get_text() == "The pier at dawn"
         heading = embed.find_previous_sibling("h2")
         assert heading["class"] == ["block-embed__heading"]
@@ -159,7 +160,51 @@ class TestNewsPage:
         )
         assert page.select_one(".block-embed__fallback") is None
 
-    def test_embed_without_title_falls_back_to_generic_link_text(self, client, news_index):
+    @pytest.mark.parametrize(
+        ("url", "title", "expected"),
+        [
+            (
+                "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+                "The wall at high tide",
+                "Watch on YouTube",
+            ),
+            ("https://youtu.be/aqz-KE-bpKQ", "", "Watch on YouTube"),
+            ("https://m.youtube.com/watch?v=aqz-KE-bpKQ", "", "Watch on YouTube"),
+            ("https://vimeo.com/76979871", "Ferry trials", "View on Vimeo"),
+            ("https://player.vimeo.com/video/76979871", "", "View on Vimeo"),
+            (
+                "https://media.example.org/clips/2017/storm.mp4",
+                "",
+                "Open video on media.example.org",
+            ),
+            ("/media/storm.mp4", "", "Watch the video"),
+        ],
+    )
+    def test_embed_fallback_names_the_provider(self, client, news_index, url, title, expected):
+        """With no oEmbed answer (the tests have no finders: every lookup fails), the
+        video is a link saying where it goes, after the title; the URL is not printed."""
+        cache.clear()
+        long_url = url + ("&t=" + "x" * 300 if url.startswith("https://www.youtube") else "")
+        post = NewsPageFactory(
+            parent=news_index,
+            body=[
+                {
+                    "type": "embed",
+                    "value": {"url": long_url, "title": title, "caption": "At high tide"},
+                }
+            ],
+        )
+        embed = html(client.get(post.url)).select_one(".block-embed")
+        link = embed.select_one(".block-embed__fallback a")
+        assert link["href"] == long_url
+        assert link.select_one(".block-embed__provider").get_text() == expected
+        title_span = link.select_one(".block-embed__title")
+        assert (title_span.get_text() if title_span else "") == title
+        assert long_url not in embed.get_text()
+        assert "(" not in embed.select_one(".block-embed__fallback").get_text()
+        assert embed.figcaption.get_text() == "At high tide"
+
+    def test_embed_without_title_says_where_the_link_goes(self, client, news_index):
         cache.clear()
         post = NewsPageFactory(
             parent=news_index,
@@ -171,7 +216,7 @@ class TestNewsPage:
             ],
         )
         page = html(client.get(post.url))
-        assert page.select_one(".block-embed__fallback a").get_text() == "Watch the video"
+        assert page.select_one(".block-embed__fallback a").get_text() == "Open video on v.example"
 
     def test_one_disclaimer_per_post_unless_the_editor_asks_for_both(
         self, client, news_index, home_page
