@@ -405,3 +405,30 @@ def test_only_first_result_page_counts_as_a_search(client, news_index, reindex):
     client.get("/search/", {"q": "tide"})
     client.get("/search/", {"q": "tide", "page": 2})
     assert Query.get("tide").hits == 1
+
+
+def search_landmarks(content):
+    """(accessible name, form) of each search landmark; ids on the page."""
+    soup = BeautifulSoup(content, "html.parser")
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    landmarks = []
+    for form in soup.select('[role="search"], search'):
+        if form.get("aria-labelledby"):
+            name = soup.find(id=form["aria-labelledby"]).get_text(strip=True)
+        else:
+            name = form.get("aria-label", "")
+        landmarks.append(name)
+    return landmarks, ids
+
+
+class TestSearchLandmarks:
+    def test_the_header_and_page_search_forms_have_distinct_names(self, client, news_index):
+        response = client.get("/search/", {"q": "harbour"})
+        landmarks, ids = search_landmarks(response.content)
+        assert landmarks == ["Site search", "Search and narrow down the results"]
+        assert len(ids) == len(set(ids))
+
+    def test_one_named_search_landmark_elsewhere(self, client, news_index):
+        landmarks, ids = search_landmarks(client.get("/news/").content)
+        assert landmarks == ["Site search"]
+        assert len(ids) == len(set(ids))
