@@ -452,6 +452,74 @@ class TestNewsIndex:
         archive = {a.get_text(): a["href"] for a in page.select(".archive-list a")}
         assert archive == {"March 2017": "/news/2017/03/", "February 2017": "/news/2017/02/"}
 
+    def test_sidebar_lists_the_tags_of_visible_posts_most_used_first(
+        self, client, news_index, home_page
+    ):
+        NewsPageFactory(parent=news_index, tags=["Climate", "Port Alder"])
+        NewsPageFactory(parent=news_index, tags=["Climate", "Ferries"])
+        NewsPageFactory(parent=news_index, tags=["Climate"])
+        NewsPageFactory(parent=news_index, tags=["Ferries", "Draft only"], live=False)
+        private = NewsPageFactory(parent=news_index, tags=["Private only", "Ferries"])
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+        expired = NewsPageFactory(parent=news_index, tags=["Expired only"])
+        NewsPage.objects.filter(pk=expired.pk).update(
+            expire_at=timezone.now() - datetime.timedelta(days=1)
+        )
+        elsewhere = NewsIndexPageFactory(parent=home_page, title="Sport", slug="sport")
+        NewsPageFactory(parent=elsewhere, tags=["Rowing"])
+
+        for url in ["/news/", "/news/tags/ferries/", "/news/2017/02/"]:
+            page = html(client.get(url))
+            sidebar = page.select_one('aside[aria-label="Browse the news"]')
+            tags = [
+                (a.get_text(), a["href"], a.find_next_sibling(class_="count").get_text())
+                for a in sidebar.select(".sidebar-tags a")
+            ]
+            assert tags == [
+                ("Climate", "/news/tags/climate/", "(3)"),
+                ("Ferries", "/news/tags/ferries/", "(1)"),
+                ("Port Alder", "/news/tags/port-alder/", "(1)"),
+            ], url
+            current = sidebar.select('.sidebar-tags a[aria-current="page"]')
+            assert [a.get_text() for a in current] == (["Ferries"] if "ferries" in url else [])
+            assert sidebar.select_one("#tags-heading").get_text() == "Tags"
+
+    @override_settings(NEWSDESK_PAGE_SIZE=2)
+    def test_sidebar_shows_at_most_twenty_tags(self, client, news_index):
+        NewsPageFactory(parent=news_index, tags=[f"Tag {number:02d}" for number in range(25)])
+        NewsPageFactory(parent=news_index, tags=["Tag 24"])
+        page = html(client.get("/news/"))
+        names = [a.get_text() for a in page.select(".sidebar-tags a")]
+        assert len(names) == 20
+        assert names[0] == "Tag 24"
+        assert names[1:] == [f"Tag {number:02d}" for number in range(19)]
+
+    def test_a_published_post_updates_the_sidebar_tags(self, client, news_index):
+        NewsPageFactory(parent=news_index, tags=["Climate"])
+        assert "Ferries" not in html(client.get("/news/")).select_one(".sidebar-tags").get_text()
+        post = NewsPageFactory(parent=news_index, title="New", tags=["Ferries"], live=False)
+        post.save_revision().publish()
+        names = [a.get_text() for a in html(client.get("/news/")).select(".sidebar-tags a")]
+        assert names == ["Climate", "Ferries"]
+
+    def test_index_query_count_with_the_sidebar(self, client, news_index):
+        """The tag list costs one query, and none once remembered."""
+        for number in range(3):
+            NewsPageFactory(parent=news_index, tags=["Climate", f"Tag {number}"])
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            html(client.get("/news/"))
+        tag_queries = [q["sql"] for q in cold if '"taggit_tag"' in q["sql"]]
+        assert len(tag_queries) == 1, tag_queries
+        # Site, page, menu, restrictions, count, listing, card details, archive, tags...
+        assert len(cold) == 15, [q["sql"] for q in cold]
+        # Another listing of the same index (not a stored copy of this one) reuses it.
+        with CaptureQueriesContext(connection) as warm:
+            page = html(client.get("/news/2017/02/"))
+        assert page.select_one(".sidebar-tags a").get_text() == "Climate"
+        assert warm.captured_queries
+        assert not [q for q in warm if '"taggit_tag"' in q["sql"]]
+
     def test_empty_month_is_an_empty_page(self, client, news_index):
         page = html(client.get("/news/2016/07/"))
         assert "Nothing was published in July 2016." in page.get_text()
