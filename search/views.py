@@ -91,9 +91,9 @@ def result_text(post, terms):
     The summary is shown whole, the query's words marked. The snippet is the first
     paragraph or quote of the body that holds a query word, around that word; when none
     does (the post matched on its title, tags, an image caption, a video, a related-
-    article box or a disclaimer, which many posts share), the body's opening words if
-    the post has no summary, else nothing. Boxes, captions and disclaimers never make a
-    snippet: they repeat across posts and do not say what the story is.
+    article box or a disclaimer, which many posts share), the body's opening words.
+    Boxes, captions and disclaimers never make a snippet: they repeat across posts and
+    do not say what the story is.
     """
     pattern = term_pattern(terms)
     summary = marked(post.summary, pattern) if post.summary and pattern else post.summary
@@ -102,9 +102,7 @@ def result_text(post, terms):
         snippet = highlight(passage, terms)
         if snippet:
             return summary, snippet
-    if not post.summary and passages:
-        return summary, opening(passages[0])
-    return summary, ""
+    return summary, opening(passages[0]) if passages else ""
 
 
 def promoted_results(terms):
