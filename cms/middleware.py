@@ -1,5 +1,6 @@
 """Project middleware: JSON API errors carry a ``message``; API responses are gzipped;
-a NUL character in an address or parameter is a 400.
+a NUL character in an address or parameter is a 400; with DEBUG on, a page not found is
+still the site's own 404 page.
 
 The response cache is news/freshness/middleware.py.
 """
@@ -7,8 +8,11 @@ The response cache is news/freshness/middleware.py.
 import json
 import re
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.middleware.gzip import GZipMiddleware
+from django.urls import Resolver404
+from django.views.defaults import page_not_found
 
 from cms.core.converters import DATABASE_ID_MAX
 
@@ -197,3 +201,33 @@ class APIGZipMiddleware(GZipMiddleware):
         if not request.path.startswith("/api/"):
             return response
         return super().process_response(request, response)
+
+
+class SiteNotFoundMiddleware:
+    """With DEBUG on, answer a page not found with the site's own 404 page, as production
+    does, instead of Django's technical one; ``NEWSDESK_TECHNICAL_404`` brings that back.
+
+    Django shows its technical page whenever DEBUG is on, before any ``handler404``, so
+    this catches the two ways there to a 404: a view raising ``Http404`` (a Wagtail page
+    that does not exist: ``process_exception``) and an address no URL pattern matches
+    (``request.resolver_match`` stays None). Last in MIDDLEWARE, so the slash redirect and
+    Wagtail's redirects still see the 404.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def active():
+        return settings.DEBUG and not settings.NEWSDESK_TECHNICAL_404
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and request.resolver_match is None and self.active():
+            return page_not_found(request, Resolver404({"path": request.path_info}))
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self.active():
+            return page_not_found(request, exception)
+        return None

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
+from taggit.models import Tag
 from wagtail.models import Site
 
 from cms.core.pages import reader_context
@@ -78,6 +79,43 @@ def archive_months(index, request):
     return remembered(f"news-index:{index.pk}:{site.pk if site else ''}:months", months)
 
 
+#: How many tags the news index's sidebar lists (the most used).
+SIDEBAR_TAGS = 20
+
+
+def index_tags(index, request):
+    """The sidebar's tag links, most used first: ``{"name", "slug", "url", "count"}`` for
+    the ``SIDEBAR_TAGS`` tags on the most posts readers may see under ``index`` (drafts,
+    private and expired posts do not count). One query, remembered like the archive
+    months until published content changes."""
+
+    site = Site.find_for_request(request)
+
+    def tags():
+        base = index.relative_url(site, request)
+        if not base.endswith("/"):
+            base += "/"
+        visible = published_news(index=index, details=False).order_by().values("pk")
+        # The filter and the count use the same join: only visible posts are counted.
+        rows = (
+            Tag.objects.filter(news_newspagetag_items__content_object__in=visible)
+            .annotate(count=Count("news_newspagetag_items", distinct=True))
+            .order_by("-count", "name")
+            .values_list("name", "slug", "count")[:SIDEBAR_TAGS]
+        )
+        return [
+            {
+                "name": name,
+                "slug": slug,
+                "url": base + index.reverse_subpage("tag", args=(slug,)),
+                "count": count,
+            }
+            for name, slug, count in rows
+        ]
+
+    return remembered(f"news-index:{index.pk}:{site.pk if site else ''}:tags", tags)
+
+
 #: The stored piece of a listing's cards (their headings are h2: news_card.html).
 LISTING_CARD_PIECE = "card-h2"
 
@@ -103,6 +141,7 @@ def news_index_context(page, request, context, *, tag=None, tag_query=None, mont
     context["card_piece"] = LISTING_CARD_PIECE
     context["posts"] = shown
     context["archive_months"] = archive_months(page, request)
+    context["index_tags"] = index_tags(page, request)
     return context
 
 

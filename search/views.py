@@ -45,27 +45,64 @@ class SearchForm(forms.Form):
         return cleaned
 
 
-def highlight(text, terms, words=SNIPPET_WORDS):
-    """An excerpt of ``text`` around the first matched word, matches wrapped in <mark>.
-
-    Matching is by word start, so "strikes" also marks "strike" and "striking", close to
-    what the stemming search engine matched. Everything else is escaped.
-    """
+def term_pattern(terms):
+    """A regular expression matching the words of ``terms`` by word start, so "strikes"
+    also matches "strike" and "striking", close to what the stemming search engine
+    matched; None without words."""
     stems = [term.lower()[: max(4, len(term) - 2)] for term in terms.split() if term]
-    if not text or not stems:
+    if not stems:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.I)
+
+
+def marked(text, pattern):
+    """``text`` escaped, with the matches of ``pattern`` wrapped in <mark>."""
+    text = pattern.sub(lambda m: "\x00" + m.group(0) + "\x01", text)
+    html = escape(text).replace("\x00", "<mark>").replace("\x01", "</mark>")
+    return mark_safe(html)  # noqa: S308 - built from escaped text
+
+
+def highlight(text, terms, words=SNIPPET_WORDS):
+    """An excerpt of ``text`` around the first matched word, matches wrapped in <mark>;
+    "" when no word matches. Everything else is escaped."""
+    pattern = term_pattern(terms)
+    if not text or pattern is None:
         return ""
-    pattern = re.compile(r"\b(" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.I)
     tokens = text.split()
     first = next((i for i, token in enumerate(tokens) if pattern.search(token)), None)
     if first is None:
         return ""
     start = max(0, first - words // 3)
-    excerpt = " ".join(tokens[start : start + words])
-    marked = pattern.sub(lambda m: "\x00" + m.group(0) + "\x01", excerpt)
-    html = escape(marked).replace("\x00", "<mark>").replace("\x01", "</mark>")
+    excerpt = marked(" ".join(tokens[start : start + words]), pattern)
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + words < len(tokens) else ""
-    return mark_safe(prefix + html + suffix)  # noqa: S308 - built from escaped text
+    return mark_safe(prefix + excerpt + suffix)  # noqa: S308 - built from escaped text
+
+
+def opening(text, words=SNIPPET_WORDS):
+    """The first ``words`` words of ``text``, escaped."""
+    tokens = text.split()
+    return escape(" ".join(tokens[:words])) + (" …" if len(tokens) > words else "")
+
+
+def result_text(post, terms):
+    """(summary, snippet) of a search result, both from the post's own words.
+
+    The summary is shown whole, the query's words marked. The snippet is the first
+    paragraph or quote of the body that holds a query word, around that word; when none
+    does (the post matched on its title, tags, an image caption, a video, a related-
+    article box or a disclaimer, which many posts share), the body's opening words.
+    Boxes, captions and disclaimers never make a snippet: they repeat across posts and
+    do not say what the story is.
+    """
+    pattern = term_pattern(terms)
+    summary = marked(post.summary, pattern) if post.summary and pattern else post.summary
+    passages = post.body.stream_block.snippet_passages(post.body)
+    for passage in passages:
+        snippet = highlight(passage, terms)
+        if snippet:
+            return summary, snippet
+    return summary, opening(passages[0]) if passages else ""
 
 
 def promoted_results(terms):
@@ -157,8 +194,7 @@ def search(request):
     except (PageNotAnInteger, EmptyPage):
         raise Http404("No such page of results") from None
     for post in page.object_list:
-        text = post.search_body_text(related_titles=False)
-        post.snippet = highlight(f"{post.summary} {text}", terms)
+        post.summary_html, post.snippet = result_text(post, terms)
 
     # The pages of results link with the search's own parameters only: a stored copy is
     # served to every request with them, whatever else those carried (utm_, cache-busters).

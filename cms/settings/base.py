@@ -126,7 +126,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.middleware.APIErrorMessageMiddleware",
+    "cms.middleware.SiteNotFoundMiddleware",
 ]
+
+# With DEBUG on (dev), unknown addresses still show the site's own 404 page
+# (templates/404.html); NEWSDESK_TECHNICAL_404=true shows Django's technical one instead,
+# listing the URL patterns tried (cms.middleware.SiteNotFoundMiddleware).
+NEWSDESK_TECHNICAL_404 = env_bool("NEWSDESK_TECHNICAL_404")
 
 ROOT_URLCONF = "cms.urls"
 

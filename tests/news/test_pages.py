@@ -131,7 +131,8 @@ class TestNewsPage:
         embed = body.select_one(".block-embed")
         fallback = embed.select_one(".block-embed__fallback a")
         assert fallback["href"] == "https://video.example/v/1"
-        assert fallback.get_text() == "Watch the storm"
+        assert fallback.get_text(" ", strip=True) == "Watch the storm Open video on video.example"
+        assert "https://video.example/v/1" not in embed.get_text()
         assert embed.figcaption.get_text() == "The pier at dawn"
         heading = embed.find_previous_sibling("h2")
         assert heading["class"] == ["block-embed__heading"]
@@ -159,7 +160,51 @@ class TestNewsPage:
         )
         assert page.select_one(".block-embed__fallback") is None
 
-    def test_embed_without_title_falls_back_to_generic_link_text(self, client, news_index):
+    @pytest.mark.parametrize(
+        ("url", "title", "expected"),
+        [
+            (
+                "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+                "The wall at high tide",
+                "Watch on YouTube",
+            ),
+            ("https://youtu.be/aqz-KE-bpKQ", "", "Watch on YouTube"),
+            ("https://m.youtube.com/watch?v=aqz-KE-bpKQ", "", "Watch on YouTube"),
+            ("https://vimeo.com/76979871", "Ferry trials", "View on Vimeo"),
+            ("https://player.vimeo.com/video/76979871", "", "View on Vimeo"),
+            (
+                "https://media.example.org/clips/2017/storm.mp4",
+                "",
+                "Open video on media.example.org",
+            ),
+            ("/media/storm.mp4", "", "Watch the video"),
+        ],
+    )
+    def test_embed_fallback_names_the_provider(self, client, news_index, url, title, expected):
+        """With no oEmbed answer (the tests have no finders: every lookup fails), the
+        video is a link saying where it goes, after the title; the URL is not printed."""
+        cache.clear()
+        long_url = url + ("&t=" + "x" * 300 if url.startswith("https://www.youtube") else "")
+        post = NewsPageFactory(
+            parent=news_index,
+            body=[
+                {
+                    "type": "embed",
+                    "value": {"url": long_url, "title": title, "caption": "At high tide"},
+                }
+            ],
+        )
+        embed = html(client.get(post.url)).select_one(".block-embed")
+        link = embed.select_one(".block-embed__fallback a")
+        assert link["href"] == long_url
+        assert link.select_one(".block-embed__provider").get_text() == expected
+        title_span = link.select_one(".block-embed__title")
+        assert (title_span.get_text() if title_span else "") == title
+        assert long_url not in embed.get_text()
+        assert "(" not in embed.select_one(".block-embed__fallback").get_text()
+        assert embed.figcaption.get_text() == "At high tide"
+
+    def test_embed_without_title_says_where_the_link_goes(self, client, news_index):
         cache.clear()
         post = NewsPageFactory(
             parent=news_index,
@@ -171,7 +216,7 @@ class TestNewsPage:
             ],
         )
         page = html(client.get(post.url))
-        assert page.select_one(".block-embed__fallback a").get_text() == "Watch the video"
+        assert page.select_one(".block-embed__fallback a").get_text() == "Open video on v.example"
 
     def test_one_disclaimer_per_post_unless_the_editor_asks_for_both(
         self, client, news_index, home_page
@@ -406,6 +451,74 @@ class TestNewsIndex:
         assert page.h1.get_text() == "February 2017"
         archive = {a.get_text(): a["href"] for a in page.select(".archive-list a")}
         assert archive == {"March 2017": "/news/2017/03/", "February 2017": "/news/2017/02/"}
+
+    def test_sidebar_lists_the_tags_of_visible_posts_most_used_first(
+        self, client, news_index, home_page
+    ):
+        NewsPageFactory(parent=news_index, tags=["Climate", "Port Alder"])
+        NewsPageFactory(parent=news_index, tags=["Climate", "Ferries"])
+        NewsPageFactory(parent=news_index, tags=["Climate"])
+        NewsPageFactory(parent=news_index, tags=["Ferries", "Draft only"], live=False)
+        private = NewsPageFactory(parent=news_index, tags=["Private only", "Ferries"])
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+        expired = NewsPageFactory(parent=news_index, tags=["Expired only"])
+        NewsPage.objects.filter(pk=expired.pk).update(
+            expire_at=timezone.now() - datetime.timedelta(days=1)
+        )
+        elsewhere = NewsIndexPageFactory(parent=home_page, title="Sport", slug="sport")
+        NewsPageFactory(parent=elsewhere, tags=["Rowing"])
+
+        for url in ["/news/", "/news/tags/ferries/", "/news/2017/02/"]:
+            page = html(client.get(url))
+            sidebar = page.select_one('aside[aria-label="Browse the news"]')
+            tags = [
+                (a.get_text(), a["href"], a.find_next_sibling(class_="count").get_text())
+                for a in sidebar.select(".sidebar-tags a")
+            ]
+            assert tags == [
+                ("Climate", "/news/tags/climate/", "(3)"),
+                ("Ferries", "/news/tags/ferries/", "(1)"),
+                ("Port Alder", "/news/tags/port-alder/", "(1)"),
+            ], url
+            current = sidebar.select('.sidebar-tags a[aria-current="page"]')
+            assert [a.get_text() for a in current] == (["Ferries"] if "ferries" in url else [])
+            assert sidebar.select_one("#tags-heading").get_text() == "Tags"
+
+    @override_settings(NEWSDESK_PAGE_SIZE=2)
+    def test_sidebar_shows_at_most_twenty_tags(self, client, news_index):
+        NewsPageFactory(parent=news_index, tags=[f"Tag {number:02d}" for number in range(25)])
+        NewsPageFactory(parent=news_index, tags=["Tag 24"])
+        page = html(client.get("/news/"))
+        names = [a.get_text() for a in page.select(".sidebar-tags a")]
+        assert len(names) == 20
+        assert names[0] == "Tag 24"
+        assert names[1:] == [f"Tag {number:02d}" for number in range(19)]
+
+    def test_a_published_post_updates_the_sidebar_tags(self, client, news_index):
+        NewsPageFactory(parent=news_index, tags=["Climate"])
+        assert "Ferries" not in html(client.get("/news/")).select_one(".sidebar-tags").get_text()
+        post = NewsPageFactory(parent=news_index, title="New", tags=["Ferries"], live=False)
+        post.save_revision().publish()
+        names = [a.get_text() for a in html(client.get("/news/")).select(".sidebar-tags a")]
+        assert names == ["Climate", "Ferries"]
+
+    def test_index_query_count_with_the_sidebar(self, client, news_index):
+        """The tag list costs one query, and none once remembered."""
+        for number in range(3):
+            NewsPageFactory(parent=news_index, tags=["Climate", f"Tag {number}"])
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            html(client.get("/news/"))
+        tag_queries = [q["sql"] for q in cold if '"taggit_tag"' in q["sql"]]
+        assert len(tag_queries) == 1, tag_queries
+        # Site, page, menu, restrictions, count, listing, card details, archive, tags...
+        assert len(cold) == 15, [q["sql"] for q in cold]
+        # Another listing of the same index (not a stored copy of this one) reuses it.
+        with CaptureQueriesContext(connection) as warm:
+            page = html(client.get("/news/2017/02/"))
+        assert page.select_one(".sidebar-tags a").get_text() == "Climate"
+        assert warm.captured_queries
+        assert not [q for q in warm if '"taggit_tag"' in q["sql"]]
 
     def test_empty_month_is_an_empty_page(self, client, news_index):
         page = html(client.get("/news/2016/07/"))

@@ -405,3 +405,175 @@ def test_only_first_result_page_counts_as_a_search(client, news_index, reindex):
     client.get("/search/", {"q": "tide"})
     client.get("/search/", {"q": "tide", "page": 2})
     assert Query.get("tide").hits == 1
+
+
+def search_landmarks(content):
+    """(accessible name, form) of each search landmark; ids on the page."""
+    soup = BeautifulSoup(content, "html.parser")
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    landmarks = []
+    for form in soup.select('[role="search"], search'):
+        if form.get("aria-labelledby"):
+            name = soup.find(id=form["aria-labelledby"]).get_text(strip=True)
+        else:
+            name = form.get("aria-label", "")
+        landmarks.append(name)
+    return landmarks, ids
+
+
+class TestSearchLandmarks:
+    def test_the_header_and_page_search_forms_have_distinct_names(self, client, news_index):
+        response = client.get("/search/", {"q": "harbour"})
+        landmarks, ids = search_landmarks(response.content)
+        assert landmarks == ["Site search", "Search and narrow down the results"]
+        assert len(ids) == len(set(ids))
+
+    def test_one_named_search_landmark_elsewhere(self, client, news_index):
+        landmarks, ids = search_landmarks(client.get("/news/").content)
+        assert landmarks == ["Site search"]
+        assert len(ids) == len(set(ids))
+
+
+def boilerplate_body(own_paragraph):
+    """A body shaped like the demo posts': the post's own paragraph, then the image
+    caption, video, related-article box and disclaimer many posts share, each holding
+    the word "harbour"."""
+    return [
+        {"type": "paragraph", "value": f"<p>{own_paragraph}</p>"},
+        {
+            "type": "embed",
+            "value": {
+                "heading": "Harbour video",
+                "url": "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+                "title": "Watch: the view from the harbour wall",
+                "caption": "The harbour wall at high tide, filmed by a reader.",
+            },
+        },
+        {
+            "type": "related_articles",
+            "value": {
+                "heading": "More from the harbour",
+                "items": [
+                    {
+                        "type": "link",
+                        "value": {
+                            "url": "https://example.org/background",
+                            "title": "Background: a short history of the harbour",
+                            "summary": "How a fishing quay became a harbour.",
+                        },
+                    }
+                ],
+            },
+        },
+        {
+            "type": "disclaimer",
+            "value": {"disclaimer": None, "text": "<p>Harbour photos by readers.</p>"},
+        },
+    ]
+
+
+BOILERPLATE = (
+    "high tide",
+    "view from the harbour",
+    "history of the harbour",
+    "fishing quay",
+    "More from the harbour",
+    "Harbour photos",
+    "Harbour video",
+)
+
+
+class TestSnippets:
+    @pytest.fixture
+    def harbour_posts(self, news_index, reindex):
+        own = {
+            "Ferry timetable": ("", "The first ferry leaves the harbour at six from March."),
+            "Wall repairs": (
+                "Repairs begin.",
+                "Masons &amp; divers started on the harbour wall.</p><p>Work takes a year.",
+            ),
+            "Council budget": ("The council set its budget.", "Councillors voted 9 to 4."),
+            "Marathon": ("", "Runners will pass the old quay and the lighthouse."),
+            "Festival": ("Screenings by the harbour.", "Films run for a week in August."),
+        }
+        for title, (summary, paragraph_text) in own.items():
+            NewsPageFactory(
+                parent=news_index,
+                title=title,
+                summary=summary,
+                body=boilerplate_body(paragraph_text),
+            )
+        hidden = NewsPageFactory(
+            parent=news_index, title="Private", body=boilerplate_body("Secret harbour plan.")
+        )
+        PageViewRestriction.objects.create(page=hidden, restriction_type="login")
+        NewsPageFactory(
+            parent=news_index, title="Draft", live=False, body=boilerplate_body("Draft harbour.")
+        )
+        reindex()
+
+    def results(self, client, q):
+        response = client.get("/search/", {"q": q})
+        soup = BeautifulSoup(response.content, "html.parser")
+        shown = {}
+        for result in soup.select(".search-result"):
+            summary = result.select_one(".news-card__summary")
+            snippet = result.select_one(".search-result__snippet")
+            shown[result.select_one(".news-card__title").get_text(strip=True)] = (
+                summary.decode_contents() if summary else None,
+                snippet.decode_contents() if snippet else None,
+            )
+        return shown
+
+    def test_snippets_come_from_each_posts_own_text(self, client, harbour_posts):
+        shown = self.results(client, "harbour")
+        assert shown == {
+            # The body's paragraph with the word, marked.
+            "Ferry timetable": (
+                None,
+                "The first ferry leaves the <mark>harbour</mark> at six from March.",
+            ),
+            # Two paragraphs' words do not run together; entities are not escaped twice.
+            "Wall repairs": (
+                "Repairs begin.",
+                "Masons &amp; divers started on the <mark>harbour</mark> wall. Work takes a year.",
+            ),
+            # Matched only on the shared boxes: its own opening words.
+            "Council budget": ("The council set its budget.", "Councillors voted 9 to 4."),
+            "Marathon": (None, "Runners will pass the old quay and the lighthouse."),
+            # The word in the summary is marked there.
+            "Festival": (
+                "Screenings by the <mark>harbour</mark>.",
+                "Films run for a week in August.",
+            ),
+        }
+        every_text = " ".join(part or "" for pair in shown.values() for part in pair)
+        for shared in BOILERPLATE:
+            assert shared.lower() not in every_text.lower()
+
+    def test_a_long_paragraph_gives_an_excerpt_around_the_word(self, client, news_index, reindex):
+        words = " ".join(f"word{number}" for number in range(80))
+        NewsPageFactory(
+            parent=news_index,
+            title="Long read",
+            summary="",
+            body=paragraph(f"{words} then the lighthouse keeper {words}"),
+        )
+        reindex()
+        snippet = self.results(client, "lighthouse")["Long read"][1]
+        assert snippet.startswith("… ")
+        assert snippet.endswith(" …")
+        assert "<mark>lighthouse</mark> keeper" in snippet
+        assert len(snippet.split()) <= 34
+
+    def test_markup_in_a_summary_is_escaped(self, client, news_index, reindex):
+        NewsPageFactory(
+            parent=news_index,
+            title="Tide tables",
+            summary='<script>alert("tide")</script> tide',
+            body=paragraph("Nothing to see."),
+        )
+        reindex()
+        summary, _snippet = self.results(client, "tide")["Tide tables"]
+        assert "<script>" not in summary
+        assert summary.endswith("<mark>tide</mark>")

@@ -12,7 +12,10 @@ its template only:
   API v3 publishes in its OpenAPI document and the contract tests pin;
 - ``search_text(raw, resolver=None)``: the words readers can find the post by (with a
   resolver, also titles of linked articles readers may see);
-- ``word_count(raw)``: the words a reader reads, for the reading time.
+- ``word_count(raw)``: the words a reader reads, for the reading time;
+- ``snippet_text(raw)``: the post's own prose in the block (a paragraph, a quote), for
+  search result snippets; "" for what is not the story's text (captions, related-article
+  boxes, videos, disclaimers, code, tables).
 
 Blocks work on the stored value (``raw``, what ``get_prep_value`` returns), which needs no
 query to read. ``get_api_representation`` is Wagtail's entry point for one block; it
@@ -20,6 +23,7 @@ resolves the block the same way a whole listing is resolved.
 """
 
 import re
+from html import unescape
 
 from django.utils.html import strip_tags
 
@@ -46,6 +50,12 @@ def words_in(html):
     return len(_TAG.sub(" ", html or "").split())
 
 
+def prose_text(html):
+    """The rich text ``html`` as one line of plain text: tags count as spaces (so the
+    words of two paragraphs do not run together), entities decoded."""
+    return " ".join(unescape(_TAG.sub(" ", html or "")).split())
+
+
 class NewsdeskBlock:
     """Mixed into each block class, before the Wagtail block class it builds on."""
 
@@ -62,6 +72,9 @@ class NewsdeskBlock:
 
     def word_count(self, raw):
         return 0
+
+    def snippet_text(self, raw):
+        return ""
 
     def get_api_representation(self, value, context=None):
         resolver = resolver_for(context)

@@ -8,10 +8,15 @@ Only an absolute http(s) URL is ever looked up (``embeddable_url``); the link sh
 there is no embed passes the link allow-list (``safe_url``), and without a safe URL the
 block shows its title (if any) and caption as text. The API serves the URL as it is
 rendered: "" when it is not safe, with ``embed`` null.
+
+The link says where it goes (``fallback_link_text``): "Watch on YouTube", "View on
+Vimeo", else "Open video on <host>", after the block's title when it has one; the URL
+itself is never printed.
 """
 
 import hashlib
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -52,6 +57,28 @@ def find_embed(url, checked=False):
         logger.info("No embed for %s: %s", url, error)
         cache.set(miss_key, True, settings.NEWSDESK_EMBED_FAILURE_TTL)
         return None
+
+
+#: Video sites readers know by name: (host names, link text).
+KNOWN_PROVIDERS = (
+    (("youtube.com", "youtu.be", "youtube-nocookie.com"), "Watch on YouTube"),
+    (("vimeo.com",), "View on Vimeo"),
+)
+
+
+def fallback_link_text(url):
+    """What the link to a video that cannot be embedded says: the provider's name for
+    the sites readers know ("Watch on YouTube"), else the host name ("Open video on
+    example.org"), else (a relative or odd URL) "Watch the video"."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        host = ""
+    host = host.removeprefix("www.").removeprefix("m.")
+    for hosts, text in KNOWN_PROVIDERS:
+        if any(host == known or host.endswith("." + known) for known in hosts):
+            return text
+    return f"Open video on {host}" if host else "Watch the video"
 
 
 class EmbedObject(BaseModel):
@@ -99,15 +126,19 @@ class EmbedBlock(NewsdeskBlock, blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         """``url``: the URL to link to when there is no embed ("" when it is not safe);
-        ``embed``: the stored oEmbed result, or None."""
+        ``link_title`` and ``link_text``: what that link says (the block's title, else the
+        provider's, then where it goes); ``embed``: the stored oEmbed
+        result, or None."""
         context = super().get_context(value, parent_context=parent_context)
         url = value.get("url") or ""
         context["url"] = safe_url(url)
+        context["link_text"] = fallback_link_text(context["url"])
         # The response's resolver loaded the embeds of every body it renders at once.
         embed_url = embeddable_url(url)
         context["embed"] = (
             resolver_for(parent_context).stored_embed(embed_url) if embed_url else None
         )
+        context["link_title"] = value.get("title") or getattr(context["embed"], "title", "")
         return context
 
     def references(self, raw):

@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import Field
 from wagtail import blocks
 
-from cms.core.blocks.base import NewsdeskBlock, plain_text, words_in
+from cms.core.blocks.base import NewsdeskBlock, plain_text, prose_text, words_in
 
 # Inline formatting (superscript and subscript for units, footnote marks and formulae),
 # links (external, internal pages, documents), lists and sub-headings. No embeds or images
@@ -39,6 +39,9 @@ class ParagraphBlock(NewsdeskBlock, blocks.RichTextBlock):
 
     def word_count(self, raw):
         return words_in(raw)
+
+    def snippet_text(self, raw):
+        return prose_text(raw)
 
     class Meta:
         icon = "pilcrow"

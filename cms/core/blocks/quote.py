@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from wagtail import blocks
 from wagtail.blocks.migrations.operations import BaseBlockOperation
 
-from cms.core.blocks.base import NewsdeskBlock, plain_text, raw_text, words_in
+from cms.core.blocks.base import NewsdeskBlock, plain_text, prose_text, raw_text, words_in
 from cms.core.safe_urls import safe_url
 
 QUOTE_FEATURES = ["bold", "italic", "superscript", "subscript", "link"]
@@ -116,6 +116,9 @@ class QuoteBlock(NewsdeskBlock, blocks.StructBlock):
 
     def word_count(self, raw):
         return words_in(raw_text(raw, "text"))
+
+    def snippet_text(self, raw):
+        return prose_text(raw_text(raw, "text"))
 
     class Meta:
         icon = "openquote"

@@ -34,6 +34,8 @@ class NewsdeskStreamBlock(blocks.StreamBlock):
     - ``search_text(stream_value, resolver=None)``: the words of every block, for the
       search index (with a resolver, also titles of linked articles readers may see);
     - ``word_count(stream_value)``: the words a reader reads;
+    - ``snippet_passages(stream_value)``: the post's own prose, block by block in reading
+      order (paragraphs and quotes, no boxes or captions), for search result snippets;
     - ``api_schema()``: the type of one resolved child, a union of the children's shapes
       told apart by ``type`` (news/schemas.py publishes the body's).
     """
@@ -60,6 +62,10 @@ class NewsdeskStreamBlock(blocks.StreamBlock):
             resolver.prepare([stream_value], kinds=("pages",))
         parts = (block.search_text(raw, resolver) for block, raw in self.children(stream_value))
         return " ".join(part for part in parts if part and part.strip())
+
+    def snippet_passages(self, stream_value):
+        passages = (block.snippet_text(raw) for block, raw in self.children(stream_value))
+        return [passage for passage in passages if passage]
 
     def word_count(self, stream_value):
         return sum(block.word_count(raw) for block, raw in self.children(stream_value))
