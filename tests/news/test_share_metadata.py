@@ -406,3 +406,16 @@ class TestNewsArticleJsonLd:
         )
         data = json_ld(html(client.get(post.url)))
         assert data["datePublished"] == "2012-05-03T14:20:00+00:00"
+
+    def test_feeds_date_items_as_the_page_does(self, client, news_index):
+        post = NewsPageFactory(
+            parent=news_index,
+            first_published_at=datetime.datetime(2017, 2, 14, 8, 5, tzinfo=datetime.UTC),
+        )
+        page_date = json_ld(html(client.get(post.url)))["datePublished"]
+        rss = ET.fromstring(client.get("/feeds/news/rss/").content)  # noqa: S314
+        assert rss.findtext("channel/item/pubDate") == "Tue, 14 Feb 2017 08:05:00 +0000"
+        atom = ET.fromstring(client.get("/feeds/news/atom/").content)  # noqa: S314
+        namespace = "{http://www.w3.org/2005/Atom}"
+        published = atom.findtext(f"{namespace}entry/{namespace}published")
+        assert published == page_date == "2017-02-14T08:05:00+00:00"
