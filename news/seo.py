@@ -4,6 +4,11 @@ Reader templates load ``news.templatetags.seo_tags``, which call the functions h
 canonical URLs, OpenGraph / Twitter card values and the schema.org ``NewsArticle``
 JSON-LD of a post. Everything a template needs is computed in one place so a page does
 not repeat queries for authors, tags or the lead image rendition.
+
+Every absolute URL here is on the Site's configured root URL (cms/core/site_urls.py),
+never on the host the request named. The image a page is shared with is a post's lead
+image, else the first image of its body, else the site's default share image (News
+settings, read once per content version with the publisher logo: ``share_settings``).
 """
 
 import datetime
@@ -286,8 +291,9 @@ def article_metadata(context):
     url = canonical_url(context)
     authors = [author_metadata(author, request) for author in page.authors]
     tags = [tag.name for tag in page.tag_list]
-    published = publication_datetime(page)
-    modified = max(modification_datetime(page), published)
+    # To the second: what search engines and link previews read.
+    published = publication_datetime(page).replace(microsecond=0)
+    modified = max(modification_datetime(page).replace(microsecond=0), published)
     description = page.summary or page.search_description
     image = article_share_image(page, request, context.get("resolver"))
 
