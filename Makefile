@@ -5,9 +5,13 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The address readers and API clients use: absolute URLs (API images and links, feeds,
-# canonical links) are built on it (cms/core/site_urls.py).
-SITE_URL ?= http://$(HOST):$(PORT)
+# The address readers and API clients use: every absolute URL (API images and links,
+# feeds, sitemap, robots.txt, canonical links) is built on it (cms/core/site_urls.py).
+# `make run` sets the Site to it, so the site links to the address it serves; serving on
+# every interface (HOST=0.0.0.0) links to 127.0.0.1 unless SITE_URL names the address
+# others reach it on.
+SITE_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+SITE_URL ?= http://$(SITE_HOST):$(PORT)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Test processes side by side (pytest-xdist); 1 runs the suite in one process.
 PYTEST_WORKERS ?= 2
@@ -41,15 +45,15 @@ migrate: install ## Apply database migrations (SQLite file db.sqlite3 unless DAT
 demo: migrate ## Load the demo newsroom (safe to run again)
 	$(PY) manage.py load_demo_content
 
-run: demo ## Set everything up; serve the site and run the worker on http://127.0.0.1:8000 (HOST=, PORT=)
+run: demo ## Set everything up; serve the site and run the worker on http://127.0.0.1:8000 (HOST=, PORT=, SITE_URL=)
 	$(PY) manage.py set_site_url $(SITE_URL)
 	@# Stored responses survive restarts (var/cache/, shared with the worker); start from
 	@# an empty cache so changed templates and code show.
 	@rm -rf var/cache
 	@echo ""
-	@echo "  Newsdesk is starting on http://$(HOST):$(PORT)/"
-	@echo "    Reader site:   http://$(HOST):$(PORT)/"
-	@echo "    Wagtail admin: http://$(HOST):$(PORT)/admin/  (logins above)"
+	@echo "  Newsdesk is starting on $(SITE_URL)/"
+	@echo "    Reader site:   $(SITE_URL)/"
+	@echo "    Wagtail admin: $(SITE_URL)/admin/  (logins above)"
 	@echo "  The worker (search index, scheduled posts, webhooks) runs alongside."
 	@echo "  Press Ctrl+C to stop both."
 	@echo ""

@@ -28,6 +28,7 @@ __all__ = [
     "CommentCountField",
     "DefaultDisclaimerField",
     "ImageObjectField",
+    "LeadImageField",
     "MinutesField",
     "RichTextHTMLField",
     "ShowsDefaultDisclaimerField",
@@ -45,6 +46,13 @@ def author_object(author, resolver):
     }
 
 
+def alt_with_caption(alt, title, caption):
+    """An image's alt text where a caption describes it: ``alt`` is the image's default
+    alt text (Wagtail's: its description, else its title). An image with no description
+    of its own is described by ``caption`` rather than by its title."""
+    return caption if caption and alt == title else alt
+
+
 def tag_object(tag):
     return {"name": tag.name, "slug": tag.slug}
 
@@ -54,6 +62,19 @@ class ImageObjectField(ContextMixin, Field):
 
     def to_representation(self, value) -> ImageObject | None:
         return self.resolver.image(value)
+
+
+class LeadImageField(ContextMixin, Field):
+    """A post's lead image (``source="*"``: the post) as an image object whose ``alt``
+    falls back to the post's caption for it (``alt_with_caption``)."""
+
+    def to_representation(self, value) -> ImageObject | None:
+        image = self.resolver.image(value.lead_image_id)
+        if image is None:
+            return None
+        alt = alt_with_caption(image["alt"], image["title"], value.lead_image_caption)
+        # The resolver shares one object per image across the response: change a copy.
+        return image if alt == image["alt"] else {**image, "alt": alt}
 
 
 class AuthorsField(ContextMixin, Field):

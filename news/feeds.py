@@ -17,9 +17,15 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from cms.core.site_urls import site_base_url, site_for
+from cms.core.site_urls import absolute_url, site_base_url, site_for
 from news.selectors import news_index_under, published_news
-from news.seo import modification_datetime, publication_datetime, site_name, social_image
+from news.seo import (
+    lead_image_alt,
+    modification_datetime,
+    publication_datetime,
+    site_name,
+    social_image,
+)
 
 FEED_LENGTH = 50
 
@@ -30,9 +36,8 @@ MEDIA_RSS_NS = "http://search.yahoo.com/mrss/"
 def _add_media_content(handler, item):
     image = item.get("image")
     if image:
-        handler.addQuickElement(
+        handler.startElement(
             "media:content",
-            "",
             {
                 "url": image["url"],
                 "medium": "image",
@@ -41,10 +46,14 @@ def _add_media_content(handler, item):
                 "height": str(image["height"]),
             },
         )
+        if item.get("image_caption"):
+            handler.addQuickElement("media:description", item["image_caption"], {"type": "plain"})
+        handler.endElement("media:content")
 
 
 class NewsRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with one ``dc:creator`` per author and the lead image as ``media:content``."""
+    """RSS 2.0 with one ``dc:creator`` per author and the lead image as ``media:content``
+    (its caption as ``media:description``)."""
 
     def rss_attributes(self):
         return {
@@ -61,7 +70,8 @@ class NewsRssFeed(Rss201rev2Feed):
 
 
 class NewsAtomFeed(Atom1Feed):
-    """Atom 1.0 with one ``author`` per author and the lead image as ``media:content``."""
+    """Atom 1.0 with one ``author`` per author and the lead image as ``media:content``
+    (its caption as ``media:description``)."""
 
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:media": MEDIA_RSS_NS}
@@ -122,6 +132,11 @@ class NewsFeed(Feed):
                 )
         return root.get_full_url(self.request) or site_base_url(obj["site"]) + "/"
 
+    def feed_url(self, obj):
+        """The feed's own address (``atom:link rel="self"``), on the site's root URL like
+        every other link in it, not on the host the request named."""
+        return absolute_url(self.request.path, site=obj["site"])
+
     def items(self, obj):
         tag = obj["tag"].slug if obj["tag"] is not None else None
         posts = list(published_news(index=obj["site"].root_page, tag=tag)[:FEED_LENGTH])
@@ -156,7 +171,8 @@ class NewsFeed(Feed):
     def item_extra_kwargs(self, item):
         return {
             "author_names": [author.name for author in item.authors],
-            "image": social_image(item.lead_image, self.request),
+            "image": social_image(item.lead_image, self.request, alt=lead_image_alt(item)),
+            "image_caption": item.lead_image_caption if item.lead_image_id else "",
         }
 
 

@@ -4,6 +4,11 @@ Reader templates load ``news.templatetags.seo_tags``, which call the functions h
 canonical URLs, OpenGraph / Twitter card values and the schema.org ``NewsArticle``
 JSON-LD of a post. Everything a template needs is computed in one place so a page does
 not repeat queries for authors, tags or the lead image rendition.
+
+Every absolute URL here is on the Site's configured root URL (cms/core/site_urls.py),
+never on the host the request named. The image a page is shared with is a post's lead
+image, else the first image of its body, else the site's default share image (News
+settings, read once per content version with the publisher logo: ``share_settings``).
 """
 
 import datetime
@@ -15,13 +20,19 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
-from cms.core.site_urls import absolute_url, site_for
+from cms.core import content_version
+from cms.core.site_urls import absolute_url, site_base_url, site_for
+from news.api_fields import alt_with_caption
+from news.models import NewsSettings
 
 # Social networks ask for images at least 1200 px wide for large previews.
 SOCIAL_IMAGE_FILTER = "width-1200"
+# Google asks for a publisher logo that fits in 600 x 60 pixels.
+PUBLISHER_LOGO_FILTER = "max-600x60"
 
 # Characters that could end a <script> element or open an HTML comment inside it. JSON
 # allows them escaped as \uXXXX, so the data is unchanged for a JSON parser.
@@ -39,7 +50,13 @@ def site_name(site):
 
 
 def publication_datetime(page):
-    """A post's publication date as a timezone-aware datetime: midnight in TIME_ZONE."""
+    """When a post went live, in TIME_ZONE with its offset: when it was first published
+    (``first_published_at``; an import sets it to the time the old blog published the
+    post), else when it is scheduled to go live (``go_live_at``, a preview of a scheduled
+    draft), else midnight of its publication date (a post never published)."""
+    moment = page.first_published_at or page.go_live_at
+    if moment is not None:
+        return timezone.localtime(moment, timezone.get_default_timezone())
     return timezone.make_aware(
         datetime.datetime.combine(page.publication_date, datetime.time.min),
         timezone.get_default_timezone(),
@@ -53,9 +70,9 @@ def modification_datetime(page):
     return publication_datetime(page)
 
 
-def social_image(image, request=None, filter_spec=SOCIAL_IMAGE_FILTER):
+def social_image(image, request=None, filter_spec=SOCIAL_IMAGE_FILTER, *, alt=None):
     """URL (absolute, on the base of the site serving ``request``), size, type and alt text
-    of an image rendition for previews.
+    (``alt``, else the image's own) of an image rendition for previews.
 
     Uses prefetched renditions when the image came with them. ``None`` when there is no
     image or its file cannot be read (a broken image must not break the page or feed).
@@ -72,8 +89,67 @@ def social_image(image, request=None, filter_spec=SOCIAL_IMAGE_FILTER):
         "width": rendition.width,
         "height": rendition.height,
         "type": mime_type,
-        "alt": image.default_alt_text,
+        "alt": alt or image.default_alt_text,
     }
+
+
+def lead_image_alt(page):
+    """The lead image's alt text: the image's own description, else the post's caption
+    for it, else the image's title."""
+    image = page.lead_image
+    if image is None:
+        return ""
+    return alt_with_caption(image.default_alt_text, image.title, page.lead_image_caption)
+
+
+def first_body_image(page):
+    """``(image id, alt text override)`` of the first image block in ``page``'s body that
+    shows an image, or ``(None, "")``. Reads the stored body: no query."""
+    body = getattr(page, "body", None)
+    if body is None:
+        return None, ""
+    for child in body.raw_data:
+        value = child.get("value")
+        if child.get("type") == "image" and isinstance(value, dict) and value.get("image"):
+            return value["image"], value.get("alt_text") or value.get("caption") or ""
+    return None, ""
+
+
+def share_settings(request=None):
+    """The News settings of the site serving ``request`` that page heads show, as plain
+    values: ``{"default_share_image": social_image or None, "publisher_logo": {"url",
+    "width", "height"} or None}``.
+
+    Every reader page asks for them, so they are kept in this process for the current
+    content version (cms/core/content_version.py): saving the settings or an image bumps
+    it (news/freshness/), and stored pages showing them are stored under it too.
+    """
+    site = site_for(request)
+    if site is None:
+        return {"default_share_image": None, "publisher_logo": None}
+
+    def compute():
+        # Read once per request (Wagtail keeps it on the request): the post's site-wide
+        # disclaimer comes from the same row.
+        if request is not None:
+            settings_row = NewsSettings.for_request(request)
+        else:
+            settings_row = NewsSettings.for_site(site)
+        wanted = [settings_row.default_share_image_id, settings_row.publisher_logo_id]
+        images = {}
+        if any(wanted):
+            images = get_image_model().objects.filter(pk__in=[pk for pk in wanted if pk])
+            images = images.prefetch_renditions(SOCIAL_IMAGE_FILTER, PUBLISHER_LOGO_FILTER)
+            images = {image.pk: image for image in images}
+        share = social_image(images.get(settings_row.default_share_image_id), request)
+        logo = social_image(
+            images.get(settings_row.publisher_logo_id), request, PUBLISHER_LOGO_FILTER
+        )
+        if logo is not None:
+            logo = {"url": logo["url"], "width": logo["width"], "height": logo["height"]}
+        return {"default_share_image": share, "publisher_logo": logo}
+
+    return content_version.memo(f"share-settings:{site.pk}", compute)
 
 
 def json_ld_script(data):
@@ -122,12 +198,21 @@ def canonical_url(context):
 
 
 def page_metadata(context):
-    """Canonical URL and OpenGraph basics for any reader page."""
+    """Canonical URL, OpenGraph basics and the share image (the site's default one, News
+    settings) of any reader page; pages that are not a Wagtail page (search results, a
+    404) get only the site name and the share image."""
     page = context.get("page")
     request = context.get("request")
-    if not isinstance(page, Page):
-        return None
     site = site_for(request)
+    image = share_settings(request)["default_share_image"]
+    if not isinstance(page, Page):
+        return {
+            "canonical": "",
+            "title": "",
+            "description": "",
+            "site_name": site_name(site),
+            "image": image,
+        }
     tag = context.get("tag")
     if getattr(tag, "name", None):
         title = f"Posts tagged “{tag.name}”"
@@ -140,7 +225,59 @@ def page_metadata(context):
         "title": title,
         "description": page.search_description,
         "site_name": site_name(site),
+        "image": image,
     }
+
+
+def author_metadata(author, request=None):
+    """One credited author as a post's head names them: ``{"name", "url"}``, ``url``
+    being the author's page ("" when there is none)."""
+    return {"name": author.name, "url": ""}
+
+
+def person_json_ld(author):
+    """A schema.org ``Person`` from ``author_metadata``."""
+    person = {"@type": "Person", "name": author["name"]}
+    if author["url"]:
+        person["url"] = author["url"]
+    return person
+
+
+def publisher_json_ld(site, name, request=None):
+    """The schema.org ``Organization`` publishing the site's posts: its name, its home
+    page and, when News settings has one, its logo (a rendition fitting 600 x 60)."""
+    publisher = {
+        "@type": "Organization",
+        "name": name,
+        "url": site_base_url(site, request=request) + "/",
+    }
+    logo = share_settings(request)["publisher_logo"]
+    if logo is not None:
+        publisher["logo"] = {"@type": "ImageObject", **logo}
+    return publisher
+
+
+def article_share_image(page, request=None, resolver=None):
+    """The image a post is shared with: its lead image, else the first image in its body,
+    else the site's default share image (News settings); None when there is none.
+
+    The body's image comes from ``resolver`` (the article page's, which loaded the body's
+    images with the lead image) when given: no query of its own.
+    """
+    if page.lead_image_id:
+        image = social_image(page.lead_image, request, alt=lead_image_alt(page))
+        if image is not None:
+            return image
+    image_id, alt = first_body_image(page)
+    if image_id:
+        if resolver is not None:
+            [body_image] = resolver.image_models([image_id])
+        else:
+            body_image = get_image_model().objects.filter(pk=image_id).first()
+        image = social_image(body_image, request, alt=alt)
+        if image is not None:
+            return image
+    return share_settings(request)["default_share_image"]
 
 
 def article_metadata(context):
@@ -152,12 +289,13 @@ def article_metadata(context):
     site = site_for(request)
     name = site_name(site)
     url = canonical_url(context)
-    authors = [author.name for author in page.authors]
+    authors = [author_metadata(author, request) for author in page.authors]
     tags = [tag.name for tag in page.tag_list]
-    published = publication_datetime(page)
-    modified = modification_datetime(page)
+    # To the second: what search engines and link previews read.
+    published = publication_datetime(page).replace(microsecond=0)
+    modified = max(modification_datetime(page).replace(microsecond=0), published)
     description = page.summary or page.search_description
-    image = social_image(page.lead_image, request)
+    image = article_share_image(page, request, context.get("resolver"))
 
     json_ld = {
         "@context": "https://schema.org",
@@ -166,8 +304,8 @@ def article_metadata(context):
         "description": description,
         "datePublished": published.isoformat(),
         "dateModified": modified.isoformat(),
-        "author": [{"@type": "Person", "name": author} for author in authors],
-        "publisher": {"@type": "Organization", "name": name},
+        "author": [person_json_ld(author) for author in authors],
+        "publisher": publisher_json_ld(site, name, request),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
     }

@@ -418,6 +418,10 @@ class Importer:
                 summary=shorten(summary, 500),
                 lead_image_id=lead_image,
             )
+            if lead_image and entry.featured_caption:
+                # Only when there is one: the fields are part of the entry's digest, so
+                # entries imported before captions were read stay "unchanged".
+                fields["lead_image_caption"] = shorten(entry.featured_caption, 500)
         else:
             fields["intro"] = shorten(entry.summary, 500) if entry.summary else ""
         return fields

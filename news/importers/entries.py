@@ -43,6 +43,7 @@ class SourceEntry:
     base_url: str = ""  # resolves relative links and image addresses
     autop: bool = False  # blank lines are paragraph breaks (WordPress classic editor)
     featured_image: str = ""
+    featured_caption: str = ""  # the featured image's caption, where the export has one
     parent_id: str = ""  # source_id of the parent page (WordPress page hierarchy)
     comments: list = field(default_factory=list)
     # Whether readers may comment (WordPress's wp:comment_status); None: not in the file,

@@ -182,6 +182,7 @@ class WordPressReader:
         self.skipped = []
         self.not_content = Counter()
         self.attachments = {}  # post id -> file URL
+        self.attachment_captions = {}  # post id -> caption (the attachment's excerpt)
         self.attachment_parents = {}  # post id -> [attachment URLs]
 
     def find_namespaces(self, root, namespaces):
@@ -224,6 +225,9 @@ class WordPressReader:
             if post_type == "attachment":
                 url = self.wp_text(item, "attachment_url") or text_of(item, "guid")
                 self.attachments[post_id] = url
+                # WordPress keeps a media file's caption as its excerpt.
+                caption = plain_text(parse_html(text_of(item, self.excerpt + "encoded")))
+                self.attachment_captions[post_id] = caption.replace("\n", " ").strip()
                 parent = self.wp_text(item, "post_parent")
                 self.attachment_parents.setdefault(parent, []).append(url)
             if post_type in NOT_CONTENT:
@@ -331,10 +335,13 @@ class WordPressReader:
         gutenberg = "<!-- wp:" in content
         content = self.shortcodes(content, post_id, notes)
         excerpt = comment_text(text_of(item, self.excerpt + "encoded")).replace("\n", " ")
-        featured = ""
+        featured = featured_caption = ""
         for meta in item.findall(self.wp + "postmeta"):
             if self.wp_text(meta, "meta_key") == "_thumbnail_id":
                 featured = self.attachments.get(self.wp_text(meta, "meta_value"), "")
+                featured_caption = self.attachment_captions.get(
+                    self.wp_text(meta, "meta_value"), ""
+                )
         creator = text_of(item, DC + "creator")
         parent = self.wp_text(item, "post_parent")
         comment_status = self.wp_text(item, "comment_status").lower()
@@ -357,6 +364,7 @@ class WordPressReader:
             base_url=link or self.site,
             autop=not gutenberg,
             featured_image=featured,
+            featured_caption=featured_caption,
             parent_id=self.source_id(parent) if parent and parent != "0" else "",
             notes=notes,
         )

@@ -47,6 +47,7 @@ def post(news_index):
         slug="storm-tops-the-harbour-wall",
         publication_date=datetime.date(2017, 2, 14),
         summary="Waves overtopped the wall for the first time since 1987.",
+        first_published_at=datetime.datetime(2017, 2, 14, 8, 5, tzinfo=datetime.UTC),
         last_published_at=datetime.datetime(2017, 2, 14, 9, 30, tzinfo=datetime.UTC),
         lead_image=ImageFactory(title="Waves", file__width=1600, file__height=900),
         authors=[AuthorFactory(name="Maren Holt"), AuthorFactory(name="Luis Ferreira")],
@@ -110,7 +111,7 @@ class TestArticleMetadata:
         assert image.startswith("http://localhost/media/images/")
         assert ".width-1200." in image
         assert meta(page, "og:image:width") == ["1200"]
-        assert meta(page, "article:published_time") == ["2017-02-14T00:00:00+00:00"]
+        assert meta(page, "article:published_time") == ["2017-02-14T08:05:00+00:00"]
         assert meta(page, "article:modified_time") == ["2017-02-14T09:30:00+00:00"]
         assert meta(page, "article:author") == ["Maren Holt", "Luis Ferreira"]
         assert meta(page, "article:tag") == ["Storm", "Port Alder"]
@@ -135,13 +136,17 @@ class TestArticleMetadata:
         assert data["@type"] == "NewsArticle"
         assert data["headline"] == "Storm tops the harbour wall"
         assert data["description"] == post.summary
-        assert data["datePublished"] == "2017-02-14T00:00:00+00:00"
+        assert data["datePublished"] == "2017-02-14T08:05:00+00:00"
         assert data["dateModified"] == "2017-02-14T09:30:00+00:00"
         assert data["author"] == [
             {"@type": "Person", "name": "Maren Holt"},
             {"@type": "Person", "name": "Luis Ferreira"},
         ]
-        assert data["publisher"] == {"@type": "Organization", "name": "Newsdesk"}
+        assert data["publisher"] == {
+            "@type": "Organization",
+            "name": "Newsdesk",
+            "url": "http://localhost/",
+        }
         assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": POST_URL}
         [image] = data["image"]
         assert image.startswith("http://localhost/media/images/")
@@ -149,8 +154,17 @@ class TestArticleMetadata:
     @override_settings(TIME_ZONE="Europe/Oslo")
     def test_dates_in_the_site_time_zone(self, client, post):
         page = html(client.get(post.url))
-        assert meta(page, "article:published_time") == ["2017-02-14T00:00:00+01:00"]
+        assert meta(page, "article:published_time") == ["2017-02-14T09:05:00+01:00"]
         assert meta(page, "article:modified_time") == ["2017-02-14T10:30:00+01:00"]
+        assert json_ld(page)["datePublished"] == "2017-02-14T09:05:00+01:00"
+
+    @override_settings(TIME_ZONE="Europe/Oslo")
+    def test_a_post_never_published_is_dated_midnight_of_its_publication_date(self, client, post):
+        """A post with no publish time (no first publication recorded) falls back to the
+        start of its publication date, in the site's time zone."""
+        type(post).objects.filter(pk=post.pk).update(first_published_at=None)
+        page = html(client.get(post.url))
+        assert meta(page, "article:published_time") == ["2017-02-14T00:00:00+01:00"]
         assert json_ld(page)["datePublished"] == "2017-02-14T00:00:00+01:00"
 
     def test_title_cannot_break_out_of_the_json_ld_script(self, client, news_index):

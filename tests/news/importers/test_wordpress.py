@@ -70,6 +70,7 @@ def item(
     parent=0,
     extra="",
     comment_status="open",
+    excerpt="",
 ):
     terms = "".join(
         f'<category domain="category" nicename="{name.lower()}">{cdata(name)}</category>'
@@ -87,7 +88,7 @@ def item(
     <guid isPermaLink="false">{SITE}/?p={post_id}</guid>
     <description></description>
     <content:encoded>{cdata(content)}</content:encoded>
-    <excerpt:encoded>{cdata("")}</excerpt:encoded>
+    <excerpt:encoded>{cdata(excerpt)}</excerpt:encoded>
     <wp:post_id>{post_id}</wp:post_id>
     <wp:post_date>{cdata(date)}</wp:post_date>
     <wp:post_date_gmt>{cdata(date_gmt)}</wp:post_date_gmt>
@@ -401,6 +402,43 @@ def test_classic_editor_content_and_shortcodes(tmp_path, news_index):
     assert raw[1]["value"]["url"] == "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
     assert raw[2]["value"] == "<p>Red text</p>"
     assert "wall.jpg (featured image)" in output
+
+
+def test_the_featured_images_caption_is_the_lead_images(tmp_path, news_index):
+    """WordPress keeps a media file's caption as its excerpt: the featured image's caption
+    becomes the lead image's, with the picture from the uploads folder."""
+    uploads = tmp_path / "uploads" / "2017" / "02"
+    uploads.mkdir(parents=True)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (60, 40), (200, 30, 30)).save(buffer, format="JPEG")
+    (uploads / "wall.jpg").write_bytes(buffer.getvalue())
+    items = [
+        item(
+            101,
+            "Harbour wall approved",
+            "The council approved the wall.",
+            extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+            "<wp:meta_value>301</wp:meta_value></wp:postmeta>",
+        ),
+        item(102, "No picture", "Words only."),
+        item(
+            301,
+            "wall",
+            post_type="attachment",
+            status="inherit",
+            excerpt="The new wall at <em>high</em> tide",
+            extra="<wp:attachment_url>https://harbour.example/wp-content/uploads/2017/02/"
+            "wall.jpg</wp:attachment_url>",
+        ),
+    ]
+    path = write(tmp_path, wxr(items=items))
+    run(path, "--media", str(tmp_path / "uploads"))
+    harbour = post("Harbour wall approved")
+    assert harbour.lead_image is not None
+    assert harbour.lead_image_caption == "The new wall at high tide"
+    assert post("No picture").lead_image_caption == ""
+    # Run again: nothing changed, nothing is published again.
+    assert "posts: 0 created, 0 updated" in run(path, "--media", str(tmp_path / "uploads"))
 
 
 def test_gutenberg_blocks_become_our_blocks(tmp_path, news_index):
