@@ -1,4 +1,5 @@
-"""Fixtures for the browser tests: Debian's Chromium driven by Playwright (sync API)."""
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright (sync API), and
+the reader-page checks' tools (tests/browser/tools.py)."""
 
 import os
 import threading
@@ -34,13 +35,15 @@ def chromium_executable():
 
 def require_tools(problems, how):
     """Skip the test over missing tools (``problems``), or fail on CI (CI=true), where
-    every check must run."""
+    every check must run; ``how`` says how to install the Node tools when one of those
+    is missing."""
     if not problems:
         return
     problem = "; ".join(problems)
+    how = how if any(str(tools.NODE_MODULES) in line for line in problems) else ""
     if os.environ.get("CI") == "true":
-        pytest.fail(f"Check cannot run on CI: {problem}. {how}", pytrace=False)
-    pytest.skip(f"Check skipped: {problem}. {how}")
+        pytest.fail(f"Check cannot run on CI: {problem}. {how}".strip(), pytrace=False)
+    pytest.skip(f"Check skipped: {problem}. {how}".strip())
 
 
 @pytest.fixture(scope="session")

@@ -172,7 +172,7 @@ MUST_SHOW = {
 }
 
 
-def test_reader_pages_are_valid_html(client, reader_urls, vnu_jar):
+def test_reader_pages_are_valid_html(vnu_jar, client, reader_urls):
     """The HTML each reader page serves has no vnu errors."""
     with tempfile.TemporaryDirectory(prefix="newsdesk-vnu-") as folder:
         files = {}
@@ -208,7 +208,7 @@ async () => {
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_reader_pages_have_no_axe_violations(
-    browser, live_server, reader_urls, axe_script, viewport
+    axe_script, browser, live_server, reader_urls, viewport
 ):
     """axe-core finds nothing on any reader page at this width."""
     context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
@@ -231,7 +231,7 @@ def test_reader_pages_have_no_axe_violations(
 
 
 @pytest.mark.parametrize("name", LIGHTHOUSE_PAGES)
-def test_lighthouse_scores(live_server, reader_urls, lighthouse_cli, name):
+def test_lighthouse_scores(lighthouse_cli, live_server, reader_urls, name):
     """Lighthouse (desktop preset) scores the page 95 or more in every category.
 
     The performance score moves with what else the machine is doing (the suite runs in
