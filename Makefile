@@ -17,7 +17,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev migrate demo run worker browser bench bench-load bench-scale wrk bench-search bench-freshness bench-admin bench-import bench-hostile test test-quick test-postgres lint layers format migrations-check clean
+.PHONY: help install install-dev node-tools migrate demo run worker browser bench bench-load bench-scale wrk bench-search bench-freshness bench-admin bench-import bench-hostile bench-lighthouse test test-quick test-postgres lint layers format migrations-check clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -38,6 +38,21 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed ## Create .venv and install Newsdesk
 install-dev: $(VENV)/.installed-dev ## Install Newsdesk with the test and lint tools
+
+# The reader-page checks' Node tools (vnu, axe-core, Lighthouse), pinned in
+# tests/browser/package-lock.json. Install scripts stay off: no tool fetches a browser or
+# a Java of its own (the checks use Debian's Chromium and the machine's Java). Without npm
+# the checks skip, saying why; on CI (CI=true) a missing npm is an error.
+NODE_TOOLS := tests/browser/node_modules/.installed
+$(NODE_TOOLS): tests/browser/package.json tests/browser/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		if [ "$$CI" = "true" ]; then echo "npm is needed for the reader-page checks (apt-get install npm)" >&2; exit 1; fi; \
+		echo "npm not found: the reader-page checks (vnu, axe-core, Lighthouse) will skip"; \
+	else \
+		npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	fi
+
+node-tools: $(NODE_TOOLS) ## Install the reader-page checks' Node tools (vnu, axe-core, Lighthouse) with npm
 
 migrate: install ## Apply database migrations (SQLite file db.sqlite3 unless DATABASE_URL is set)
 	$(PY) manage.py migrate --noinput
@@ -76,6 +91,9 @@ bench-admin: install-dev ## Time saving, submitting and approving in the admin: 
 bench-hostile: install wrk ## 64 connections of cache-busters, popular searches and a 60 s mixed load under gunicorn (SQLite, then PostgreSQL); writes docs/performance.md
 	$(PY) bench/hostile_load_bench.py
 	$(PY) bench/hostile_load_bench.py --database postgres
+
+bench-lighthouse: install node-tools ## Lighthouse (mobile and desktop) on the demo site's home page and an article under gunicorn; writes docs/performance.md
+	$(PY) bench/lighthouse.py
 
 bench-import: install ## Time importing 2,000 generated Blogger and WordPress posts (SQLite); writes docs/performance.md
 	$(PY) bench/import_bench.py
@@ -118,14 +136,14 @@ format: install-dev ## Reformat the code and apply safe lint fixes
 migrations-check: install-dev ## Fail if a model change has no migration
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint layers migrations-check ## Install, lint, check layers and migrations, run the whole suite (SQLite)
+test: lint layers migrations-check node-tools ## Install, lint, check layers and migrations, run the whole suite (SQLite)
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test-quick: install-dev ## The suite without the deployment and browser tests (a quick local run; CI runs all)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not deployment and not browser"
 
-test-postgres: install-dev ## Run the whole suite against PostgreSQL (POSTGRES_URL=, default local test db)
+test-postgres: install-dev node-tools ## Run the whole suite against PostgreSQL (POSTGRES_URL=, default local test db)
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 clean: ## Remove the virtualenv, caches and test output (keeps db.sqlite3 and media/)
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-output *.egg-info var/cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-output *.egg-info var/cache tests/browser/node_modules

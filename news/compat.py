@@ -110,6 +110,12 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    ``install()`` points ``get_rendition`` at ``get_renditions`` with the one filter:
    the same lookups and the same rendition, without the writes of what came from the
    prefetch.
+17. **A ``srcset`` names each width once.** ``{% srcset_image ... width-{480,800,1200} %}``
+   asks for renditions no wider than the original, so an image 800 pixels wide gets two
+   800-pixel renditions, and ``ResponsiveImage.get_width_srcset`` lists both as ``800w``:
+   invalid HTML (the Nu HTML Checker refuses it; browsers may pick either).
+   ``install()`` replaces that classmethod with ``width_srcset``, which keeps the first
+   rendition of each width.
 """
 
 import functools
@@ -127,7 +133,7 @@ from wagtail.api.v3.schemas.pages import PageTypeInjectingBodyModel, SimpleBaseP
 from wagtail.api.v3.schemas.params import SearchSchema
 from wagtail.contrib.redirects.api.v3 import router as wagtail_v3_redirects_router
 from wagtail.images.exceptions import InvalidFilterSpecError
-from wagtail.images.models import AbstractImage, Filter
+from wagtail.images.models import AbstractImage, Filter, ResponsiveImage
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 
@@ -432,8 +438,23 @@ def patch_get_rendition():
         AbstractImage.get_rendition = get_rendition
 
 
+def width_srcset(cls, renditions_list):
+    """Wagtail's ``ResponsiveImage.get_width_srcset`` with one candidate per width."""
+    by_width = {}
+    for rendition in renditions_list:
+        by_width.setdefault(rendition.width, rendition)
+    return width_srcset.__wrapped__(list(by_width.values()))
+
+
+def patch_width_srcset():
+    if ResponsiveImage.get_width_srcset.__func__ is not width_srcset:
+        width_srcset.__wrapped__ = ResponsiveImage.get_width_srcset
+        ResponsiveImage.get_width_srcset = classmethod(width_srcset)
+
+
 def install():
     patch_get_rendition()
+    patch_width_srcset()
     patch_view_restrictions()
     patch_v3_bad_requests()
     patch_public_pages_querysets()

@@ -1,4 +1,5 @@
-"""Fixtures for the browser tests: Debian's Chromium driven by Playwright (sync API)."""
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright (sync API), and
+the reader-page checks' tools (tests/browser/tools.py)."""
 
 import os
 import threading
@@ -7,24 +8,12 @@ from pathlib import Path
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import tools
+from tests.browser.tools import CHROMIUM_ARGS, chromium_path
+
 # How long actions and assertions wait for the page, in milliseconds.
 BROWSER_TIMEOUT_MS = 15_000
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-output" / "browser"
-
-
-def chromium_path():
-    """The Chromium to drive: $CHROMIUM_PATH if set, else Debian's /usr/bin/chromium."""
-    return os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +31,50 @@ def chromium_executable():
             pytest.fail(f"Browser test cannot run on CI: {problem}. {how}", pytrace=False)
         pytest.skip(f"Browser test skipped: {problem}. {how}")
     return executable
+
+
+def require_tools(problems, how):
+    """Skip the test over missing tools (``problems``), or fail on CI (CI=true), where
+    every check must run; ``how`` says how to install the Node tools when one of those
+    is missing."""
+    if not problems:
+        return
+    problem = "; ".join(problems)
+    how = how if any(str(tools.NODE_MODULES) in line for line in problems) else ""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"Check cannot run on CI: {problem}. {how}".strip(), pytrace=False)
+    pytest.skip(f"Check skipped: {problem}. {how}".strip())
+
+
+@pytest.fixture(scope="session")
+def vnu_jar():
+    """The Nu HTML Checker's jar (npm vnu-jar), run on the machine's Java."""
+    java = tools.java_path()
+    problems = tools.missing(tools.VNU_JAR)
+    if not (os.path.isfile(java) and os.access(java, os.X_OK)):
+        problems.append(
+            f"no Java at {java} (set JAVA, or `apt-get install openjdk-17-jre-headless`)"
+        )
+    require_tools(problems, tools.HOW_TO_INSTALL)
+    return tools.VNU_JAR
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    """axe-core's browser script (npm axe-core), to inject into pages."""
+    require_tools(tools.missing(tools.AXE_JS), tools.HOW_TO_INSTALL)
+    return tools.AXE_JS
+
+
+@pytest.fixture(scope="session")
+def lighthouse_cli(chromium_executable):
+    """Lighthouse's command line (npm lighthouse), on Node, driving Debian's Chromium."""
+    problems = tools.missing(tools.LIGHTHOUSE_CLI)
+    node = tools.node_path()
+    if not (os.path.isfile(node) and os.access(node, os.X_OK)):
+        problems.append(f"no Node.js at {node} (set NODE, or `apt-get install nodejs`)")
+    require_tools(problems, tools.HOW_TO_INSTALL)
+    return tools.LIGHTHOUSE_CLI
 
 
 class SharedConnectionWSGIServer(ThreadedWSGIServer):

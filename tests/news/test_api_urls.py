@@ -32,9 +32,9 @@ def post(news_index):
     document = get_document_model().objects.create(
         title="Inspection report", file=ContentFile(b"%PDF-1.4 report", name="report.pdf")
     )
-    body = every_block_body(
-        image=ImageFactory(), related_page=related, disclaimer=DisclaimerFactory()
-    )
+    # Wide enough for the three srcset widths (480, 800, 1200) to be three renditions.
+    image = ImageFactory(file__width=1200, file__height=675)
+    body = every_block_body(image=image, related_page=related, disclaimer=DisclaimerFactory())
     body.insert(
         1,
         {

@@ -5,9 +5,11 @@ news/compat.py (and remove it when Wagtail no longer needs it)."""
 
 import datetime
 import inspect
+import re
 
 import pytest
 from django.conf import settings
+from django.template import Context, Template
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseTaskWorker
 from django_tasks_db.models import DBTaskResult
@@ -20,7 +22,7 @@ from wagtail.contrib.frontend_cache import utils as frontend_cache_utils
 from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 from wagtail.images import get_image_model
 from wagtail.images.exceptions import InvalidFilterSpecError
-from wagtail.images.models import AbstractImage, Rendition
+from wagtail.images.models import AbstractImage, Rendition, ResponsiveImage
 from wagtail.models import Page
 
 from news import compat
@@ -359,3 +361,27 @@ class TestGetRendition:
     def test_a_bad_filter_is_refused_as_wagtail_refuses_it(self, image):
         with pytest.raises(InvalidFilterSpecError):
             image.get_rendition(42)
+
+
+class TestWidthSrcset:
+    """Entry 17: an image narrower than the widest rendition asked for."""
+
+    @pytest.fixture
+    def image(self, db):
+        return ImageFactory(file__width=800, file__height=450)
+
+    def test_wagtails_own_still_repeats_a_width(self, image):
+        """When this fails, Wagtail no longer needs entry 17: remove it."""
+        assert ResponsiveImage.get_width_srcset.__func__ is compat.width_srcset
+        renditions = list(image.get_renditions("width-800", "width-1200").values())
+        assert compat.width_srcset.__wrapped__(renditions).count(" 800w") == 2
+
+    def test_the_srcset_names_each_width_once(self, image):
+        html = Template(
+            "{% load wagtailimages_tags %}"
+            '{% srcset_image image width-{480,800,1200} sizes="100vw" %}'
+        ).render(Context({"image": image}))
+        srcset = re.search(r'srcset="([^"]*)"', html).group(1)
+        widths = [candidate.rsplit(" ", 1)[1] for candidate in srcset.split(", ")]
+        assert widths == ["480w", "800w"]
+        assert 'src="' in html

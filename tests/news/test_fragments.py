@@ -144,7 +144,11 @@ def test_an_article_rendered_from_nothing_loads_its_images_together(client, news
         image=ImageFactory(title="Old pier"), related_page=related, disclaimer=DisclaimerFactory()
     )
     post = NewsPageFactory(
-        parent=news_index, slug="lead", body=body, lead_image=ImageFactory(title="Lead")
+        parent=news_index,
+        slug="lead",
+        body=body,
+        # Wide enough for every size to be a rendition of its own in the srcset.
+        lead_image=ImageFactory(title="Lead", file__width=1200, file__height=675),
     )
     post.save_revision().publish()
     client.get(post.url)  # the renditions are made; then every cache is emptied
