@@ -23,8 +23,9 @@ from django.utils.html import strip_tags
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from cms.core import content_version
 from cms.core.pages import reader_context
-from cms.core.site_urls import absolute_page_url
+from cms.core.site_urls import absolute_page_url, site_for
 from home.api_fields import install_front_page
 from home.models import HomePage
 from news.freshness.fragments import RenderOnceResolver
@@ -41,20 +42,47 @@ CARD_PIECE = "card-h3"
 LEAD_PIECE = "front-lead"
 
 
+@dataclass(frozen=True)
+class FrontPageTag:
+    pk: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class SectionChoice:
+    """An editor's section, as the page stores it."""
+
+    tag: FrontPageTag
+    heading: str
+    post_count: int
+
+
 @dataclass
 class Section:
+    """A section as the front page shows it: its posts, not already higher up."""
+
     heading: str
-    tag: object
+    tag: FrontPageTag
     url: str | None
     posts: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Breaking:
+    """The post of the breaking strip: what the strip shows."""
+
+    pk: int
+    title: str
+    url: str | None
+    went_live: datetime.datetime
 
 
 @dataclass
 class FrontPage:
     lead: object = None
     picked: bool = False
-    breaking: object = None
-    breaking_until: datetime.datetime | None = None
+    breaking: Breaking | None = None
     latest: list = field(default_factory=list)
     sections: list = field(default_factory=list)
 
@@ -63,11 +91,22 @@ class FrontPage:
         """Every post shown as a card (the latest, then the sections')."""
         return [*self.latest, *(post for section in self.sections for post in section.posts)]
 
+    @property
+    def breaking_until(self):
+        if self.breaking is None:
+            return None
+        return self.breaking.went_live + breaking_window()
+
+
+def breaking_window():
+    return datetime.timedelta(hours=settings.NEWSDESK_BREAKING_HOURS)
+
 
 def front_page(page, request):
     """The stories of the front page of ``page`` (a HomePage), for readers: one query for
     the latest (and the default lead), one for the editor's pick when it is not among
-    them, one for the breaking post, one for the sections and one per section."""
+    them, and one per section. The breaking post is remembered until posts change, the
+    sections until pages do."""
     posts = published_news(index=page, details=False)
     count = settings.NEWSDESK_HOME_LATEST
     latest = list(posts[: count + 1])
@@ -83,35 +122,73 @@ def front_page(page, request):
         front.lead = latest[0]
     front.latest = [post for post in latest if post != front.lead][:count]
 
-    window = datetime.timedelta(hours=settings.NEWSDESK_BREAKING_HOURS)
-    front.breaking = (
-        posts.filter(breaking=True, first_published_at__gt=timezone.now() - window)
-        .order_by("-first_published_at", "-pk")
-        .first()
-    )
+    front.breaking = breaking_news(page, request)
     if front.breaking is not None:
-        front.breaking_until = front.breaking.first_published_at + window
         # Stored copies (and browsers' max-age) end when the strip must go.
         fresh_until(front.breaking_until, request)
 
     shown = {post.pk for post in [front.lead, *front.latest] if post is not None}
     index_url = news_index_url(page, request)
-    for section in page.sections.select_related("tag"):
+    for choice in section_choices(page):
         section_posts = list(
-            posts.filter(tags__pk=section.tag_id).exclude(pk__in=shown)[: section.post_count]
+            posts.filter(tags__pk=choice.tag.pk).exclude(pk__in=shown)[: choice.post_count]
         )
         if not section_posts:
             continue
         shown.update(post.pk for post in section_posts)
         front.sections.append(
             Section(
-                heading=section.title,
-                tag=section.tag,
-                url=tag_url(index_url, section.tag.slug),
+                heading=choice.heading,
+                tag=choice.tag,
+                url=tag_url(index_url, choice.tag.slug),
                 posts=section_posts,
             )
         )
     return front
+
+
+def breaking_news(page, request):
+    """The newest breaking post under ``page`` that went live within the breaking window,
+    or None. Remembered until posts change (news/freshness/remembered.py): no post can
+    enter the window without a publish, and the one remembered is checked against the
+    window again each time, so it leaves the strip on time."""
+
+    def find():
+        since = timezone.now() - breaking_window()
+        post = (
+            published_news(index=page, details=False)
+            .filter(breaking=True, first_published_at__gt=since)
+            .order_by("-first_published_at", "-pk")
+            .first()
+        )
+        if post is None:
+            return None
+        return Breaking(post.pk, post.title, post.get_url(request), post.first_published_at)
+
+    site = site_for(request)
+    found = remembered(f"front-breaking:{page.pk}:{site.pk if site else ''}", find)
+    if found is None or found.went_live + breaking_window() <= timezone.now():
+        return None
+    return found
+
+
+def section_choices(page):
+    """The editors' sections of ``page``, in their order. Read once per process while
+    pages stay the same (cms/core/content_version.py: publishing the home page changes
+    them)."""
+
+    def read():
+        return [
+            SectionChoice(
+                FrontPageTag(section.tag.pk, section.tag.name, section.tag.slug),
+                section.title,
+                section.post_count,
+            )
+            for section in page.sections.select_related("tag")
+        ]
+
+    # (Outside a public request, an editor's preview say, the memo reads afresh.)
+    return content_version.memo(f"front-sections:{page.pk}", read)
 
 
 def tag_url(index_url, slug):
@@ -233,7 +310,11 @@ def front_page_object(page, request):
     # page's API detail is a listing too (news/freshness/versions.py).
     depends_on_listings(request)
     front = front_page(page, request)
-    stories = [front.lead, front.breaking, *front.cards]
+    breaking = None
+    if front.breaking is not None:
+        posts = published_news(index=page, details=False)
+        breaking = posts.filter(pk=front.breaking.pk).first()
+    stories = [front.lead, breaking, *front.cards]
     prefetch_related_objects(
         [post for post in stories if post is not None and post.lead_image_id],
         "lead_image__renditions",
@@ -242,7 +323,7 @@ def front_page_object(page, request):
     return {
         "lead_story": story_object(lead, request, lead_image(lead)) if lead else None,
         "lead_story_picked": front.picked,
-        "breaking": story_object(front.breaking, request) if front.breaking else None,
+        "breaking": story_object(breaking, request) if breaking else None,
         "breaking_until": front.breaking_until,
         "latest": [story_object(post, request) for post in front.latest],
         "sections": [
