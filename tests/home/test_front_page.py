@@ -608,3 +608,19 @@ def test_home_detail_contract(client, settings, home_page, news_index, version):
     publish(alarm)
     add_section(home_page, "Climate")
     check(f"{version}_home_detail", client.get(f"/api/{version}/pages/{home_page.pk}/").json())
+
+
+def test_a_preview_shows_the_drafts_pick_and_sections(home_page, tagged, settings):
+    settings.NEWSDESK_HOME_LATEST = 1
+    tag = Tag.objects.get(name="Climate")
+    home_page.lead_story = tagged["sport-1"]
+    home_page.sections = [HomePageSection(tag=tag, heading="Draft climate", post_count=2)]
+    draft = home_page.save_revision().as_object()
+    page = soup(draft.make_preview_request())
+    assert lead_title(page) == "Sport one"
+    assert section_view(page) == [
+        ("Draft climate", "/news/tags/climate/", ["Climate one", "Climate two"])
+    ]
+    # The live front page is unchanged until the draft is published.
+    live = type(home_page).objects.get(pk=home_page.pk)
+    assert live.lead_story_id is None and not live.sections.exists()
