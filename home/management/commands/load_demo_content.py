@@ -583,10 +583,12 @@ class Command(BaseCommand):
         tags = {
             tag.name: tag for tag in Tag.objects.filter(name__in=[s[0] for s in FRONT_SECTIONS])
         }
+        chosen = [
+            (tags[name], heading, count) for name, heading, count in FRONT_SECTIONS if name in tags
+        ]
         home.sections = [
-            HomePageSection(tag=tags[name], heading=heading, post_count=count)
-            for name, heading, count in FRONT_SECTIONS
-            if name in tags
+            HomePageSection(tag=tag, heading=heading, post_count=count, sort_order=position)
+            for position, (tag, heading, count) in enumerate(chosen)
         ]
         home.save_revision().publish()
 
