@@ -14,6 +14,7 @@ The HTML page and the API's ``front_page`` field (home/api_fields.py) are built 
 """
 
 import datetime
+import html
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -232,7 +233,7 @@ def front_description(page, site):
     else a sentence naming the site."""
     if page.search_description:
         return page.search_description
-    intro = " ".join(strip_tags(page.intro).split())
+    intro = " ".join(html.unescape(strip_tags(page.intro)).split())
     return intro or f"The latest news from {site_name(site)}."
 
 

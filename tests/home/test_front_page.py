@@ -422,13 +422,13 @@ def head(page):
 
 
 def test_title_and_description_default_to_the_site_and_its_intro(client, home_page, posts):
-    home_page.intro = "<p>News from <b>Port Alder</b> and the coast.</p>"
+    home_page.intro = "<p>News from <b>Port Alder</b> &amp; the coast.</p>"
     home_page.save_revision().publish()
     page = front(client)
     assert head(page) == (
         "Newsdesk: latest news",
-        ["News from Port Alder and the coast."],
-        "News from Port Alder and the coast.",
+        ["News from Port Alder & the coast."],
+        "News from Port Alder & the coast.",
     )
     # One meaningful h1, not the masthead's text alone.
     (h1,) = page.select("h1")
