@@ -433,7 +433,10 @@ NEWSDESK_EMBED_FAILURE_TTL = env_int("NEWSDESK_EMBED_FAILURE_TTL", 600)
 
 # Reader pages
 NEWSDESK_PAGE_SIZE = env_int("NEWSDESK_PAGE_SIZE", 10)
-NEWSDESK_HOME_LATEST = env_int("NEWSDESK_HOME_LATEST", 7)
+# The front page: the latest stories after the lead, and how long a breaking post keeps its
+# strip at the top after going live (docs/content-model.md, "The front page").
+NEWSDESK_HOME_LATEST = env_int("NEWSDESK_HOME_LATEST", 6)
+NEWSDESK_BREAKING_HOURS = env_float("NEWSDESK_BREAKING_HOURS", 3)
 
 # Editorial roles and workflow. Data migrations and code find these by name; change a name
 # here and in the database together (see docs/workflow.md).

@@ -30,6 +30,8 @@ from news.freshness.versions import (
     current_versions,
     halves_in,
     page_tag,
+    rendering,
+    seconds_fresh,
     version_keys,
     versions_state,
 )
@@ -98,7 +100,9 @@ class ResponseCacheMiddleware:
     Views and hooks opt out with ``request.newsdesk_no_cache = "<reason>"`` (pages behind
     a password or login, see news/wagtail_hooks.py) or by sending their own
     ``Cache-Control: private/no-store/no-cache``. They declare what a response shows with
-    ``news.freshness.versions.depends_on_page(request, page)``.
+    ``news.freshness.versions.depends_on_page(request, page)`` (or ``depends_on_listings``),
+    and when it changes by itself with ``fresh_until(moment)``: its stored copy and
+    ``max-age`` end there, as at the next page expiry.
     """
 
     #: Paths never served from or stored in the shared cache.
@@ -240,7 +244,7 @@ class ResponseCacheMiddleware:
         versions_before = request.newsdesk_cache_versions
         # What rarely changes (sites, view restrictions) is read once per ``tree`` version
         # while it is current (cms/core/content_version.py).
-        with content_version.serving(versions_before[TREE], versions_before):
+        with content_version.serving(versions_before[TREE], versions_before), rendering(request):
             response = self.get_response(request)
         if not self.is_storable(request, response):
             personal = response.cookies or getattr(request, "newsdesk_no_cache", None)
@@ -268,6 +272,12 @@ class ResponseCacheMiddleware:
             versions.update(current_versions(missing))
         timeout = settings.NEWSDESK_CACHE_TIMEOUT
         until_expiry = seconds_until_next_expiry(versions[TREE])
+        # The view's own end (``fresh_until``: a time window on the page) counts as one.
+        until_change = seconds_fresh(request)
+        if until_change is not None:
+            until_expiry = (
+                until_change if until_expiry is None else min(until_expiry, until_change)
+            )
         if until_expiry is not None:
             timeout = min(timeout, until_expiry)
         self.add_http_caching_headers(response, max_age_limit=until_expiry)

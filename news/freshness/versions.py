@@ -32,6 +32,8 @@ so copies stored under the old one are misses too, never stale hits.
 
 import secrets
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -52,6 +54,10 @@ STALE = "stale"
 
 #: The bump time of a soft half that was made because it was missing, not by a bump.
 _NOT_BUMPED = 0
+
+#: The request whose response the response cache is rendering (``rendering``), for code
+#: that declares what it shows without a request at hand (an API v3 field).
+_rendering = ContextVar("newsdesk_rendering_request", default=None)
 
 
 def page_tag(page_id):
@@ -205,3 +211,57 @@ def depends_on_page(request, page):
         versions = getattr(request, "newsdesk_cache_versions", None)
         if versions is not None and tag not in versions:
             versions.update(current_versions([tag], getattr(request, "newsdesk_halves", None)))
+
+
+@contextmanager
+def rendering(request):
+    """Make ``request`` the one whose response is being rendered (middleware.py), for
+    ``depends_on_listings`` and ``fresh_until`` called without it."""
+    token = _rendering.set(request)
+    try:
+        yield
+    finally:
+        _rendering.reset(token)
+
+
+def _rendered_request(request):
+    request = getattr(request, "_request", request)  # DRF wraps Django's request
+    return request if request is not None else _rendering.get()
+
+
+def depends_on_listings(request=None):
+    """Record that the response being rendered for ``request`` (by default the one the
+    response cache is rendering) shows posts beyond its own page, as a listing does (the
+    home page's API detail, with its lead story and sections): a publish anywhere makes
+    it stale, not only a change to its own page."""
+    request = _rendered_request(request)
+    tags = getattr(request, "newsdesk_cache_tags", None)
+    if tags is not None:
+        tags.add(LISTINGS)
+        versions = getattr(request, "newsdesk_cache_versions", None)
+        if versions is not None and LISTINGS not in versions:
+            versions.update(
+                current_versions([LISTINGS], getattr(request, "newsdesk_halves", None))
+            )
+
+
+def fresh_until(moment, request=None):
+    """Record that the response being rendered for ``request`` (by default the one the
+    response cache is rendering) changes at ``moment`` (an aware datetime) without any
+    publish: a time window ends (the home page's breaking strip). Its stored copy and its
+    ``max-age`` then end there too (middleware.py), as they end at a page's expiry."""
+    request = _rendered_request(request)
+    if request is None:
+        return
+    current = getattr(request, "newsdesk_fresh_until", None)
+    if current is None or moment < current:
+        request.newsdesk_fresh_until = moment
+
+
+def seconds_fresh(request):
+    """Seconds until the moment recorded with ``fresh_until`` for ``request`` (0 once
+    passed), or None."""
+    moment = getattr(request, "newsdesk_fresh_until", None)
+    if moment is None:
+        return None
+    return max(0, int(moment.timestamp() - time.time()))

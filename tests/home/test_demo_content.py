@@ -1,12 +1,17 @@
 """The load_demo_content management command."""
 
+import datetime
 from io import StringIO
 
 import pytest
+import time_machine
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
-from wagtail.models import Page
+from django.utils import timezone
+from taggit.models import Tag
+from wagtail.models import Page, Site
 
 from news.models import Author, NewsPage, NewsSettings
 
@@ -21,7 +26,8 @@ def run(*args):
 
 def test_creates_a_complete_newsroom(client):
     output = run()
-    assert NewsPage.objects.live().count() == 30
+    # The 30 posts and the breaking story that has just gone live.
+    assert NewsPage.objects.live().count() == 31
     assert Author.objects.count() == 5
     used_blocks = {block.block_type for post in NewsPage.objects.all() for block in post.body}
     assert used_blocks == {
@@ -93,3 +99,57 @@ def test_refuses_production_settings():
     with pytest.raises(CommandError, match="refusing to load demo content"):
         run()
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def front_page(client):
+    return BeautifulSoup(client.get("/").content, "html.parser")
+
+
+def test_the_front_page_has_a_pick_sections_and_a_breaking_strip(client):
+    run()
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    assert home.lead_story.title == "Council approves new harbour wall after winter storms"
+    assert [(s.tag.name, s.title) for s in home.sections.all()] == [
+        ("Port Alder", "Around Port Alder"),
+        ("Climate", "Climate"),
+        ("Culture", "Culture and weekend"),
+    ]
+    page = front_page(client)
+    assert page.select_one(".lead-story__title").get_text(strip=True) == home.lead_story.title
+    strip = page.select_one(".breaking-strip a")
+    assert strip.get_text() == "Harbour bridge closed after a lorry strikes the railing"
+    headings = [h.get_text(strip=True) for h in page.select(".front-section__heading")]
+    assert headings == ["Around Port Alder", "Climate", "Culture and weekend"]
+
+
+def test_an_editors_front_page_is_kept_and_the_strip_comes_back(client, settings):
+    run()
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    # An editor clears the pick and keeps one section.
+    home.lead_story = None
+    home.sections = [home.sections.model(tag=Tag.objects.get(name="Climate"), post_count=2)]
+    home.save_revision().publish()
+    breaking = NewsPage.objects.get(slug__startswith="harbour-bridge-closed")
+    went_live = breaking.first_published_at
+    pages = Page.objects.count()
+
+    run()  # at once: nothing to do
+    breaking.refresh_from_db()
+    assert breaking.first_published_at == went_live
+    home.refresh_from_db()
+    assert home.lead_story is None and home.sections.count() == 1
+
+    later = timezone.now() + datetime.timedelta(hours=settings.NEWSDESK_BREAKING_HOURS, minutes=1)
+    with time_machine.travel(later, tick=False):
+        assert front_page(client).select_one(".breaking-strip") is None
+        output = run()
+        assert "0 new posts" in output
+        assert Page.objects.count() == pages
+        breaking.refresh_from_db()
+        assert breaking.first_published_at == later
+        assert (
+            front_page(client)
+            .select_one(".breaking-strip a")
+            .get_text()
+            .startswith("Harbour bridge closed")
+        )

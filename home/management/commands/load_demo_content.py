@@ -4,6 +4,11 @@ Idempotent: running it again creates nothing that is already there (pages are fo
 slug, authors by name, images by title, users by username) and never changes a password
 it did not set. All text is invented for Newsdesk; images are drawn with Pillow.
 
+The front page gets an editor's pick for the lead story and three sections by tag the
+first time (an editor's own choices are kept afterwards), and a breaking story that has
+just gone live: each run (every ``make run``) brings it back into the breaking strip
+when its ``NEWSDESK_BREAKING_HOURS`` have passed.
+
     python manage.py load_demo_content [--password PASSWORD] [--posts N]
 """
 
@@ -18,12 +23,14 @@ from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from home.models import HomePage, StandardPage
+from home.models import HomePage, HomePageSection, StandardPage
 from news.comments.models import Comment
 from news.models import Author, Disclaimer, NewsIndexPage, NewsPage, NewsPageAuthor, NewsSettings
 
@@ -101,6 +108,17 @@ POSTS = [
     ("Astronomers spot comet from the observatory hill", ["Science"], False),
     ("Film festival announces harbour-front screenings", ["Culture"], False),
     ("Power restored after substation fire", ["Port Alder"], True),
+]
+
+# Just gone live when the demo is loaded (and again on a later run once its breaking strip
+# would have gone), so the front page shows a breaking strip.
+BREAKING_POST = "Harbour bridge closed after a lorry strikes the railing"
+
+# The front page's sections by tag, the first time: (tag, heading or "", posts).
+FRONT_SECTIONS = [
+    ("Port Alder", "Around Port Alder", 3),
+    ("Climate", "", 3),
+    ("Culture", "Culture and weekend", 3),
 ]
 
 SENTENCES = [
@@ -313,6 +331,8 @@ class Command(BaseCommand):
             comments = self.create_comments(index, users["moderator"][0])
             if post_count:
                 self.submit_post_for_review(index, users["editor"][0], authors, images)
+                self.keep_breaking_news(index, users["moderator"][0], authors, images)
+                self.set_up_front_page(home, index)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -517,6 +537,60 @@ class Command(BaseCommand):
         if workflow is not None:
             workflow.start(post, editor)
         return revision
+
+    def keep_breaking_news(self, index, publisher, authors, images):
+        """The breaking post (``BREAKING_POST``), created live now, or brought back into
+        the front page's breaking strip (its go-live time and date set to now, a new
+        revision published) once the strip's hours have passed since it went live."""
+        slug = post_slug(BREAKING_POST)
+        now = timezone.now()
+        post = NewsPage.objects.child_of(index).filter(slug=slug).first()
+        if post is None:
+            rng = random.Random(slug)
+            post = NewsPage(
+                title=BREAKING_POST,
+                slug=slug,
+                owner=publisher,
+                publication_date=timezone.localdate(now),
+                summary="Traffic is diverted over the old swing bridge while engineers "
+                "inspect the damage.",
+                lead_image=images[7 % len(images)],
+                breaking=True,
+                body=[{"type": "paragraph", "value": paragraph_html(rng, 3)}],
+            )
+            post.news_authors = [NewsPageAuthor(author=authors[4 % len(authors)])]
+            post.tags.add("Port Alder", "Transport")
+            index.add_child(instance=post)
+            post.save_revision(user=publisher).publish(user=publisher)
+            return
+        window = datetime.timedelta(hours=settings.NEWSDESK_BREAKING_HOURS)
+        if post.live and post.first_published_at and post.first_published_at > now - window:
+            return
+        NewsPage.objects.filter(pk=post.pk).update(first_published_at=now)
+        post.refresh_from_db()
+        post.publication_date = timezone.localdate(now)
+        post.save_revision(user=publisher).publish(user=publisher)
+
+    def set_up_front_page(self, home, index):
+        """The first time only (the home page has no sections yet): the newest regular
+        post as the editor's pick for the lead story and the sections of
+        ``FRONT_SECTIONS``, published as an editor would."""
+        if home.sections.exists():
+            return
+        home = HomePage.objects.get(pk=home.pk)  # the live page, not a stale copy
+        lead = NewsPage.objects.child_of(index).live().filter(slug=post_slug(POSTS[0][0]))
+        home.lead_story = lead.first()
+        tags = {
+            tag.name: tag for tag in Tag.objects.filter(name__in=[s[0] for s in FRONT_SECTIONS])
+        }
+        chosen = [
+            (tags[name], heading, count) for name, heading, count in FRONT_SECTIONS if name in tags
+        ]
+        home.sections = [
+            HomePageSection(tag=tag, heading=heading, post_count=count, sort_order=position)
+            for position, (tag, heading, count) in enumerate(chosen)
+        ]
+        home.save_revision().publish()
 
     def create_comments(self, index, moderator):
         """Add the demo comments whose posts exist; returns how many were new."""
