@@ -97,7 +97,9 @@ class ResponseCacheMiddleware:
 
     Views and hooks opt out with ``request.newsdesk_no_cache = "<reason>"`` (pages behind
     a password or login, see news/wagtail_hooks.py) or by sending their own
-    ``Cache-Control: private/no-store/no-cache``. They declare what a response shows with
+    ``Cache-Control: private/no-store/no-cache``, and keep a response that goes out of
+    date with time alone no longer than ``request.newsdesk_cache_seconds``. They declare
+    what a response shows with
     ``news.freshness.versions.depends_on_page(request, page)``.
     """
 
@@ -268,6 +270,11 @@ class ResponseCacheMiddleware:
             versions.update(current_versions(missing))
         timeout = settings.NEWSDESK_CACHE_TIMEOUT
         until_expiry = seconds_until_next_expiry(versions[TREE])
+        # A view whose response goes out of date with time alone (the news sitemap's
+        # window) says for how long it holds: ``request.newsdesk_cache_seconds``.
+        view_limit = getattr(request, "newsdesk_cache_seconds", None)
+        if view_limit is not None:
+            until_expiry = view_limit if until_expiry is None else min(until_expiry, view_limit)
         if until_expiry is not None:
             timeout = min(timeout, until_expiry)
         self.add_http_caching_headers(response, max_age_limit=until_expiry)
