@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from news.models import Author, NewsPage, NewsSettings
@@ -93,3 +94,22 @@ def test_refuses_production_settings():
     with pytest.raises(CommandError, match="refusing to load demo content"):
         run()
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_demo_authors_have_roles_photos_and_pages(client):
+    run()
+    authors = list(Author.objects.all())
+    assert all(author.job_title and author.bio and author.photo_id for author in authors)
+    images = get_image_model().objects.count()
+    run("--posts", "0")
+    assert get_image_model().objects.count() == images  # the portraits are not drawn again
+    maren = Author.objects.get(name="Maren Holt")
+    assert maren.job_title == "City and harbour reporter"
+    page = client.get("/news/authors/maren-holt/")
+    assert page.status_code == 200
+    assert b"City and harbour reporter" in page.content
+    # An editor's own role and photo are kept.
+    maren.job_title = "Deputy editor"
+    maren.save()
+    run("--posts", "0")
+    assert Author.objects.get(pk=maren.pk).job_title == "Deputy editor"
