@@ -9,7 +9,7 @@ accept:
     /news/                 -> .../pages/<index id>/
     /news/tags/climate/    -> .../pages/<index id>/?route=tag&tag=climate
     /news/2026/11/         -> .../pages/<index id>/?route=month&year=2026&month=11
-    /news/authors/maren-holt/ -> .../pages/<index id>/?route=author&author=<author id>
+    /news/authors/maren-holt/ -> .../pages/<index id>/?route=author&author_id=<author id>
 
 The posts of a tag or month are the pages listing with ``tags=`` or
 ``published_after``/``published_before``, an author's the listing with ``author=`` and
@@ -23,7 +23,7 @@ from taggit.models import Tag
 from news.models import Author, NewsIndexPage
 from news.selectors import author_posts
 
-ROUTE_PARAMETERS = ("route", "tag", "year", "month", "author")
+ROUTE_PARAMETERS = ("route", "tag", "year", "month", "author_id")
 
 
 def redirect_query(query, route, dropped=("id", "html_path")):
@@ -59,7 +59,7 @@ def route_parameters(page, route_args):
         author = Author.objects.filter(slug=kwargs["slug"]).first()
         if author is None or not author_posts(author, index=page).exists():
             raise Http404("no author with posts readers can see here")
-        return {"route": "author", "author": str(author.pk)}
+        return {"route": "author", "author_id": str(author.pk)}
     return {}
 
 

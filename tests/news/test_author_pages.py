@@ -437,7 +437,7 @@ def test_find_names_the_author_route(client, stories, maren, news_index, version
     found = client.get(f"/api/{version}/pages/find/?html_path=/news/authors/maren-holt/")
     assert found.status_code == 302
     assert found["Location"] == (
-        f"http://localhost/api/{version}/pages/{news_index.pk}/?route=author&author={maren.pk}"
+        f"http://localhost/api/{version}/pages/{news_index.pk}/?route=author&author_id={maren.pk}"
     )
     assert client.get(found["Location"]).status_code == 200
     nobody = AuthorFactory(name="Nobody Yet")
