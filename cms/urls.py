@@ -12,7 +12,7 @@ from cms.core.converters import DatabaseIdConverter
 from news.chooser import NewsPageBrowseView, NewsPageSearchView
 from news.comments.views import post_comment
 from news.feeds import NewsAtomFeedView, NewsFeed
-from news.sitemaps import sitemaps
+from news.sitemaps import news_sitemap, sitemap_index, sitemaps
 from news.views import robots_txt
 from search import views as search_views
 
@@ -65,6 +65,8 @@ urlpatterns += [
     path("feeds/tags/<str:slug>/rss/", NewsFeed(), name="tag_feed_rss"),
     path("feeds/tags/<str:slug>/atom/", NewsAtomFeedView(), name="tag_feed_atom"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
+    path("sitemap-index.xml", sitemap_index, name="sitemap_index"),
     path("robots.txt", robots_txt, name="robots_txt"),
 ]
 

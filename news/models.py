@@ -163,7 +163,9 @@ class NewsIndexPage(NewsdeskPage, RoutablePageMixin, Page):
     - ``/news/?page=2`` and ``/news/?tag=<slug>``
     - ``/news/tags/<slug>/``
     - ``/news/<yyyy>/<mm>/``
-    A non-numeric or out-of-range page, an unknown tag or an impossible month is a 404.
+    - ``/news/authors/<slug>/`` (an author's page: bio, photo and posts, ``?page=2``)
+    A non-numeric or out-of-range page, an unknown tag or an impossible month is a 404,
+    and so is an unknown author or one with no post readers can see.
     The routes work out which listing is asked for; the posts in it are the reader view's
     (``news.views.news_index_context``).
     """
@@ -208,6 +210,14 @@ class NewsIndexPage(NewsdeskPage, RoutablePageMixin, Page):
         if not (1 <= month <= 12 and year >= datetime.MINYEAR):
             raise Http404("No such month")
         return self.render(request, month=datetime.date(year, month, 1))
+
+    @path("authors/<str:slug>/", name="author")
+    def author_route(self, request, slug):
+        author = get_object_or_404(
+            Author.objects.select_related("photo").prefetch_related("photo__renditions"),
+            slug=slug,
+        )
+        return self.render(request, template="news/author_page.html", author=author)
 
 
 class NewsPageTag(TaggedItemBase):

@@ -12,6 +12,7 @@ for images and documents: the files pages readers can see use.
 from django.conf import settings
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -28,6 +29,7 @@ from wagtail.permissions import policy_registry
 
 from cms.core import content_version
 from cms.core.permissions import files_used_by
+from cms.core.site_urls import absolute_url, site_for
 from news.models import Author, NewsIndexPage, NewsPage, NewsPageAuthor
 from news.visibility import not_expired, reader_visible
 
@@ -269,3 +271,87 @@ def files_for_request(request, queryset):
     if sees_media_library(getattr(request, "user", None), queryset.model):
         return queryset
     return public_files(queryset)
+
+
+# Author pages ---------------------------------------------------------------------------
+
+
+def author_posts(author, *, index=None):
+    """The posts readers may see that credit ``author``, newest first (under ``index``
+    when given), as ``published_news(details=False)`` gives them to a listing."""
+    credited = NewsPageAuthor.objects.filter(author=author).values("page_id")
+    return published_news(index=index, details=False).filter(pk__in=credited)
+
+
+def authors_with_visible_posts(root=None):
+    """Authors credited on posts readers may see (under ``root``, a site's root page,
+    when given), each with ``last_change``: when the newest of those posts was last
+    published. For the sitemap."""
+    posts = reader_visible(NewsPage.objects.all())
+    if root is not None:
+        posts = posts.descendant_of(root, inclusive=True)
+    credits = NewsPageAuthor.objects.filter(page__in=posts.values("pk"))
+    newest = (
+        credits.filter(author=OuterRef("pk"))
+        .order_by(F("page__last_published_at").desc(nulls_last=True))
+        .values("page__last_published_at")[:1]
+    )
+    return (
+        Author.objects.filter(pk__in=credits.values("author"))
+        .exclude(slug="")
+        .annotate(last_change=Subquery(newest))
+        .order_by("name", "pk")
+    )
+
+
+def recently_published_news(root, since, *, limit=1000):
+    """The posts under ``root`` readers may see that went live (first published) at or
+    after ``since``, newest first, at most ``limit``: the Google News sitemap."""
+    return (
+        reader_visible(NewsPage.objects.descendant_of(root, inclusive=True))
+        .filter(first_published_at__gte=since)
+        .defer_streamfields()
+        .order_by("-first_published_at", "-pk")[:limit]
+    )
+
+
+def _author_pages_base(request=None):
+    """The path of the news index whose ``authors/<slug>/`` routes are the author pages of
+    the site serving ``request`` (its first news index under the site root), ending in
+    "/"; None when the site has none. Read once per process and content version while a
+    public request is served (an index's address changes only with ``tree``), and once
+    per request otherwise: bylines ask for it once per author."""
+    site = site_for(request)
+    if site is None:
+        return None
+    known = request.__dict__.setdefault("_newsdesk_author_pages", {}) if request else {}
+    if site.pk not in known:
+
+        def find():
+            index = news_index_under(site.root_page)
+            if index is None:
+                return None
+            path = index.relative_url(site, request)
+            return path if path.endswith("/") else path + "/"
+
+        known[site.pk] = content_version.memo(f"author-pages-base:{site.pk}", find)
+    return known[site.pk]
+
+
+def author_page_path(author, request=None):
+    """The address of ``author``'s reader page on the site serving ``request`` (the
+    default site without one), ``/news/authors/<slug>/``, as a path; None when the site
+    has no news index or the author no slug. Costs no query per author (the index's
+    path is remembered: ``_author_pages_base``). Whether the page shows anything (it is
+    a 404 until the author has a post readers can see) is not checked."""
+    base = _author_pages_base(request)
+    if base is None or not getattr(author, "slug", ""):
+        return None
+    return base + NewsIndexPage.get_resolver().reverse("author", slug=author.slug)
+
+
+def author_page_url(author, request=None):
+    """``author_page_path`` made absolute on the site's base URL (cms/core/site_urls.py),
+    as canonical and sitemap URLs are; None when there is no page."""
+    path = author_page_path(author, request)
+    return absolute_url(path, request=request) if path else None

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.images import get_image_model
@@ -324,4 +325,55 @@ def article_metadata(context):
         "tags": tags,
         "image": image,
         "json_ld": json_ld_script(json_ld),
+    }
+
+
+# Author pages ---------------------------------------------------------------------------
+
+#: The author's photo as the author page shows it and as it is shared (a square headshot).
+AUTHOR_PHOTO_FILTER = "fill-400x400"
+
+
+def person_json_ld(author, request=None, *, url=None, image=None):
+    """The schema.org ``Person`` of ``author`` (no ``@context``, for use inside another
+    object such as a NewsArticle's ``author``): name, ``url`` (the author page, when
+    given), ``jobTitle`` and ``description`` (role and bio, when filled in), ``image``
+    (a URL, when given) and ``worksFor``: the site as an Organization."""
+    site = site_for(request)
+    person = {"@type": "Person", "name": author.name}
+    if url:
+        person["url"] = url
+    if author.job_title:
+        person["jobTitle"] = author.job_title
+    if author.bio:
+        person["description"] = author.bio
+    if image:
+        person["image"] = image
+    person["worksFor"] = {
+        "@type": "Organization",
+        "name": site_name(site),
+        "url": absolute_url("/", request=request),
+    }
+    return person
+
+
+def author_metadata(context):
+    """The head of an author page (``author`` and ``posts`` in ``context``): canonical
+    URL (with ``?page=N`` after the first page), title, description (the bio), the photo
+    as share image, and ``json_ld``, the ``Person`` as a ready ``<script>`` element."""
+    author = context["author"]
+    request = context.get("request")
+    # The canonical URL is the address asked for (a routed page of the news index), as
+    # an URI: a non-ASCII slug is percent-encoded, as the links to it are.
+    canonical = iri_to_uri(canonical_url(context))
+    page_url = canonical.split("?", 1)[0]
+    image = social_image(author.photo, request, AUTHOR_PHOTO_FILTER)
+    person = person_json_ld(author, request, url=page_url, image=image["url"] if image else None)
+    return {
+        "canonical": canonical,
+        "title": author.name,
+        "description": author.bio,
+        "site_name": site_name(site_for(request)),
+        "image": image,
+        "json_ld": json_ld_script({"@context": "https://schema.org", **person}),
     }

@@ -27,7 +27,8 @@ from cms.core.site_urls import absolute_url
 from news.freshness.fragments import RenderOnceResolver, listing_cards
 from news.freshness.remembered import remembered
 from news.models import NewsIndexPage, NewsPage
-from news.selectors import adjacent_news, prefetch_post_details, published_news
+from news.selectors import adjacent_news, author_posts, prefetch_post_details, published_news
+from news.seo import author_metadata
 
 
 def paginate(request, posts, count_key):
@@ -120,8 +121,13 @@ def index_tags(index, request):
 LISTING_CARD_PIECE = "card-h2"
 
 
-def news_index_context(page, request, context, *, tag=None, tag_query=None, month=None):
-    """The news index, a tag page (``tag``) or a month archive (``month``, the 1st)."""
+def news_index_context(
+    page, request, context, *, tag=None, tag_query=None, month=None, author=None
+):
+    """The news index, a tag page (``tag``), a month archive (``month``, the 1st) or an
+    author's page (``author``)."""
+    if author is not None:
+        return author_page_context(page, request, context, author)
     posts = published_news(index=page, tag=tag.slug if tag is not None else None, details=False)
     if tag is not None:
         count_key = f"tag:{tag.slug}"
@@ -142,6 +148,27 @@ def news_index_context(page, request, context, *, tag=None, tag_query=None, mont
     context["posts"] = shown
     context["archive_months"] = archive_months(page, request)
     context["index_tags"] = index_tags(page, request)
+    return context
+
+
+#: The stored piece of an author page's cards (their headings are h3, under "Stories").
+AUTHOR_CARD_PIECE = "card-h3"
+
+
+def author_page_context(page, request, context, author):
+    """An author's page under the news index ``page``: who they are and their posts
+    readers may see, newest first, paginated as the index is. An author with none is a
+    404, as in the API (news/api/chrome.py): the page would say nothing."""
+    posts = author_posts(author, index=page)
+    shown = paginate(request, posts, f"news-index:{page.pk}:author:{author.pk}:count")
+    if not shown.paginator.count:
+        raise Http404("No posts readers can see credit this author")
+    shown.object_list = list(shown.object_list)
+    context["resolver"] = listing_cards(request, shown.object_list, AUTHOR_CARD_PIECE)
+    context["card_piece"] = AUTHOR_CARD_PIECE
+    context["posts"] = shown
+    context["author"] = author
+    context["author_meta"] = author_metadata(context)
     return context
 
 
@@ -213,10 +240,16 @@ def register():
 
 @require_safe
 def robots_txt(request):
-    """``/robots.txt``: crawl everything but the admin, the API and search results."""
+    """``/robots.txt``: crawl everything but the admin, the API and search results; the
+    sitemaps (news/sitemaps.py): pages and authors, and the Google News sitemap."""
     content = render_to_string(
         "robots.txt",
-        {"sitemap_url": absolute_url(reverse("sitemap"), request=request)},
+        {
+            "sitemap_urls": [
+                absolute_url(reverse(name), request=request)
+                for name in ("sitemap", "news_sitemap")
+            ]
+        },
         request=request,
     )
     return HttpResponse(content, content_type="text/plain; charset=utf-8")

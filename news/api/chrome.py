@@ -3,7 +3,8 @@ endpoints of API v2 (news/api/v2/site.py) and v3 (news/api/v3/site.py).
 
     site        name, base URL, frontend URL, default disclaimer, feeds, navigation
     tags        tags of visible posts with their post counts; one tag by slug
-    authors     authors credited on visible posts, with counts; one with latest posts
+    authors     authors credited on visible posts, with counts and their reader pages;
+                one with latest posts
     redirects   the site's redirects: old path -> target path and URL, 301 or 302
 
 Every URL is absolute on the Site's root URL (cms/core/site_urls.py); links to other API
@@ -30,6 +31,7 @@ from news.freshness.remembered import remembered
 from news.models import NewsSettings
 from news.representation import BodyResolver, page_html_url
 from news.selectors import (
+    author_page_path,
     authors_with_post_counts,
     menu_pages,
     news_index_under,
@@ -166,10 +168,18 @@ def tag_document(request, links, slug):
 
 
 def author_object(author, resolver, links):
-    """The author object posts carry (news.api_fields), with the post count and links."""
+    """The author object posts carry (news.api_fields), with the slug, role, post count
+    and links: ``path`` and ``html_url`` of the author's reader page under the news index
+    (a frontend's own address when NEWSDESK_FRONTEND_URL is set), ``detail_url`` and
+    ``posts_api_url`` in the API."""
     request = resolver.request
+    path = author_page_path(author, request)
     return {
         **news_author_object(author, resolver),
+        "slug": author.slug,
+        "job_title": author.job_title,
+        "path": path,
+        "html_url": absolute_page_url(path, request=request) if path else None,
         "post_count": author.post_count,
         "detail_url": links.author(author, request),
         "posts_api_url": links.posts(f"author={author.pk}", request),

@@ -9,18 +9,21 @@ accept:
     /news/                 -> .../pages/<index id>/
     /news/tags/climate/    -> .../pages/<index id>/?route=tag&tag=climate
     /news/2026/11/         -> .../pages/<index id>/?route=month&year=2026&month=11
+    /news/authors/maren-holt/ -> .../pages/<index id>/?route=author&author_id=<author id>
 
 The posts of a tag or month are the pages listing with ``tags=`` or
-``published_after``/``published_before`` (docs/api.md, "Build a frontend"). A path that
-would be a 404 for readers (an unknown tag, month 13) finds nothing.
+``published_after``/``published_before``, an author's the listing with ``author=`` and
+the author detail (docs/api.md, "Build a frontend"). A path that would be a 404 for
+readers (an unknown tag, month 13, an author with no post readers can see) finds nothing.
 """
 
 from django.http import Http404, QueryDict
 from taggit.models import Tag
 
-from news.models import NewsIndexPage
+from news.models import Author, NewsIndexPage
+from news.selectors import author_posts
 
-ROUTE_PARAMETERS = ("route", "tag", "year", "month")
+ROUTE_PARAMETERS = ("route", "tag", "year", "month", "author_id")
 
 
 def redirect_query(query, route, dropped=("id", "html_path")):
@@ -52,6 +55,11 @@ def route_parameters(page, route_args):
         if not 1 <= month <= 12 or year < 1:
             raise Http404("no such month")
         return {"route": "month", "year": str(year), "month": f"{month:02d}"}
+    if name == "author_route":
+        author = Author.objects.filter(slug=kwargs["slug"]).first()
+        if author is None or not author_posts(author, index=page).exists():
+            raise Http404("no author with posts readers can see here")
+        return {"route": "author", "author_id": str(author.pk)}
     return {}
 
 

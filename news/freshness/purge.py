@@ -2,7 +2,7 @@
 
 Configured by ``WAGTAILFRONTENDCACHE`` (README, "Configuration"). The URLs that show a
 page are its own URL, its ancestors (the news index, the home page), the index's tag
-pages and tag feeds for its tags, the site feeds, the sitemap, and its API detail and
+pages and tag feeds for its tags, the site feeds, the sitemaps, and its API detail and
 comment URLs. Purging is Wagtail's task (``purge_urls_from_cache_task``, what Wagtail's
 ``purge_urls_from_cache`` queues), run by the task worker, never in the editor's request.
 Newsdesk queues it on a queue of its own, ``purges``: Wagtail's HTTP (Varnish) backend sends
@@ -77,6 +77,7 @@ def urls_showing(pages, *, listings=True):
                     reverse("news_feed_rss"),
                     reverse("news_feed_atom"),
                     reverse("sitemap"),
+                    reverse("news_sitemap"),
                     reverse("wagtailapi:pages:listing"),
                     "/api/v3/pages/",
                 )

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 from taggit.models import Tag
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from news.models import Author, NewsPage, NewsSettings
@@ -153,3 +154,22 @@ def test_an_editors_front_page_is_kept_and_the_strip_comes_back(client, settings
             .get_text()
             .startswith("Harbour bridge closed")
         )
+
+
+def test_demo_authors_have_roles_photos_and_pages(client):
+    run()
+    authors = list(Author.objects.all())
+    assert all(author.job_title and author.bio and author.photo_id for author in authors)
+    images = get_image_model().objects.count()
+    run("--posts", "0")
+    assert get_image_model().objects.count() == images  # the portraits are not drawn again
+    maren = Author.objects.get(name="Maren Holt")
+    assert maren.job_title == "City and harbour reporter"
+    page = client.get("/news/authors/maren-holt/")
+    assert page.status_code == 200
+    assert b"City and harbour reporter" in page.content
+    # An editor's own role and photo are kept.
+    maren.job_title = "Deputy editor"
+    maren.save()
+    run("--posts", "0")
+    assert Author.objects.get(pk=maren.pk).job_title == "Deputy editor"

@@ -87,6 +87,17 @@ def test_block_contracts(client, post, block_type):
     assert shape(v3_block) == shape(block)
 
 
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_author_contract(client, post, version):
+    """The site chrome's author detail (its listing's items have the same shape, without
+    ``posts``), with the author page's ``path`` and ``html_url``."""
+    author = post.authors[0]
+    detail = client.get(f"/api/{version}/authors/{author.pk}/").json()
+    check(f"{version}_author_detail", detail)
+    [item] = client.get(f"/api/{version}/authors/").json()["items"]
+    assert shape(item) == {key: value for key, value in shape(detail).items() if key != "posts"}
+
+
 def test_error_contract(client, post):
     check("v2_error", client.get("/api/v2/pages/?type=news.NewsPage&limit=-1").json())
     check("v3_error", client.get("/api/v3/pages/999999/").json())

@@ -21,6 +21,7 @@ from wagtail.models import ModelLogEntry
 
 from news.comments.models import Comment
 from news.importers.models import ImportRecord
+from news.models import Author, NewsPage
 from news.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tests.news.factories import NewsPageFactory
 from tests.news.workflow_helpers import make_user
@@ -292,3 +293,50 @@ def test_the_move_stops_rather_than_split_rows_between_two_content_types(news_in
         migrate_to_latest()
     assert ContentType.objects.filter(app_label="comments", model="comment").count() == 1
     assert not ContentType.objects.filter(app_label="news", model="comment").exists()
+
+
+BEFORE_AUTHOR_SLUGS = [("news", "0011_quote_rich_text_code_table")]
+
+
+def test_existing_authors_get_unique_slugs_from_their_names(news_index):
+    """news 0012 adds ``Author.slug`` (unique) and fills it for the authors a site already
+    has, from their names in the order they were created: the slugified name, ``-2``,
+    ``-3``... for a name taken, ``author`` for a name without letters (Unicode letters
+    are kept). Every row and byline stays."""
+    post = NewsPageFactory(parent=news_index, title="Harbour wall holds")
+    names = [
+        "Ada Lovelace",
+        "Ada Lovelace",  # the same name twice
+        "Ada Lovelace 2",  # would take the second one's slug
+        "?!",  # no letters
+        "***",
+        "Søren Ærø",  # non-ASCII
+        "  Maren   Holt ",
+    ]
+    try:
+        old = migrate(BEFORE_AUTHOR_SLUGS)
+        OldAuthor = old.get_model("news", "Author")
+        OldByline = old.get_model("news", "NewsPageAuthor")
+        assert "slug" not in {field.name for field in OldAuthor._meta.get_fields()}
+        ids = [OldAuthor.objects.create(name=name, bio=f"Bio of {name}").pk for name in names]
+        OldByline.objects.create(page_id=post.pk, author_id=ids[0], sort_order=0)
+        OldByline.objects.create(page_id=post.pk, author_id=ids[5], sort_order=1)
+    finally:
+        migrate_to_latest()
+    authors = {author.pk: author for author in Author.objects.all()}
+    assert set(ids) <= set(authors)
+    slugs = [authors[pk].slug for pk in ids]
+    assert slugs == [
+        "ada-lovelace",
+        "ada-lovelace-2",
+        "ada-lovelace-2-2",
+        "author",
+        "author-2",
+        "søren-ærø",
+        "maren-holt",
+    ]
+    assert [authors[pk].name for pk in ids] == names
+    assert authors[ids[5]].bio == "Bio of Søren Ærø"
+    assert [a.pk for a in NewsPage.objects.get(pk=post.pk).authors] == [ids[0], ids[5]]
+    # A new author with a taken name gets the next free slug, as the migration gave them.
+    assert Author.objects.create(name="Ada Lovelace").slug == "ada-lovelace-3"

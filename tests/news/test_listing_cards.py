@@ -66,7 +66,7 @@ def test_cards_rendered_for_one_listing_are_reused_by_the_others(client, posts, 
     content = response.content.decode()
     for post in posts:
         assert post.title in content
-    assert "By Maren Holt" in content
+    assert 'By <a rel="author" href="/news/authors/maren-holt/">Maren Holt</a>' in content
     assert 'class="news-card__image"' in content
 
 
@@ -118,10 +118,14 @@ def test_a_renamed_author_shows_on_every_card_at_once(client, posts, reporter, p
     for warm in LISTINGS:
         client.get(warm)
     reporter.name = "Maren Holt-Berg"
+    reporter.slug = "maren-holt-berg"
     reporter.save()
     content = client.get(path).content.decode()
-    assert "By Maren Holt-Berg" in content
-    assert "By Maren Holt<" not in content
+    assert (
+        'By <a rel="author" href="/news/authors/maren-holt-berg/">Maren Holt-Berg</a>' in content
+    )
+    assert "Maren Holt<" not in content
+    assert "/news/authors/maren-holt/" not in content
 
 
 @pytest.mark.parametrize("path", LISTINGS)

@@ -282,6 +282,9 @@ class TestSitemap:
             "http://localhost/news/",
             POST_URL,
             "http://localhost/contact/",
+            # The author pages of the post's authors (tests/news/test_author_pages.py).
+            "http://localhost/news/authors/maren-holt/",
+            "http://localhost/news/authors/luis-ferreira/",
         }
         assert urls[POST_URL] == "2017-02-14"
         assert members.full_url not in urls  # under a restricted page: private too

@@ -43,12 +43,38 @@ DEMO_USERS = [
     ("moderator", "moderator", settings.NEWSDESK_MODERATORS_GROUP),
 ]
 
+# (name, role, bio, portrait colours): each has an author page, /news/authors/<slug>/.
 AUTHORS = [
-    ("Maren Holt", "Covers city hall and the harbour for the Port Alder desk."),
-    ("Tomasz Wierzbicki", "Science and climate correspondent."),
-    ("Adaeze Okafor", "Business editor; writes about trade, energy and work."),
-    ("Luis Ferreira", "Sports and culture, with a weakness for lower-league football."),
-    ("Priya Raman", "Night editor and live-blog lead."),
+    (
+        "Maren Holt",
+        "City and harbour reporter",
+        "Covers city hall and the harbour for the Port Alder desk.",
+        ((18, 52, 86), (232, 160, 82)),
+    ),
+    (
+        "Tomasz Wierzbicki",
+        "Science and climate correspondent",
+        "Science and climate correspondent.",
+        ((28, 87, 62), (246, 214, 92)),
+    ),
+    (
+        "Adaeze Okafor",
+        "Business editor",
+        "Business editor; writes about trade, energy and work.",
+        ((94, 33, 41), (214, 198, 170)),
+    ),
+    (
+        "Luis Ferreira",
+        "Sports and culture writer",
+        "Sports and culture, with a weakness for lower-league football.",
+        ((20, 60, 30), (230, 230, 230)),
+    ),
+    (
+        "Priya Raman",
+        "Night editor",
+        "Night editor and live-blog lead.",
+        ((25, 20, 48), (240, 90, 120)),
+    ),
 ]
 
 IMAGES = [
@@ -269,6 +295,19 @@ def draw_image(title, background, accent, size=(1600, 900)):
     return buffer
 
 
+def draw_portrait(name, background, accent, size=400):
+    """A stand-in author photo: the initials on a circle, square for the author page."""
+    picture = PILImage.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(picture)
+    margin = size // 10
+    draw.ellipse([margin, margin, size - margin, size - margin], fill=accent)
+    initials = "".join(part[0] for part in name.split()[:2]).upper()
+    draw.text((size / 2, size / 2), initials, fill=background, font_size=size // 3, anchor="mm")
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=85)
+    return buffer
+
+
 def post_slug(headline):
     slug = textwrap.shorten(headline, 60, placeholder="").lower()
     slug = "".join(ch if ch.isalnum() else "-" for ch in slug).strip("-")
@@ -421,9 +460,33 @@ class Command(BaseCommand):
         return home
 
     def create_authors(self):
+        """The demo authors with role, bio and a drawn portrait; what an editor has
+        filled in since (a role, a photo) is kept."""
+        Image = get_image_model()
         authors = []
-        for name, bio in AUTHORS:
+        for name, role, bio, (background, accent) in AUTHORS:
             author, _ = Author.objects.get_or_create(name=name, defaults={"bio": bio})
+            changed = []
+            if not author.job_title:
+                author.job_title = role
+                changed.append("job_title")
+            if author.photo_id is None:
+                title = f"Portrait of {name}"
+                photo = Image.objects.filter(title=title).first()
+                if photo is None:
+                    photo = Image(
+                        title=title,
+                        description=f"Stand-in portrait of {name}",
+                        file=ImageFile(
+                            draw_portrait(name, background, accent),
+                            name=f"portrait-{author.slug or 'author'}.jpg",
+                        ),
+                    )
+                    photo.save()
+                author.photo = photo
+                changed.append("photo")
+            if changed:
+                author.save(update_fields=changed)
             authors.append(author)
         return authors
 

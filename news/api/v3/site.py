@@ -85,6 +85,10 @@ class TagListing(Schema):
 
 
 class AuthorOut(AuthorObject):
+    slug: str = Field(description="The last part of the author page's address")
+    job_title: str = Field(description="The author's role, e.g. “Political correspondent”")
+    path: str | None = Field(description="The author page under the news index")
+    html_url: str | None = Field(description="The author page's absolute URL")
     post_count: int
     detail_url: str
     posts_api_url: str
