@@ -432,18 +432,17 @@ class NewsPage(NewsdeskPage, Page):
         site = self.get_site()
         return NewsSettings.for_site(site).default_disclaimer if site is not None else None
 
-    def search_body_text(self, related_titles=True):
+    def search_body_text(self):
         """The words of every block, for the search index: paragraph text, quotes with
         their attribution and source, captions and credits, related-article headings and
         titles, video titles and captions, custom disclaimers (each block says which).
 
         Titles of linked articles are included only while readers may see those articles;
         the linking posts are re-indexed when that changes (news/signal_handlers.py).
-        ``related_titles=False`` leaves them out (and costs no query), for snippets. The
-        resolver is kept on the instance: search backends read this once per index column.
+        Search result snippets come from the story's own prose instead
+        (``StreamBlock.snippet_passages``). The resolver is kept on the instance: search
+        backends read this once per index column.
         """
-        if not related_titles:
-            return self.body.stream_block.search_text(self.body)
         if "_search_resolver" not in self.__dict__:
             self._search_resolver = resolver_for()
         return self.body.stream_block.search_text(self.body, self._search_resolver)

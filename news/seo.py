@@ -29,6 +29,7 @@ from cms.core import content_version
 from cms.core.site_urls import absolute_url, site_base_url, site_for
 from news.api_fields import alt_with_caption
 from news.models import NewsSettings
+from news.selectors import author_page_url
 
 # Social networks ask for images at least 1200 px wide for large previews.
 SOCIAL_IMAGE_FILTER = "width-1200"
@@ -230,14 +231,14 @@ def page_metadata(context):
     }
 
 
-def author_metadata(author, request=None):
+def byline_author(author, request=None):
     """One credited author as a post's head names them: ``{"name", "url"}``, ``url``
-    being the author's page ("" when there is none)."""
-    return {"name": author.name, "url": ""}
+    being the author's page on the site's base URL ("" when there is none)."""
+    return {"name": author.name, "url": author_page_url(author, request) or ""}
 
 
-def person_json_ld(author):
-    """A schema.org ``Person`` from ``author_metadata``."""
+def byline_person(author):
+    """A schema.org ``Person`` from ``byline_author``: a NewsArticle's ``author``."""
     person = {"@type": "Person", "name": author["name"]}
     if author["url"]:
         person["url"] = author["url"]
@@ -290,7 +291,7 @@ def article_metadata(context):
     site = site_for(request)
     name = site_name(site)
     url = canonical_url(context)
-    authors = [author_metadata(author, request) for author in page.authors]
+    authors = [byline_author(author, request) for author in page.authors]
     tags = [tag.name for tag in page.tag_list]
     # To the second: what search engines and link previews read.
     published = publication_datetime(page).replace(microsecond=0)
@@ -305,7 +306,7 @@ def article_metadata(context):
         "description": description,
         "datePublished": published.isoformat(),
         "dateModified": modified.isoformat(),
-        "author": [person_json_ld(author) for author in authors],
+        "author": [byline_person(author) for author in authors],
         "publisher": publisher_json_ld(site, name, request),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,

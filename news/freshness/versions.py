@@ -30,6 +30,7 @@ every copy stored under the old one a miss; a new soft half is stamped with no b
 so copies stored under the old one are misses too, never stale hits.
 """
 
+import math
 import secrets
 import time
 from contextlib import contextmanager
@@ -264,4 +265,4 @@ def seconds_fresh(request):
     moment = getattr(request, "newsdesk_fresh_until", None)
     if moment is None:
         return None
-    return max(0, int(moment.timestamp() - time.time()))
+    return max(0, math.ceil(moment.timestamp() - time.time()))

@@ -4,7 +4,9 @@ the home page and an article keep Lighthouse scores of 95 or more.
 The pages are built from content that uses every feature a reader sees: an article with
 a lead image (caption and credit), tags, two authors, every body block (paragraph, quote
 with its source, image with caption and credit, related articles, a saved and a written
-disclaimer, a video embed, code, a table), approved comments and the comment form. Video
+disclaimer, a video embed, code, a table), approved comments and the comment form; the
+front page, the index, tag and month listings, an author page (role, bio, photo), search
+results, a standard page and the 404 page. Video
 embeds never reach the internet in tests (no oEmbed finders in cms.settings.test): the
 embed shows its link, as it would when the provider cannot be reached.
 
@@ -64,7 +66,15 @@ class ReaderContent:
             title="Harbour at dawn", file__width=1200, file__height=675, file__color="navy"
         )
         body_image = ImageFactory(title="Waves over the pier", file__width=800, file__height=450)
-        authors = [AuthorFactory(name="Maren Holt"), AuthorFactory(name="Tomasz Wierzbicki")]
+        authors = [
+            AuthorFactory(
+                name="Maren Holt",
+                job_title="Harbour reporter",
+                bio="Covers city hall and the harbour for the Port Alder desk.",
+                photo=ImageFactory(title="Maren Holt", file__width=400, file__height=400),
+            ),
+            AuthorFactory(name="Tomasz Wierzbicki"),
+        ]
         self.authors = authors
         disclaimer = DisclaimerFactory(
             title="Opinion notice", text="<p>Views in quotes are the speakers' own.</p>"
@@ -131,6 +141,7 @@ READER_PAGES = [
         ),
     ),
     ("search results", lambda content: "/search/?q=harbour"),
+    ("author", lambda content: content.index_route("author", content.authors[0].slug)),
     ("standard page", lambda content: content.standard.url),
     ("not found", lambda content: "/no-such-page/"),
 ]
@@ -169,6 +180,7 @@ MUST_SHOW = {
     "search results": ["Storm surge closes the harbour"],
     "tag": ["Sea wall repairs begin"],
     "month": ["Storm surge closes the harbour"],
+    "author": ["Harbour reporter", "Covers city hall", "Storm surge closes the harbour"],
 }
 
 

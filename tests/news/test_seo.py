@@ -113,7 +113,14 @@ class TestArticleMetadata:
         assert meta(page, "og:image:width") == ["1200"]
         assert meta(page, "article:published_time") == ["2017-02-14T08:05:00+00:00"]
         assert meta(page, "article:modified_time") == ["2017-02-14T09:30:00+00:00"]
-        assert meta(page, "article:author") == ["Maren Holt", "Luis Ferreira"]
+        # The author pages, which readers can open (the post is theirs).
+        authors = meta(page, "article:author")
+        assert authors == [
+            "http://localhost/news/authors/maren-holt/",
+            "http://localhost/news/authors/luis-ferreira/",
+        ]
+        for url in authors:
+            assert client.get(url.removeprefix("http://localhost")).status_code == 200
         assert meta(page, "article:tag") == ["Storm", "Port Alder"]
 
     def test_twitter_card(self, client, post):
@@ -139,8 +146,16 @@ class TestArticleMetadata:
         assert data["datePublished"] == "2017-02-14T08:05:00+00:00"
         assert data["dateModified"] == "2017-02-14T09:30:00+00:00"
         assert data["author"] == [
-            {"@type": "Person", "name": "Maren Holt"},
-            {"@type": "Person", "name": "Luis Ferreira"},
+            {
+                "@type": "Person",
+                "name": "Maren Holt",
+                "url": "http://localhost/news/authors/maren-holt/",
+            },
+            {
+                "@type": "Person",
+                "name": "Luis Ferreira",
+                "url": "http://localhost/news/authors/luis-ferreira/",
+            },
         ]
         assert data["publisher"] == {
             "@type": "Organization",

@@ -310,6 +310,7 @@ def assert_news_article_shape(data):
     for person in data["author"]:
         assert person["@type"] == "Person"
         assert isinstance(person["name"], str)
+        assert person["url"].startswith("http")
     publisher = data["publisher"]
     assert publisher["@type"] == "Organization"
     assert isinstance(publisher["name"], str)
@@ -375,7 +376,13 @@ class TestNewsArticleJsonLd:
                 "height": 60,
             },
         }
-        assert data["author"] == [{"@type": "Person", "name": "Maren Holt"}]
+        assert data["author"] == [
+            {
+                "@type": "Person",
+                "name": "Maren Holt",
+                "url": "http://localhost/news/authors/maren-holt/",
+            }
+        ]
 
     def test_no_logo_no_logo_property(self, client, news_index):
         post = NewsPageFactory(parent=news_index)
