@@ -516,7 +516,7 @@ def test_editor_writes_moderator_approves_reader_comments(sessions, newsroom):
     )
     expect(external.locator(".block-related__summary")).to_have_text(EXTERNAL_SUMMARY)
     # One disclaimer: the post's own (no site-wide one is configured here either).
-    expect(page.get_by_role("complementary", name="Disclaimer")).to_contain_text(DISCLAIMER_TEXT)
+    expect(page.get_by_role("note", name="Disclaimer")).to_contain_text(DISCLAIMER_TEXT)
     expect(body.get_by_role("heading", name=EMBED_HEADING)).to_be_visible()
     expect(body.locator(".block-embed").get_by_role("link", name=EMBED_TITLE)).to_have_attribute(
         "href", EMBED_URL

@@ -3,11 +3,9 @@ alt text, feeds), the share image and its fallbacks, and the JSON-LD ``NewsArtic
 (dates, publisher, authors) as Google documents it."""
 
 import datetime
-import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -18,25 +16,11 @@ from news.models import NewsPage, NewsSettings
 from news.representation import PREFETCHED_RENDITION_SPECS
 from tests.home.factories import StandardPageFactory
 from tests.news.factories import AuthorFactory, ImageFactory, NewsPageFactory, image_block
+from tests.news.test_seo import html, json_ld, meta
 
 pytestmark = pytest.mark.django_db
 
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
-
-
-def html(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def meta(page, prop):
-    tags = page.head.select(f'meta[property="{prop}"]') or page.head.select(f'meta[name="{prop}"]')
-    return [tag["content"] for tag in tags]
-
-
-def json_ld(page):
-    [script] = page.select('script[type="application/ld+json"]')
-    return json.loads(script.string)
 
 
 def news_settings(**values):

@@ -209,10 +209,10 @@ class TestReaderPages:
         assert asked == []
 
     def test_home_and_index_intros_are_sanitised(self, client, hostile_post):
-        for url in ("/", "/news/"):
+        for url, intro in (("/", ".front-intro"), ("/news/", ".lede")):
             response = client.get(url)
             document = soup(response)
-            lede = document.select_one(".lede")
+            lede = document.select_one(intro)
             assert lede.get_text(" ", strip=True) == "Welcome here"
             assert lede.a is not None and lede.a.get("href") is None
             assert_no_live_script(document, response.content.decode())
