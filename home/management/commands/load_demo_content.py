@@ -619,13 +619,14 @@ class Command(BaseCommand):
                 "inspect the damage.",
                 lead_image=images[7 % len(images)],
                 breaking=True,
+                # One paragraph block: an import joins adjacent paragraphs (round trip).
                 body=[
-                    {"type": "paragraph", "value": paragraph_html(rng, 3)},
                     {
                         "type": "paragraph",
-                        "value": '<p>Diversions and bus times: <a href="https://travel.'
-                        "port-alder.example/bridge\">the council's travel page</a>.</p>",
-                    },
+                        "value": paragraph_html(rng, 3)
+                        + '<p>Diversions and bus times: <a href="https://travel.port-alder'
+                        ".example/bridge\">the council's travel page</a>.</p>",
+                    }
                 ],
             )
             post.news_authors = [NewsPageAuthor(author=authors[4 % len(authors)])]
