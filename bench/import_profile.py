@@ -166,19 +166,21 @@ def run_import(source, export, media, *, every, profile, trace, out, label, site
     from news.importers.models import ImportRecord
 
     samples = []  # (entries done, rss MB)
-    original = base.Importer.import_entry
+    # Every entry is planned once (settled, written or skipped): the place to sample.
+    original = base.Importer.plan
     done = [0]
     snapshots = []
 
-    def import_entry(self, entry):
-        original(self, entry)
+    def plan(self, entry):
+        result = original(self, entry)
         done[0] += 1
         if done[0] % every == 0:
             samples.append((done[0], rss_mb(), len(connection.queries_log)))
             if trace:
                 snapshots.append(tracemalloc.take_snapshot())
+        return result
 
-    base.Importer.import_entry = import_entry
+    base.Importer.plan = plan
     counter = QueryCounter(sites)
     stdout = io.StringIO()
     profiler = None
@@ -205,7 +207,7 @@ def run_import(source, export, media, *, every, profile, trace, out, label, site
             if profiler:
                 (profiler.disable if profile == "cprofile" else profiler.stop)()
     finally:
-        base.Importer.import_entry = original
+        base.Importer.plan = original
     seconds = time.perf_counter() - started
     if trace:
         snapshots.append(tracemalloc.take_snapshot())
@@ -235,7 +237,11 @@ def run_import(source, export, media, *, every, profile, trace, out, label, site
         result["profile"] = path
     elif profile == "pyinstrument":
         path = out / f"{label}.pyinstrument.txt"
-        path.write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+        path.write_text(
+            profiler.output_text(
+                unicode=False, color=False, show_all=os.environ.get("PROFILE_SHOW_ALL") == "1"
+            )
+        )
         (out / f"{label}.pyinstrument.html").write_text(profiler.output_html())
         result["pyinstrument"] = path
     if trace:

@@ -158,7 +158,8 @@ class BodyResolver:
         self._load(wanted, with_thumbnails="images" in kinds)
         if stream_values:
             known = self.linked_pages or {}
-            self.linked_pages = {**known, **load_linked_pages(linked - set(known))}
+            unknown = linked - set(known)
+            self.linked_pages = {**known, **load_linked_pages(unknown)} if unknown else known
 
     def prepare_block(self, block, raw):
         wanted = self._nothing_wanted()

@@ -12,6 +12,8 @@ news/webhooks/signal_handlers.py.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -42,9 +44,38 @@ def assign_news_review_workflow(sender, instance, created, raw=False, **kwargs):
     WorkflowPage.objects.get_or_create(page=instance, defaults={"workflow": workflow})
 
 
+_batched = ContextVar("newsdesk_visibility_changes", default=None)
+
+
 def reindex_linking_posts_after_commit(page_ids):
+    batched = _batched.get()
+    if batched is not None:
+        batched.update(page_ids)
+        return
     page_ids = list(page_ids)
     transaction.on_commit(lambda: reindex_posts_linking_to.enqueue(page_ids), robust=True)
+
+
+@contextmanager
+def visibility_changes_batched():
+    """Within it, the pages whose visibility changes are noted, and one task re-indexes
+    the posts linking to any of them (``flush_visibility_changes``, and on leaving),
+    instead of one task per page: an import publishes hundreds of pages."""
+    token = _batched.set(set())
+    try:
+        yield
+    finally:
+        flush_visibility_changes()
+        _batched.reset(token)
+
+
+def flush_visibility_changes():
+    """Queue the re-index for the pages noted so far (after the current commit)."""
+    batched = _batched.get()
+    if batched:
+        page_ids = sorted(batched)
+        batched.clear()
+        transaction.on_commit(lambda: reindex_posts_linking_to.enqueue(page_ids), robust=True)
 
 
 def visibility_changed(sender, instance, **kwargs):

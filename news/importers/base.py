@@ -14,6 +14,7 @@ import json
 import re
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
+from typing import NamedTuple
 
 from django.apps import apps
 from django.db import reset_queries, transaction
@@ -30,9 +31,10 @@ from wagtail.search.signal_handlers import post_save_signal_handler as search_on
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published, published
 
+from cms.core.resolvers import resolver_for
 from home.models import StandardPage
 from news.freshness import changes as freshness
-from news.importers.comments import import_comments
+from news.importers.comments import import_comments_for
 from news.importers.entries import DRAFT, LIVE, POST, SCHEDULED
 from news.importers.html import BodyConverter
 from news.importers.links import LinkResolver
@@ -41,7 +43,9 @@ from news.importers.media import MediaLibrary
 from news.importers.models import ImportRecord
 from news.importers.report import Progress, Report
 from news.importers.settled import SettledEntries, SiteRoutes, old_path
+from news.importers.writer import validate_new_page, write_new_pages
 from news.models import Author, Disclaimer, NewsPage, NewsPageAuthor, NewsPageTag
+from news.signal_handlers import flush_visibility_changes, visibility_changes_batched
 
 SUMMARY_LENGTH = 300
 # Title prefixes that mark a post as breaking news (matched ignoring case); the prefix
@@ -150,7 +154,12 @@ class Importer:
         self.links.records = records
         outer = transaction.atomic() if self.dry_run else nullcontext()
         try:
-            with outer, save_time_indexing_paused(), freshness.publications_batched():
+            with (
+                outer,
+                save_time_indexing_paused(),
+                freshness.publications_batched(),
+                visibility_changes_batched(),
+            ):
                 try:
                     self.import_entries(entries, progress)
                     self.link_to_later_entries()
@@ -164,32 +173,120 @@ class Importer:
         return self.report
 
     def import_entries(self, entries, progress):
+        """Import ``entries`` in order. New posts (live or draft) are written a batch at a
+        time (``import_new_posts``); any other entry first writes the batch before it, then
+        is imported on its own, so every entry finds the ones before it in place."""
+        batch = []  # (number, entry, plan) of new posts not written yet
         for number, entry in enumerate(entries, start=1):
+            if any(queued.source_id == entry.source_id for _, queued, _ in batch):
+                # The same id twice in one file: the second finds the first's record.
+                self.import_new_posts(batch, progress)
             checkpoint = self.media.checkpoint()
             to_index = len(self.to_index)
             try:
                 plan = self.plan(entry)
                 # A settled entry is counted with nothing written (not even a savepoint).
-                if plan is not None and not self.count_if_settled(entry, *plan):
+                if plan is None or self.count_if_settled(entry, *plan):
+                    pass
+                elif self.written_in_batch(*plan):
+                    batch.append((number, entry, plan))
+                else:
+                    self.import_new_posts(batch, progress)
                     with transaction.atomic():
                         self.import_entry(entry, *plan)
+            except ImportFailed:
+                raise
             except Exception as error:
                 self.media.discard(checkpoint)
                 del self.to_index[to_index:]
-                progress.finish()
-                raise ImportFailed(
-                    f"{entry.label}: {type(error).__name__}: {error}. Nothing of this "
-                    f"entry was saved; the {number - 1} entries before it are "
-                    "complete. Fix or remove the entry and run the import again "
-                    "(entries already imported are updated, not duplicated)."
-                ) from error
+                raise self.failed(number, entry, error, progress) from error
+            if len(batch) >= INDEX_BATCH:
+                self.import_new_posts(batch, progress)
             if len(self.to_index) >= INDEX_BATCH:
                 self.flush_index()
             if number % INDEX_BATCH == 0:
                 self.forget_pages()
                 freshness.flush_publications()  # the batch's posts show, softly
-            progress.update(number)
+                flush_visibility_changes()  # one re-index task for the batch's links
+            if not batch:
+                progress.update(number)
+        self.import_new_posts(batch, progress)
         progress.finish()
+
+    @staticmethod
+    def failed(number, entry, error, progress):
+        progress.finish()
+        return ImportFailed(
+            f"{entry.label}: {type(error).__name__}: {error}. Nothing of this "
+            f"entry was saved; the {number - 1} entries before it are "
+            "complete. Fix or remove the entry and run the import again "
+            "(entries already imported are updated, not duplicated)."
+        )
+
+    def written_in_batch(self, record, model, status, entry_digest):
+        """Whether the entry is a new post, live or a draft: one ``import_new_posts``
+        writes with others (updates and scheduled posts are written one by one)."""
+        return record is None and model is NewsPage and status in (LIVE, DRAFT)
+
+    def import_new_posts(self, batch, progress):
+        """Write the new posts of ``batch`` (emptied) together, in one transaction
+        (``write_new_posts``, writer.py).
+
+        If anything in the batch fails, the batch is rolled back, what the run noted of it
+        is forgotten, and its entries are imported again one by one as any other entry:
+        the entries before the one at fault are saved and the run stops naming it."""
+        if not batch:
+            return
+        entries, batch[:] = list(batch), []
+        state = self.state()
+        try:
+            with transaction.atomic():
+                self.write_new_posts(
+                    [self.prepare_new_post(entry, *plan) for _, entry, plan in entries]
+                )
+        except Exception:
+            self.restore(state)
+            for number, entry, plan in entries:
+                checkpoint = self.media.checkpoint()
+                to_index = len(self.to_index)
+                try:
+                    with transaction.atomic():
+                        self.import_entry(entry, *plan)
+                except Exception as error:
+                    self.media.discard(checkpoint)
+                    del self.to_index[to_index:]
+                    raise self.failed(number, entry, error, progress) from error
+        progress.update(entries[-1][0])
+
+    def state(self):
+        """What the run has noted so far, for ``restore`` after a batch rolled back."""
+        return {
+            "report": self.report.snapshot(),
+            "images": self.media.checkpoint(),
+            "found": len(self.media.found),
+            "tags": dict(self.tag_cache),
+            "authors": dict(self.author_cache),
+            "slugs": {parent: set(slugs) for parent, slugs in self.sibling_slugs.items()},
+            "records": dict(self.records),
+            "pending links": list(self.links.pending),
+            "to index": len(self.to_index),
+            "live paths": set(self.settled.live_paths) if self.settled.loaded else None,
+            "numchild": self.index.numchild,
+        }
+
+    def restore(self, state):
+        self.media.discard(state["images"], uncount=False)  # the report's counts go back
+        self.report.restore(state["report"])
+        del self.media.found[state["found"] :]
+        self.tag_cache, self.author_cache = state["tags"], state["authors"]
+        self.sibling_slugs = state["slugs"]
+        self.records.clear()
+        self.records.update(state["records"])  # the dict the links and settled entries share
+        self.links.pending = state["pending links"]
+        del self.to_index[state["to index"] :]
+        if state["live paths"] is not None:
+            self.settled.live_paths = state["live paths"]
+        self.index.numchild = state["numchild"]
 
     def forget_pages(self):
         """Let go of the pages (with their bodies and revisions) the records loaded, and
@@ -247,24 +344,7 @@ class Importer:
             )
             return
 
-        conversion = self.ReportedConversion(self)
-        fields = self.page_fields(entry, model)
-        replay = conversion.replay()
-        authors = self.get_authors(entry) if model is NewsPage else []
-        tags = self.get_tags(entry) if model is NewsPage else []
-        digest = content_hash(
-            {
-                "fields": fields,
-                "status": status,
-                "authors": [author.pk for author in authors],
-                "tags": [tag.pk for tag in tags],
-                "published": entry.published,
-                "updated": entry.updated,
-            }
-        )
-        # Links to other imported entries point at their pages; the digest is of the
-        # entry as the file has it, so it does not change once later entries exist.
-        fields["body"] = self.links.resolve(fields["body"])
+        fields, replay, authors, tags, digest = self.converted(entry, model, status)
         kind = entry.kind
         republished = False
         if page is not None and record.content_hash == digest:
@@ -283,17 +363,12 @@ class Importer:
             created = page is None
             if created:
                 parent = self.parent_for(entry, model)
-                page = model(live=False, has_unpublished_changes=True)
-                fields = {**fields, "slug": self.unique_slug(parent, entry.slug, fields["title"])}
-            for name, value in fields.items():
-                if created or name != "slug":
-                    setattr(page, name, value)
-            if model is NewsPage:
-                page.news_authors = [
-                    NewsPageAuthor(author=author, sort_order=position)
-                    for position, author in enumerate(authors)
-                ]
-                page.tagged_items = [NewsPageTag(tag=tag) for tag in tags]
+                page = self.new_page(entry, model, fields, parent)
+            else:
+                for name, value in fields.items():
+                    if name != "slug":
+                        setattr(page, name, value)
+            self.assign_people(page, authors, tags)
             self.report.add(f"{kind} {'created' if created else 'updated'}")
             revision = self.save(page, entry, status, parent=parent if created else None)
             if status == LIVE:
@@ -305,6 +380,108 @@ class Importer:
                 self.links.pending.append(page.pk)
         self.report.add(f"{kind} {status}")
         self.add_redirects_and_comments(entry, page, republished=republished)
+
+    def converted(self, entry, model, status):
+        """(fields, replay, authors, tags, digest) of ``entry``: its page's fields, what
+        converting it reported (its record's ``replay``), its authors and tags, and the
+        digest of all that as the file has it."""
+        conversion = self.ReportedConversion(self)
+        fields = self.page_fields(entry, model)
+        replay = conversion.replay()
+        authors = self.get_authors(entry) if model is NewsPage else []
+        tags = self.get_tags(entry) if model is NewsPage else []
+        digest = content_hash(
+            {
+                "fields": fields,
+                "status": status,
+                "authors": [author.pk for author in authors],
+                "tags": [tag.pk for tag in tags],
+                "published": entry.published,
+                "updated": entry.updated,
+            }
+        )
+        # Links to other imported entries point at their pages; the digest is of the
+        # entry as the file has it, so it does not change once later entries exist.
+        fields["body"] = self.links.resolve(fields["body"])
+        return fields, replay, authors, tags, digest
+
+    def new_page(self, entry, model, fields, parent):
+        """An unsaved ``model`` page of ``fields``, with a slug free under ``parent``."""
+        page = model(live=False, has_unpublished_changes=True)
+        fields = {**fields, "slug": self.unique_slug(parent, entry.slug, fields["title"])}
+        for name, value in fields.items():
+            setattr(page, name, value)
+        return page
+
+    @staticmethod
+    def assign_people(page, authors, tags):
+        if isinstance(page, NewsPage):
+            page.news_authors = [
+                NewsPageAuthor(author=author, sort_order=position)
+                for position, author in enumerate(authors)
+            ]
+            page.tagged_items = [NewsPageTag(tag=tag) for tag in tags]
+
+    # -- new posts, a batch at a time ------------------------------------------------------
+
+    class NewPost(NamedTuple):
+        """A new post converted and validated, waiting for ``write_new_posts``."""
+
+        entry: object
+        status: str
+        page: NewsPage
+        digest: str
+        entry_digest: str
+        replay: dict
+        links_resolved: int
+        links_unresolved: bool
+
+    def prepare_new_post(self, entry, record, model, status, entry_digest):
+        fields, replay, authors, tags, digest = self.converted(entry, model, status)
+        page = self.new_page(entry, model, fields, self.index)
+        self.assign_people(page, authors, tags)
+        self.set_publication(page, entry, status, created=True)
+        validate_new_page(page)
+        self.report.add("post created")
+        return self.NewPost(
+            entry,
+            status,
+            page,
+            digest,
+            entry_digest,
+            replay,
+            self.links.resolved,
+            self.links.unresolved,
+        )
+
+    def write_new_posts(self, prepared):
+        """Write the pages of ``prepared`` (writer.py), then their records, redirects and
+        comments, as ``import_entry`` does for one new page."""
+        revisions = write_new_pages(self.index, [post.page for post in prepared])
+        records = []
+        for post, revision in zip(prepared, revisions, strict=True):
+            page = post.page
+            if post.status == LIVE:
+                self.settled.page_published(page)
+            records.append(
+                self.record_for(
+                    None, post.entry, page, revision, post.digest, post.entry_digest, post.replay
+                )
+            )
+            self.index_page(page)
+            self.report.add("link internal", post.links_resolved)
+            if post.links_unresolved:
+                self.links.pending.append(page.pk)
+            self.report.add(f"post {post.status}")
+        ImportRecord.objects.bulk_create(records)
+        for record in records:
+            self.records[record.source_id] = record
+        # What add_redirects_and_comments does for each, together. A new page is either
+        # published in this batch (its publication tells the caches) or a draft readers
+        # never saw: neither needs a cache change for its comments or redirects.
+        posts = [(post.entry, post.page) for post in prepared]
+        self.add_redirects_for(posts)
+        self.add_comments_for(posts)
 
     class ReportedConversion:
         """What converting one entry adds to the report, kept as its record's ``replay``:
@@ -506,24 +683,34 @@ class Importer:
         taken.add(slug)
         return slug
 
-    def save(self, page, entry, status, parent=None):
-        """Save ``page`` (new when ``parent`` is given) with a new revision, published,
-        scheduled or left as a draft; returns the revision."""
+    @staticmethod
+    def set_publication(page, entry, status, *, created):
+        """Set the dates and state publishing ``entry`` with ``status`` gives ``page``
+        (``created``: a new page, made live at once when ``status`` is live)."""
         page.go_live_at = entry.published if status == SCHEDULED else None
         if status == LIVE and page.first_published_at is None:
             page.first_published_at = entry.published or timezone.now()
-        last_published = max(filter(None, (entry.updated, entry.published)), default=None)
+        if created and status == LIVE:
+            page.live = True
+            page.has_unpublished_changes = False
+            page.last_published_at = Importer.last_published(entry) or timezone.now()
+
+    @staticmethod
+    def last_published(entry):
+        return max(filter(None, (entry.updated, entry.published)), default=None)
+
+    def save(self, page, entry, status, parent=None):
+        """Save ``page`` (new when ``parent`` is given) with a new revision, published,
+        scheduled or left as a draft; returns the revision."""
+        self.set_publication(page, entry, status, created=parent is not None)
         if parent is None:
             revision = page.save_revision(log_action=True)
             if status in (LIVE, SCHEDULED):
                 revision.publish()
+            last_published = self.last_published(entry)
             if status == LIVE and last_published:
                 Page.objects.filter(pk=page.pk).update(last_published_at=last_published)
             return revision
-        if status == LIVE:
-            page.live = True
-            page.has_unpublished_changes = False
-            page.last_published_at = last_published or timezone.now()
         parent.add_child(instance=page)  # validates the page (full_clean), logs "created"
         # As Wagtail's own create view: the first revision is not logged again (a second
         # "created" entry in the page's history, and three queries per page).
@@ -565,6 +752,13 @@ class Importer:
             if model is NewsPage:  # what its search fields read
                 queryset = queryset.prefetch_related("tags", "news_authors__author")
             pages = list(queryset)
+            if model is NewsPage:
+                # One resolver for the batch: what the bodies link to is loaded together,
+                # not once per page (NewsPage.search_body_text keeps it on the page).
+                resolver = resolver_for()
+                resolver.prepare([page.body for page in pages], kinds=("pages",))
+                for page in pages:
+                    page._search_resolver = resolver
             with transaction.atomic():
                 for page in pages:
                     ReferenceIndex.create_or_update_for_object(page)
@@ -592,6 +786,13 @@ class Importer:
         )
 
     def save_record(self, record, entry, page, revision, digest, entry_digest, replay):
+        record = self.record_for(record, entry, page, revision, digest, entry_digest, replay)
+        record.save()
+        self.records[entry.source_id] = record
+        return record
+
+    def record_for(self, record, entry, page, revision, digest, entry_digest, replay):
+        """``record`` (a new one when None) updated for ``page``, unsaved."""
         source_url = next((url for url in entry.old_urls if url.startswith("http")), "")
         if record is None:
             record = ImportRecord(source=self.export.source, source_id=entry.source_id, page=page)
@@ -603,8 +804,6 @@ class Importer:
         record.export_title = self.export.title[:255]
         record.source_url = source_url[:500]
         record.updated_at = timezone.now()
-        record.save()
-        self.records[entry.source_id] = record
         return record
 
     # -- authors and tags ------------------------------------------------------------------
@@ -650,55 +849,79 @@ class Importer:
         """Permanent redirects from the entry's old addresses to ``page``; returns how many
         were created or changed. An old address that is the page's own new address gets
         none (it would loop once the page is unpublished)."""
-        own_path = Redirect.normalise_path(page.url or "/")
-        paths = []
-        for url in entry.old_urls:
-            path = old_path(url)
-            if not path or path == own_path:
-                continue
-            if len(path) > Redirect._meta.get_field("old_path").max_length:
-                self.report.warn(entry.label, f"old URL too long for a redirect: {url}")
-                continue
-            if path not in paths:
-                paths.append(path)
-        for path, served_by in self.served_paths(paths).items():
-            self.report.warn(
-                entry.label,
-                f"old address {path} is already served by {served_by} in Newsdesk: no "
-                "redirect (Wagtail follows redirects only where nothing answers)",
-            )
-            paths.remove(path)
-        if not paths:
-            return 0
-        existing = {
-            redirect.old_path: redirect
-            for redirect in Redirect.objects.filter(site=self.site, old_path__in=paths)
-        }
-        new, updated = [], 0
-        for path in paths:
-            redirect = existing.get(path)
-            if redirect is None:
-                new.append(
-                    Redirect(old_path=path, site=self.site, redirect_page=page, is_permanent=True)
-                )
-            elif redirect.redirect_page_id != page.pk and self.other_blogs_page(redirect):
-                self.report.warn(
-                    entry.label,
-                    f"old address {path} already redirects to page "
-                    f"{redirect.redirect_page_id}, imported from another blog's export "
-                    "that claims the same address: left as it is",
-                )
-            elif redirect.redirect_page_id != page.pk or not redirect.is_permanent:
-                redirect.redirect_page = page
-                redirect.redirect_link = ""
-                redirect.is_permanent = True
-                redirect.save(update_fields=["redirect_page", "redirect_link", "is_permanent"])
-                self.report.add("redirect updated")
-                updated += 1
-            else:
-                self.report.add("redirect existing")
+        return self.add_redirects_for([(entry, page)])
+
+    def add_redirects_for(self, posts):
+        """``add_redirects`` for each (entry, page) of ``posts`` in turn, with the
+        addresses checked and the existing redirects read once for all of them, and the
+        new ones created together; returns how many were created or changed."""
+        wanted = []  # (entry, page, its old paths)
+        for entry, page in posts:
+            own_path = Redirect.normalise_path(page.url or "/")
+            paths = []
+            for url in entry.old_urls:
+                path = old_path(url)
+                if not path or path == own_path:
+                    continue
+                if len(path) > Redirect._meta.get_field("old_path").max_length:
+                    self.report.warn(entry.label, f"old URL too long for a redirect: {url}")
+                    continue
+                if path not in paths:
+                    paths.append(path)
+            wanted.append((entry, page, paths))
+        every_path = list(dict.fromkeys(path for _, _, paths in wanted for path in paths))
+        served = self.served_paths(every_path) if every_path else {}
+        existing = (
+            {
+                redirect.old_path: redirect
+                for redirect in Redirect.objects.filter(site=self.site, old_path__in=every_path)
+            }
+            if every_path
+            else {}
+        )
+        new, updated = {}, 0  # new: old path -> Redirect not saved yet
+        for entry, page, paths in wanted:
+            for path in paths:
+                if path in served:
+                    self.report.warn(
+                        entry.label,
+                        f"old address {path} is already served by {served[path]} in "
+                        "Newsdesk: no redirect (Wagtail follows redirects only where "
+                        "nothing answers)",
+                    )
+                    continue
+                redirect = new.get(path) or existing.get(path)
+                if redirect is None:
+                    new[path] = Redirect(
+                        old_path=path, site=self.site, redirect_page=page, is_permanent=True
+                    )
+                elif path in new:
+                    # Claimed by an entry before it in this batch: the later entry wins,
+                    # as when the first one's redirect had been saved.
+                    if redirect.redirect_page_id != page.pk:
+                        redirect.redirect_page = page
+                        self.report.add("redirect updated")
+                        updated += 1
+                    else:
+                        self.report.add("redirect existing")
+                elif redirect.redirect_page_id != page.pk and self.other_blogs_page(redirect):
+                    self.report.warn(
+                        entry.label,
+                        f"old address {path} already redirects to page "
+                        f"{redirect.redirect_page_id}, imported from another blog's export "
+                        "that claims the same address: left as it is",
+                    )
+                elif redirect.redirect_page_id != page.pk or not redirect.is_permanent:
+                    redirect.redirect_page = page
+                    redirect.redirect_link = ""
+                    redirect.is_permanent = True
+                    redirect.save(update_fields=["redirect_page", "redirect_link", "is_permanent"])
+                    self.report.add("redirect updated")
+                    updated += 1
+                else:
+                    self.report.add("redirect existing")
         if new:
-            Redirect.objects.bulk_create(new)
+            Redirect.objects.bulk_create(list(new.values()))
             self.report.add("redirect created", len(new))
         return len(new) + updated
 
@@ -724,4 +947,7 @@ class Importer:
         return served
 
     def add_comments(self, entry, page):
-        return import_comments(entry, page, self.report, self.comment_model)
+        return self.add_comments_for([(entry, page)])
+
+    def add_comments_for(self, posts):
+        return import_comments_for(posts, self.report, self.comment_model)

@@ -39,79 +39,93 @@ def clean_ip(value):
 
 def import_comments(entry, page, report, Comment):
     """Create ``entry``'s comments on ``page`` (a news post or a standard page: the same
-    rules for both) that are not there yet, approved, in two ``bulk_create`` calls
-    (top-level comments, then replies); returns how many.
+    rules for both) that are not there yet, approved; returns how many.
 
     ``Comment`` is the comment model, or None when the comments app is not installed.
     Rows are created directly, not through the reader submission path or
     ``Comment.save()``: an import sends no moderator e-mail and no webhook per comment.
     """
-    if not entry.comments:
+    return import_comments_for([(entry, page)], report, Comment)
+
+
+def import_comments_for(posts, report, Comment):
+    """``import_comments`` for each (entry, page) of ``posts`` in turn, with the comments
+    already imported read once and the new ones created in two ``bulk_create`` calls for
+    all of them (top-level comments, then replies); returns how many were created."""
+    posts = [(entry, page) for entry, page in posts if entry.comments]
+    if not posts:
         return 0
     if Comment is None:
-        for comment in entry.comments:
-            report.skip(
-                f"comment {comment.source_id} on {entry.label}",
-                "the comments app is not installed",
-            )
+        for entry, _ in posts:
+            for comment in entry.comments:
+                report.skip(
+                    f"comment {comment.source_id} on {entry.label}",
+                    "the comments app is not installed",
+                )
         return 0
-    by_id = {comment.source_id: comment for comment in entry.comments}
-    known, elsewhere = {}, {}  # source id -> pk of this page's comment / the other page
-    rows = Comment.objects.filter(source_id__in=list(by_id))
+    source_ids = list({comment.source_id for entry, _ in posts for comment in entry.comments})
+    on_page = {}  # source id -> pk of the page its comment is on
+    pks = {}  # (page id, source id) -> comment pk
+    rows = Comment.objects.filter(source_id__in=source_ids)
     for source_id, pk, page_id in rows.values_list("source_id", "pk", "page_id"):
-        if page_id == page.pk:
-            known[source_id] = pk
-        else:
-            elsewhere[source_id] = page_id
-
-    def thread_root(comment):
-        seen = {comment.source_id}
-        while comment.parent_id in by_id and comment.parent_id not in seen:
-            comment = by_id[comment.parent_id]
-            seen.add(comment.source_id)
-        return comment
+        on_page.setdefault(source_id, page_id)
+        pks[page_id, source_id] = pk
 
     top_level, replies = [], []
-    for comment in entry.comments:
-        if comment.source_id in known:
-            report.add("comment existing")
-            continue
-        if comment.source_id in elsewhere:
-            # Another export claiming the same blog address used the same comment id.
-            report.skip(
-                f"comment {comment.source_id} on {entry.label}",
-                f"the same comment id was imported on page {elsewhere[comment.source_id]} "
-                "(from another export of this blog address): not imported twice",
+    for entry, page in posts:
+        by_id = {comment.source_id: comment for comment in entry.comments}
+
+        def thread_root(comment, by_id=by_id):
+            seen = {comment.source_id}
+            while comment.parent_id in by_id and comment.parent_id not in seen:
+                comment = by_id[comment.parent_id]
+                seen.add(comment.source_id)
+            return comment
+
+        for comment in entry.comments:
+            if (page.pk, comment.source_id) in pks:
+                report.add("comment existing")
+                continue
+            if comment.source_id in on_page and on_page[comment.source_id] != page.pk:
+                # Another export claiming the same blog address used the same comment id.
+                report.skip(
+                    f"comment {comment.source_id} on {entry.label}",
+                    f"the same comment id was imported on page {on_page[comment.source_id]} "
+                    "(from another export of this blog address): not imported twice",
+                )
+                continue
+            body = comment_text(comment.body_html)
+            if not body:
+                report.skip(f"comment {comment.source_id} on {entry.label}", "empty")
+                continue
+            root = thread_root(comment)
+            row = Comment(
+                page=page,
+                author_name=(comment.author_name or "Anonymous").strip()[:100],
+                author_email=clean_email(comment.author_email),
+                author_url=clean_web_url(comment.author_url),
+                body=body,
+                submitted_at=comment.submitted_at or entry.published or timezone.now(),
+                status=Comment.Status.APPROVED,
+                ip_address=clean_ip(comment.ip_address),
+                source_id=comment.source_id[:255],
             )
-            continue
-        body = comment_text(comment.body_html)
-        if not body:
-            report.skip(f"comment {comment.source_id} on {entry.label}", "empty")
-            continue
-        root = thread_root(comment)
-        row = Comment(
-            page=page,
-            author_name=(comment.author_name or "Anonymous").strip()[:100],
-            author_email=clean_email(comment.author_email),
-            author_url=clean_web_url(comment.author_url),
-            body=body,
-            submitted_at=comment.submitted_at or entry.published or timezone.now(),
-            status=Comment.Status.APPROVED,
-            ip_address=clean_ip(comment.ip_address),
-            source_id=comment.source_id[:255],
-        )
-        if root is comment:
-            top_level.append(row)
-        else:
-            replies.append((row, root.source_id))
+            on_page.setdefault(comment.source_id, page.pk)
+            pks[page.pk, comment.source_id] = None  # a second copy in the entry: once
+            if root is comment:
+                top_level.append(row)
+            else:
+                replies.append((row, root.source_id))
     Comment.objects.bulk_create(top_level)
-    known.update({row.source_id: row.pk for row in top_level})
+    for row in top_level:
+        pks[row.page_id, row.source_id] = row.pk
     if any(row.pk is None for row in top_level):  # a backend that returns no ids
-        known.update(
-            Comment.objects.filter(source_id__in=list(by_id)).values_list("source_id", "pk")
-        )
+        for source_id, pk, page_id in Comment.objects.filter(source_id__in=source_ids).values_list(
+            "source_id", "pk", "page_id"
+        ):
+            pks[page_id, source_id] = pk
     for row, root_id in replies:
-        row.parent_id = known.get(root_id)
+        row.parent_id = pks.get((row.page_id, root_id))
     Comment.objects.bulk_create([row for row, _ in replies])
     report.add("comment created", len(top_level) + len(replies))
     return len(top_level) + len(replies)

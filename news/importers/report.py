@@ -28,6 +28,25 @@ class Report:
     def warn(self, label, message):
         self.warnings.append((label, message))
 
+    def snapshot(self):
+        """What ``restore`` needs to take back everything added after this call."""
+        return (
+            self.counts.copy(),
+            len(self.skipped),
+            len(self.external_images),
+            len(self.warnings),
+            self.removed.copy(),
+            set(self.tags),
+            set(self.authors),
+        )
+
+    def restore(self, snapshot):
+        counts, skipped, external, warnings, removed, tags, authors = snapshot
+        self.counts, self.removed, self.tags, self.authors = counts, removed, tags, authors
+        del self.skipped[skipped:]
+        del self.external_images[external:]
+        del self.warnings[warnings:]
+
     def lines(self, *, dry_run=False):
         c = self.counts
         entries = self.export.entries

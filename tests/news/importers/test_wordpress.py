@@ -681,14 +681,14 @@ def test_a_failing_entry_is_rolled_back_and_named(tmp_path, news_index, monkeypa
     nothing of it is saved, and a second run carries on without duplicates."""
     from news.importers import base
 
-    original = base.Importer.add_comments
+    original = base.Importer.add_comments_for
 
-    def failing(self, entry, page):
-        if entry.title == "Ferry timetable cut":
+    def failing(self, posts):
+        if any(entry.title == "Ferry timetable cut" for entry, _ in posts):
             raise RuntimeError("disk full")
-        return original(self, entry, page)
+        return original(self, posts)
 
-    monkeypatch.setattr(base.Importer, "add_comments", failing)
+    monkeypatch.setattr(base.Importer, "add_comments_for", failing)
     export = write(tmp_path, wxr())
 
     with pytest.raises(CommandError) as error:
@@ -700,7 +700,7 @@ def test_a_failing_entry_is_rolled_back_and_named(tmp_path, news_index, monkeypa
     assert list(NewsPage.objects.values_list("title", flat=True)) == ["Harbour wall approved"]
     assert not ImportRecord.objects.filter(source_id=f"{SITE}/?p=102").exists()
 
-    monkeypatch.setattr(base.Importer, "add_comments", original)
+    monkeypatch.setattr(base.Importer, "add_comments_for", original)
     run(export)
     assert NewsPage.objects.count() == 4
     assert NewsPage.objects.filter(title="Harbour wall approved").count() == 1

@@ -1,0 +1,157 @@
+"""Writes an import's new posts a batch at a time.
+
+Creating a page the ordinary way (``parent.add_child`` then ``save_revision``) costs about
+twenty statements and a full validation per page: treebeard reads the parent's last child
+and updates its ``numchild``, Wagtail checks the slug against the siblings, validates
+every foreign key with a query, saves the page twice, writes the revision and the history
+entries one by one. For a fresh import that is most of the time (docs/performance.md).
+
+``write_new_pages`` writes the same rows for a batch of new pages under one parent: the
+tree paths are numbered on from the parent's last child, the page rows and the specific
+rows are inserted together, then the authors and tags, the first revisions, the
+``wagtail.create`` history entries and, for live pages, the ``wagtail.publish`` ones and
+the same ``page_published`` and ``published`` signals as ``revision.publish()`` sends. The
+result is what ``add_child`` and ``save_revision`` (and the importer's ``mark_published``)
+leave: a valid tree, a revision whose content is the page, one "created" entry, and one
+"published" entry for a live page. The importer validates each page before it comes here
+(``validate_new_page``), so what fails here is the database, and the caller rolls back
+the whole batch.
+
+Only new pages of one model under one parent, live or draft, come here; updates and
+scheduled posts go through Wagtail's own ``save_revision`` and ``revision.publish()``.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import F, ForeignKey
+from django.utils import timezone
+from modelcluster.models import get_all_child_relations
+from wagtail.log_actions import get_active_log_context
+from wagtail.models import Page, PageLogEntry, Revision
+from wagtail.signals import page_published, published
+
+
+def validate_new_page(page):
+    """Validate ``page`` as ``add_child`` would before it is written (``full_clean`` for a
+    live page, the title and slug for a draft), without the queries: the importer picks
+    the slug among the siblings it knows and sets every foreign key to a row it read or
+    made itself, so the uniqueness and existence checks would only repeat what it did."""
+    if page.live:
+        # The tree fields are given in write_new_pages, next to the siblings.
+        exclude = {"path", "depth", "numchild", "url_path", "draft_title"}
+        exclude.update(
+            field.name for field in page._meta.concrete_fields if isinstance(field, ForeignKey)
+        )
+        page.clean_fields(exclude=exclude)
+    else:
+        errors = {}
+        for name in ("title", "slug"):
+            try:
+                setattr(page, name, page._meta.get_field(name).clean(getattr(page, name), page))
+            except ValidationError as error:
+                errors[name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+
+def next_child_step(parent):
+    """The number of the step after ``parent``'s last child in treebeard's path."""
+    last = (
+        Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        .order_by("-path")
+        .values_list("path", flat=True)
+        .first()
+    )
+    return Page._str2int(last[-Page.steplen :]) + 1 if last else 1
+
+
+def insert_rows(model, objs, fields):
+    """Insert ``objs`` into ``model``'s own table only (no parent rows, no signals)."""
+    size = max(1, connection.ops.bulk_batch_size(fields, objs))
+    for start in range(0, len(objs), size):
+        model._base_manager._insert(objs[start : start + size], fields=fields)
+
+
+def write_new_pages(parent, pages):
+    """Write ``pages`` (new, unsaved, of one specific model, each with ``live`` set and
+    its fields and child relations assigned) as children of ``parent``, with a first
+    revision each; returns the revisions, in order. See the module docstring."""
+    if not pages:
+        return []
+    model = type(pages[0])
+    now = timezone.now()
+    content_type = ContentType.objects.get_for_model(model)
+    page_type = ContentType.objects.get_for_model(Page)
+    step = next_child_step(parent)
+    depth = parent.depth + 1
+    for number, page in enumerate(pages):
+        page.depth = depth
+        page.path = Page._get_path(parent.path, depth, step + number)
+        page.numchild = 0
+        page.url_path = f"{parent.url_path}{page.slug}/"
+        page.draft_title = page.title
+        page.locale_id = parent.locale_id
+        page.content_type = content_type
+        page.latest_revision_created_at = now
+
+    # The page rows, then the specific rows with the ids they were given.
+    Page.objects.bulk_create(pages)
+    for page in pages:
+        page.page_ptr_id = page.id
+    insert_rows(model, pages, model._meta.local_concrete_fields)
+    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
+    parent.numchild += len(pages)  # treebeard's add_child reads it next
+
+    # Authors, tags and any other child relation assigned in memory.
+    for relation in get_all_child_relations(model):
+        name = relation.get_accessor_name()
+        children = []
+        for page in pages:
+            for child in getattr(page, name).all():
+                setattr(child, relation.field.name, page)
+                children.append(child)
+        if children:
+            relation.related_model.objects.bulk_create(children)
+
+    revisions = [
+        Revision(
+            content_type=content_type,
+            base_content_type=page_type,
+            object_id=str(page.pk),
+            content=page.serializable_data(),
+            object_str=str(page),
+            created_at=now,
+        )
+        for page in pages
+    ]
+    Revision.objects.bulk_create(revisions)
+    for page, revision in zip(pages, revisions, strict=True):
+        page.latest_revision = revision
+        if page.live:
+            page.live_revision = revision
+    Page.objects.bulk_update(pages, ["latest_revision", "live_revision"])
+
+    context = get_active_log_context()  # as wagtail.log_actions.log() reads it
+    entries = []
+    for page, revision in zip(pages, revisions, strict=True):
+        entry = {
+            "page_id": page.pk,
+            "content_type": content_type,
+            "label": page.get_admin_display_title(),
+            "timestamp": now,
+            "user": context.user,
+            "uuid": context.uuid,
+            "content_changed": True,
+            "data": {},
+        }
+        entries.append(PageLogEntry(action="wagtail.create", **entry))
+        if page.live:
+            entries.append(PageLogEntry(action="wagtail.publish", revision=revision, **entry))
+    PageLogEntry.objects.bulk_create(entries)
+
+    for page, revision in zip(pages, revisions, strict=True):
+        if page.live:
+            page_published.send(sender=model, instance=page, revision=revision)
+            published.send(sender=model, instance=page, revision=revision)
+    return revisions
