@@ -441,8 +441,12 @@ class NewsPage(NewsdeskPage, Page):
         the linking posts are re-indexed when that changes (news/signal_handlers.py).
         Search result snippets come from the story's own prose instead
         (``StreamBlock.snippet_passages``). The resolver is kept on the instance: search
-        backends read this once per index column.
+        backends read this once per index column. A batch indexer that loads pages only
+        to index them may work the text out once and leave it as ``_search_body_text``
+        (the importer's ``flush_index``).
         """
+        if "_search_body_text" in self.__dict__:
+            return self._search_body_text
         if "_search_resolver" not in self.__dict__:
             self._search_resolver = resolver_for()
         return self.body.stream_block.search_text(self.body, self._search_resolver)

@@ -43,7 +43,7 @@ from news.importers.media import MediaLibrary
 from news.importers.models import ImportRecord
 from news.importers.report import Progress, Report
 from news.importers.settled import SettledEntries, SiteRoutes, old_path
-from news.importers.writer import validate_new_page, write_new_pages
+from news.importers.writer import index_references, validate_new_page, write_new_pages
 from news.models import Author, Disclaimer, NewsPage, NewsPageAuthor, NewsPageTag
 from news.signal_handlers import flush_visibility_changes, visibility_changes_batched
 
@@ -749,8 +749,10 @@ class Importer:
         backends = list(get_search_backends(with_auto_update=True))
         for model, pks in by_model.items():
             queryset = model.objects.filter(pk__in=pks)
-            if model is NewsPage:  # what its search fields read
-                queryset = queryset.prefetch_related("tags", "news_authors__author")
+            if model is NewsPage:  # what its search fields and references read
+                queryset = queryset.prefetch_related(
+                    "tags", "tagged_items", "news_authors__author", "wagtail_admin_comments"
+                )
             pages = list(queryset)
             if model is NewsPage:
                 # One resolver for the batch: what the bodies link to is loaded together,
@@ -759,9 +761,11 @@ class Importer:
                 resolver.prepare([page.body for page in pages], kinds=("pages",))
                 for page in pages:
                     page._search_resolver = resolver
+                    # Read once per index column: worked out once (these pages are
+                    # loaded for the index only, so it cannot go stale).
+                    page._search_body_text = page.search_body_text()
             with transaction.atomic():
-                for page in pages:
-                    ReferenceIndex.create_or_update_for_object(page)
+                index_references(pages)
                 for backend in backends:
                     backend.add_bulk(model, pages)
 

@@ -179,7 +179,9 @@ def text_of(element, path, namespaces=None, default=""):
     """The stripped text of the first ``path`` below ``element``, or ``default``."""
     if element is None:
         return default
-    found = element.find(path, namespaces or {})
+    # With no namespaces (None, not {}), ElementTree's C find takes a plain "{uri}tag"
+    # itself instead of compiling the path in Python: most of reading a large export.
+    found = element.find(path, namespaces or None)
     if found is None or found.text is None:
         return default
     return found.text.strip()
