@@ -22,7 +22,6 @@ import dataclasses
 import hashlib
 import json
 from pathlib import Path
-from urllib.parse import urlparse
 
 import wagtail
 from django.contrib.contenttypes.models import ContentType
@@ -32,6 +31,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
+from news.importers.links import address
 from news.models import Disclaimer
 
 # The importer's own modules: a change to how entries are converted (a new Newsdesk
@@ -40,14 +40,10 @@ CODE_DIR = Path(__file__).resolve().parent
 
 
 def old_path(url):
-    """The path (and query) of an old URL as Wagtail's redirects store it, or ""."""
-    parsed = urlparse(url)
-    path = parsed.path or "/"
-    if parsed.query:
-        path += "?" + parsed.query
-    if path in ("", "/"):
-        return ""
-    return Redirect.normalise_path(path)
+    """The path (and query) of an old URL as Wagtail's redirects store it, or "" for the
+    site's root (never redirected)."""
+    path = address(url)[1]
+    return "" if path == "/" else path
 
 
 def plain(value):
