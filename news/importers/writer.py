@@ -14,8 +14,9 @@ the same ``page_published`` and ``published`` signals as ``revision.publish()`` 
 result is what ``add_child`` and ``save_revision`` (and the importer's ``mark_published``)
 leave: a valid tree, a revision whose content is the page, one "created" entry, and one
 "published" entry for a live page. The importer validates each page before it comes here
-(``validate_new_page``), so what fails here is the database, and the caller rolls back
-the whole batch.
+(``validate_new_page``), so what fails here is the database (say, a page added under the
+same parent by an editor meanwhile, taking the next path): the importer then rolls the
+batch back and writes its entries one by one, through ``add_child``.
 
 Only new pages of one model under one parent, live or draft, come here; updates and
 scheduled posts go through Wagtail's own ``save_revision`` and ``revision.publish()``.
