@@ -37,21 +37,16 @@ def clean_ip(value):
         return None
 
 
-def import_comments(entry, page, report, Comment):
-    """Create ``entry``'s comments on ``page`` (a news post or a standard page: the same
-    rules for both) that are not there yet, approved; returns how many.
+def import_comments_for(posts, report, Comment):
+    """Create the comments of each (entry, page) of ``posts`` (a news post or a standard
+    page: the same rules for both) that are not there yet, approved, in turn; returns how
+    many were created. The comments already imported are read once for all of them, and
+    the new ones created in two ``bulk_create`` calls (top-level comments, then replies).
 
     ``Comment`` is the comment model, or None when the comments app is not installed.
     Rows are created directly, not through the reader submission path or
     ``Comment.save()``: an import sends no moderator e-mail and no webhook per comment.
     """
-    return import_comments_for([(entry, page)], report, Comment)
-
-
-def import_comments_for(posts, report, Comment):
-    """``import_comments`` for each (entry, page) of ``posts`` in turn, with the comments
-    already imported read once and the new ones created in two ``bulk_create`` calls for
-    all of them (top-level comments, then replies); returns how many were created."""
     posts = [(entry, page) for entry, page in posts if entry.comments]
     if not posts:
         return 0
