@@ -51,8 +51,11 @@ def reindex_linking_posts_after_commit(page_ids):
     batched = _batched.get()
     if batched is not None:
         batched.update(page_ids)
-        return
-    page_ids = list(page_ids)
+    else:
+        enqueue_reindex_after_commit(list(page_ids))
+
+
+def enqueue_reindex_after_commit(page_ids):
     transaction.on_commit(lambda: reindex_posts_linking_to.enqueue(page_ids), robust=True)
 
 
@@ -75,7 +78,7 @@ def flush_visibility_changes():
     if batched:
         page_ids = sorted(batched)
         batched.clear()
-        transaction.on_commit(lambda: reindex_posts_linking_to.enqueue(page_ids), robust=True)
+        enqueue_reindex_after_commit(page_ids)
 
 
 def visibility_changed(sender, instance, **kwargs):

@@ -181,9 +181,7 @@ class Importer:
             if any(queued.source_id == entry.source_id for _, queued, _ in batch):
                 # The same id twice in one file: the second finds the first's record.
                 self.import_new_posts(batch, progress)
-            checkpoint = self.media.checkpoint()
-            to_index = len(self.to_index)
-            try:
+            with self.failure_named(number, entry, progress):
                 plan = self.plan(entry)
                 # A settled entry is counted with nothing written (not even a savepoint).
                 if plan is None or self.count_if_settled(entry, *plan):
@@ -194,12 +192,6 @@ class Importer:
                     self.import_new_posts(batch, progress)
                     with transaction.atomic():
                         self.import_entry(entry, *plan)
-            except ImportFailed:
-                raise
-            except Exception as error:
-                self.media.discard(checkpoint)
-                del self.to_index[to_index:]
-                raise self.failed(number, entry, error, progress) from error
             if len(batch) >= INDEX_BATCH:
                 self.import_new_posts(batch, progress)
             if len(self.to_index) >= INDEX_BATCH:
@@ -213,15 +205,27 @@ class Importer:
         self.import_new_posts(batch, progress)
         progress.finish()
 
-    @staticmethod
-    def failed(number, entry, error, progress):
-        progress.finish()
-        return ImportFailed(
-            f"{entry.label}: {type(error).__name__}: {error}. Nothing of this "
-            f"entry was saved; the {number - 1} entries before it are "
-            "complete. Fix or remove the entry and run the import again "
-            "(entries already imported are updated, not duplicated)."
-        )
+    @contextmanager
+    def failure_named(self, number, entry, progress):
+        """Turn an error while importing ``entry`` (whose transaction the caller rolls
+        back inside this) into ImportFailed naming it, forgetting its images and its
+        pages queued for indexing; an ImportFailed of an earlier batch passes through."""
+        checkpoint = self.media.checkpoint()
+        to_index = len(self.to_index)
+        try:
+            yield
+        except ImportFailed:
+            raise
+        except Exception as error:
+            self.media.discard(checkpoint)
+            del self.to_index[to_index:]
+            progress.finish()
+            raise ImportFailed(
+                f"{entry.label}: {type(error).__name__}: {error}. Nothing of this "
+                f"entry was saved; the {number - 1} entries before it are "
+                "complete. Fix or remove the entry and run the import again "
+                "(entries already imported are updated, not duplicated)."
+            ) from error
 
     def written_in_batch(self, record, model, status, entry_digest):
         """Whether the entry is a new post, live or a draft: one ``import_new_posts``
@@ -247,15 +251,8 @@ class Importer:
         except Exception:
             self.restore(state)
             for number, entry, plan in entries:
-                checkpoint = self.media.checkpoint()
-                to_index = len(self.to_index)
-                try:
-                    with transaction.atomic():
-                        self.import_entry(entry, *plan)
-                except Exception as error:
-                    self.media.discard(checkpoint)
-                    del self.to_index[to_index:]
-                    raise self.failed(number, entry, error, progress) from error
+                with self.failure_named(number, entry, progress), transaction.atomic():
+                    self.import_entry(entry, *plan)
         progress.update(entries[-1][0])
 
     def state(self):
