@@ -120,7 +120,9 @@ class Importer:
         self.author_cache = {}
         self.sibling_slugs = {}
         self.comment_model = self.find_comment_model()
-        self.to_index = []  # (model, pk) of pages written and not indexed yet
+        # (model, pk, page or None) of pages written and not indexed yet; the page is
+        # given when the object in memory is the page as written (a new batch's).
+        self.to_index = []
         self.disclaimers = None  # {comparable text: pk} of the Disclaimer snippets
         self.links = LinkResolver(export.entries)
         self.routes = SiteRoutes()
@@ -465,7 +467,7 @@ class Importer:
                     None, post.entry, page, revision, post.digest, post.entry_digest, post.replay
                 )
             )
-            self.index_page(page)
+            self.index_page(page, as_written=True)
             self.report.add("link internal", post.links_resolved)
             if post.links_unresolved:
                 self.links.pending.append(page.pk)
@@ -733,24 +735,34 @@ class Importer:
         published.send(sender=type(page), instance=page, revision=revision)
         log(instance=page, action="wagtail.publish", revision=revision, content_changed=True)
 
-    def index_page(self, page):
-        """Queue ``page`` for ``flush_index`` (see save_time_indexing_paused)."""
-        self.to_index.append((type(page), page.pk))
+    def index_page(self, page, *, as_written=False):
+        """Queue ``page`` for ``flush_index`` (see save_time_indexing_paused). With
+        ``as_written``, ``page`` is the page exactly as written, child relations included
+        (a new post of a batch): it is indexed as it is, not loaded again."""
+        self.to_index.append((type(page), page.pk, page if as_written else None))
 
     def flush_index(self):
         """Update the reference and search index for the queued pages, a batch at a time."""
         queued, self.to_index = self.to_index, []
-        by_model = defaultdict(list)
-        for model, pk in queued:
-            by_model[model].append(pk)
+        by_model = defaultdict(dict)  # model -> {pk: the page as written, or None}
+        for model, pk, page in queued:
+            held = by_model[model]
+            if pk in held and held[pk] is None:
+                continue  # loaded anyway
+            # A page queued again after it was written (its links resolved, say) is
+            # loaded: what is in memory may be older than the database.
+            held[pk] = page
         backends = list(get_search_backends(with_auto_update=True))
-        for model, pks in by_model.items():
-            queryset = model.objects.filter(pk__in=pks)
-            if model is NewsPage:  # what its search fields and references read
-                queryset = queryset.prefetch_related(
-                    "tags", "tagged_items", "news_authors__author", "wagtail_admin_comments"
-                )
-            pages = list(queryset)
+        for model, held in by_model.items():
+            pages = [page for page in held.values() if page is not None]
+            to_load = [pk for pk, page in held.items() if page is None]
+            if to_load:
+                queryset = model.objects.filter(pk__in=to_load)
+                if model is NewsPage:  # what its search fields and references read
+                    queryset = queryset.prefetch_related(
+                        "tags", "tagged_items", "news_authors__author", "wagtail_admin_comments"
+                    )
+                pages += queryset
             if model is NewsPage:
                 # One resolver for the batch: what the bodies link to is loaded together,
                 # not once per page (NewsPage.search_body_text keeps it on the page).
@@ -758,13 +770,16 @@ class Importer:
                 resolver.prepare([page.body for page in pages], kinds=("pages",))
                 for page in pages:
                     page._search_resolver = resolver
-                    # Read once per index column: worked out once (these pages are
-                    # loaded for the index only, so it cannot go stale).
+                    # Read once per index column: worked out once, and forgotten
+                    # below (a page as written may be updated later in the run).
                     page._search_body_text = page.search_body_text()
             with transaction.atomic():
                 index_references(pages)
                 for backend in backends:
                     backend.add_bulk(model, pages)
+            for page in pages:
+                page.__dict__.pop("_search_body_text", None)
+                page.__dict__.pop("_search_resolver", None)
 
     def other_blog(self, record):
         """Whether ``record`` came from the export of another blog (another title) that

@@ -8,6 +8,8 @@ never waits for a receiver: the task worker sends them.
 
 import json
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.urls import reverse
@@ -116,6 +118,31 @@ VISIBLE_ONLY = {
 }
 
 
+_endpoints_read_once = ContextVar("webhook_endpoints_read_once", default=None)
+
+
+@contextmanager
+def endpoints_read_once():
+    """Inside, ``queue_event`` reads the active endpoints once, not once per event: for
+    code that sends one ``page_published`` per page of a bulk write (the importer's
+    batches). An endpoint added meanwhile is seen by the next block."""
+    token = _endpoints_read_once.set([])
+    try:
+        yield
+    finally:
+        _endpoints_read_once.reset(token)
+
+
+def active_endpoints():
+    """The active endpoints (read once inside ``endpoints_read_once``)."""
+    read = _endpoints_read_once.get()
+    if read is None:
+        return list(WebhookEndpoint.objects.filter(is_active=True))
+    if not read:
+        read.append(list(WebhookEndpoint.objects.filter(is_active=True)))
+    return read[0]
+
+
 def queue_event(event, page, *, extra=None, endpoints=None, old_path=None, old_listings=()):
     """Queue ``event`` about ``page`` for every active endpoint subscribed to it.
 
@@ -131,9 +158,7 @@ def queue_event(event, page, *, extra=None, endpoints=None, old_path=None, old_l
     readers could see it there (they are sent even when only the page's identity is).
     Returns nothing.
     """
-    if endpoints is None and not any(
-        endpoint.wants(event) for endpoint in WebhookEndpoint.objects.filter(is_active=True)
-    ):
+    if endpoints is None and not any(endpoint.wants(event) for endpoint in active_endpoints()):
         # Nobody to tell: building the payload (the page's URLs, its listings, a
         # visibility query) is most of the cost of publishing a page, e.g. in an import.
         return
@@ -157,7 +182,7 @@ def queue_event(event, page, *, extra=None, endpoints=None, old_path=None, old_l
     def write():
         targets = endpoints
         if targets is None:
-            targets = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.wants(event)]
+            targets = [e for e in active_endpoints() if e.wants(event)]
         deliveries = []
         for endpoint in targets:
             delivery_id = uuid.uuid4()

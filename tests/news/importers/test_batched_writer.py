@@ -6,6 +6,7 @@ batches) and once with every entry written on its own, under two news indexes an
 blog addresses, and compares what readers, editors and the tree see of each page.
 """
 
+import io
 import json
 import re
 from io import StringIO
@@ -13,16 +14,21 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError
+from django.db.models import TextField
+from PIL import Image as PILImage
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageLogEntry, ReferenceIndex
+from wagtail.search.models import IndexEntry
 
 from news.comments.models import Comment
 from news.importers import base
 from news.importers.models import ImportRecord
 from news.importers.writer import index_references
 from news.models import NewsIndexPage, NewsPage
-from tests.news.factories import NewsIndexPageFactory
-from tests.news.importers.test_wordpress import item, wp_comment, wxr
+from news.webhooks.models import WebhookDelivery
+from tests.news.factories import DisclaimerFactory, NewsIndexPageFactory
+from tests.news.importers.test_wordpress import STANDING_NOTICE, item, wp_comment, wxr
+from tests.news.webhooks.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +47,25 @@ def export_items():
             links = ' See <a href="SITE/2017/02/post-12/">the twelfth</a>.'
         if number == 13:
             links = ' As <a href="SITE/2017/02/post-2/">the second</a> said.'
+        extra_body = ""
+        if number in (4, 7):
+            # A picture from the uploads folder, a closing list of related posts (an
+            # earlier one and a draft, which readers never see but the tree holds) and
+            # the standing notice of a saved disclaimer.
+            extra_body = (
+                '\n\n<p><img src="SITE/wp-content/uploads/2017/02/pier.jpg" alt="The pier">'
+                "</p>\n\n<h3>Read more</h3><ul>"
+                '<li><a href="SITE/2017/02/post-2/">The second</a></li>'
+                '<li><a href="SITE/2017/02/post-5/">The fifth</a></li></ul>'
+                f"\n\n<p><em>{STANDING_NOTICE}</em></p>"
+            )
         items.append(
             item(
                 100 + number,
                 f"Post {number}",
                 f"<p>Paragraph one of post {number}.{links}</p>\n\n"
-                f"<blockquote><p>Wire copy {number}.</p><p>Source: AFP</p></blockquote>",
+                f"<blockquote><p>Wire copy {number}.</p><p>Source: AFP</p></blockquote>"
+                f"{extra_body}",
                 status=status,
                 slug=f"post-{number}",
                 link=f"SITE/2017/02/post-{number}/",
@@ -82,18 +101,31 @@ def export_for(site, tmp_path):
     text = text.replace("<title>Harbour News</title>", f"<title>News of {site}</title>")
     path = tmp_path / f"{site.split('//')[1].replace('/', '-')}.xml"
     path.write_text(text, encoding="utf-8")
+    pictures = tmp_path / "uploads" / "2017" / "02"
+    if not pictures.exists():
+        pictures.mkdir(parents=True)
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (60, 40), (20, 90, 160)).save(buffer, format="JPEG")
+        (pictures / "pier.jpg").write_bytes(buffer.getvalue())
     return path
 
 
 def same_report(report):
-    """The report without the tags and authors lines: the second import finds the
-    first's tags and authors (used, not new)."""
-    return [line for line in report.splitlines() if not line.startswith(("  tags", "  authors"))]
+    """The report without the tags, authors and images lines: the second import finds
+    the first's tags, authors and picture (used, not new)."""
+    return [
+        line
+        for line in report.splitlines()
+        if not line.startswith(("  tags", "  authors", "  images"))
+    ]
 
 
 def run(path, index):
     out = StringIO()
-    call_command("import_wordpress", str(path), "--index", str(index.pk), stdout=out)
+    media = path.parent / "uploads"
+    call_command(
+        "import_wordpress", str(path), "--index", str(index.pk), "--media", str(media), stdout=out
+    )
     return out.getvalue()
 
 
@@ -111,8 +143,18 @@ def seen(index):
         # Key order is not kept by every database's JSON (PostgreSQL's jsonb sorts).
         text = json.dumps(list(stream.raw_data), sort_keys=True)
         text = re.sub(r'"id": "[0-9a-f-]{36}"', '"id": BLOCK', text)
-        # Internal links name their page by id (quotes escaped in the JSON).
-        return re.sub(r'id=\\"(\d+)\\"', lambda match: f"id={titles[int(match[1])]!r}", text)
+        # Internal links and related articles name their page by id (quotes escaped in
+        # the JSON of rich text).
+        text = re.sub(r'id=\\"(\d+)\\"', lambda match: f"id={titles[int(match[1])]!r}", text)
+        return re.sub(
+            r'"type": "article", "value": (\d+)',
+            lambda match: f'"type": "article", "value": {titles[int(match[1])]!r}',
+            text,
+        )
+
+    # The words the search backend keeps (its text columns differ by database; its
+    # title_norm weighs a title against all the titles indexed so far).
+    words = [field.name for field in IndexEntry._meta.fields if isinstance(field, TextField)]
 
     result = []
     for page in pages:
@@ -149,6 +191,11 @@ def seen(index):
                 "comments": Comment.objects.filter(page=page).count(),
                 "redirects": Redirect.objects.filter(redirect_page=page).count(),
                 "record": ImportRecord.objects.filter(page=page, revision=latest).count(),
+                "search index": list(
+                    IndexEntry.objects.filter(object_id=str(page.pk))
+                    .order_by("content_type_id")
+                    .values("content_type_id", *words)
+                ),
                 "locale": page.locale_id,
                 "type": page.content_type.model_class(),
             }
@@ -158,6 +205,7 @@ def seen(index):
 
 @pytest.fixture
 def two_indexes(home_page):
+    DisclaimerFactory(title="Opinion", text=f"<p>{STANDING_NOTICE}</p>")
     return (
         NewsIndexPageFactory(parent=home_page, title="News", slug="news"),
         NewsIndexPageFactory(parent=home_page, title="Archive", slug="archive"),
@@ -262,7 +310,13 @@ def test_references_indexed_together_are_the_ones_wagtail_indexes(tmp_path, two_
     run(export_for(BATCHED, tmp_path), index)
     pages = list(NewsPage.objects.child_of(index))
     indexed = reference_rows(pages)
-    assert {row[5] for row in indexed} >= {"news_authors.item.author", "tagged_items.item.tag"}
+    assert {row[5] for row in indexed} >= {
+        "news_authors.item.author",
+        "tagged_items.item.tag",
+        "body.image.image",
+        "body.related_articles.items.article",
+        "body.disclaimer.disclaimer",
+    }
 
     for page in pages:  # Wagtail's own, one page at a time: nothing to add or remove
         ReferenceIndex.create_or_update_for_object(page)
@@ -276,3 +330,42 @@ def test_references_indexed_together_are_the_ones_wagtail_indexes(tmp_path, two_
     stale.save()
     index_references(pages)
     assert reference_rows(pages) == indexed
+
+
+def test_each_published_post_of_a_batch_tells_the_webhook_endpoints(
+    tmp_path, two_indexes, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The endpoints are read once for a batch (news.webhooks.events.endpoints_read_once),
+    and every post the batch publishes is announced, as when posts are written one by
+    one; an endpoint turned off meanwhile is not sent the next batch's."""
+    batched, single = two_indexes
+    endpoint = WebhookEndpointFactory(events=["page.published"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run(export_for(BATCHED, tmp_path), batched)
+    with monkeypatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
+        one_by_one(patch)
+        run(export_for(ONE_BY_ONE, tmp_path), single)
+
+    def announced(index):
+        bodies = [
+            json.loads(delivery.body)
+            for delivery in WebhookDelivery.objects.filter(
+                endpoint=endpoint, page_id__in=NewsPage.objects.child_of(index).values("pk")
+            )
+        ]
+        return sorted(
+            (body["event"], body["page"]["title"], body["page"]["slug"]) for body in bodies
+        )
+
+    live = NewsPage.objects.child_of(batched).live()
+    assert len(announced(batched)) == live.count() == 12
+    assert announced(batched) == announced(single)
+
+    endpoint.is_active = False
+    endpoint.save()
+    archive = NewsIndexPageFactory(parent=batched.get_parent(), title="Later", slug="later")
+    with django_capture_on_commit_callbacks(execute=True):
+        run(export_for("https://later.example", tmp_path), archive)
+    assert NewsPage.objects.child_of(archive).live().count() == 12
+    later = NewsPage.objects.child_of(archive).values("pk")
+    assert not WebhookDelivery.objects.filter(page_id__in=later).exists()
