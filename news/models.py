@@ -452,7 +452,8 @@ class NewsPage(NewsdeskPage, Page):
         return self.body.stream_block.search_text(self.body, self._search_resolver)
 
     def search_tag_names(self):
-        return " ".join(tag.name for tag in self.tag_list)
+        # Sorted: the indexed text is the same however the tags were loaded.
+        return " ".join(sorted(tag.name for tag in self.tag_list))
 
     def search_author_names(self):
         return " ".join(author.name for author in self.authors)

@@ -43,7 +43,12 @@ from news.importers.media import MediaLibrary
 from news.importers.models import ImportRecord
 from news.importers.report import Progress, Report
 from news.importers.settled import SettledEntries, SiteRoutes, old_path
-from news.importers.writer import index_references, validate_new_page, write_new_pages
+from news.importers.writer import (
+    index_references,
+    insert_rows,
+    validate_new_page,
+    write_new_pages,
+)
 from news.models import Author, Disclaimer, NewsPage, NewsPageAuthor, NewsPageTag
 from news.signal_handlers import flush_visibility_changes, visibility_changes_batched
 
@@ -937,7 +942,7 @@ class Importer:
                 else:
                     self.report.add("redirect existing")
         if new:
-            Redirect.objects.bulk_create(list(new.values()))
+            insert_rows(Redirect, list(new.values()))
             self.report.add("redirect created", len(new))
         return len(new) + updated
 
