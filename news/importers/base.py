@@ -44,6 +44,7 @@ from news.importers.models import ImportRecord
 from news.importers.report import Progress, Report
 from news.importers.settled import SettledEntries, SiteRoutes, old_path
 from news.importers.writer import (
+    ChoosersAsWagtail,
     index_references,
     insert_rows,
     validate_new_page,
@@ -131,6 +132,7 @@ class Importer:
         self.disclaimers = None  # {comparable text: pk} of the Disclaimer snippets
         self.links = LinkResolver(export.entries)
         self.routes = SiteRoutes()
+        self.choosers = ChoosersAsWagtail()  # what the run's bodies refer to, for flush_index
 
     @staticmethod
     def find_comment_model():
@@ -779,7 +781,7 @@ class Importer:
                     # below (a page as written may be updated later in the run).
                     page._search_body_text = page.search_body_text()
             with transaction.atomic():
-                index_references(pages)
+                index_references(pages, self.choosers)
                 for backend in backends:
                     backend.add_bulk(model, pages)
             for page in pages:

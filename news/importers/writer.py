@@ -140,10 +140,15 @@ def write_new_pages(parent, pages):
             if name not in held:
                 setattr(page, name, [])
 
-    # The page rows, then the specific rows with the ids they were given.
-    Page.objects.bulk_create(pages)
+    # The page rows, then the specific rows with the ids they were given (read back by
+    # path, which is unique).
+    insert_rows(Page, pages)
+    ids = dict(
+        Page.objects.filter(path__in=[page.path for page in pages]).values_list("path", "pk")
+    )
     for page in pages:
-        page.page_ptr_id = page.id
+        page.id = page.page_ptr_id = ids[page.path]
+        page._state.adding, page._state.db = False, connection.alias
     insert_rows(model, pages, model._meta.local_concrete_fields)
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
     parent.numchild += len(pages)  # treebeard's add_child reads it next
@@ -169,7 +174,16 @@ def write_new_pages(parent, pages):
         )
         for page in pages
     ]
-    Revision.objects.bulk_create(revisions)
+    insert_rows(Revision, revisions)
+    # Each page's only revision.
+    ids = dict(
+        Revision.objects.filter(
+            base_content_type=page_type, object_id__in=[str(page.pk) for page in pages]
+        ).values_list("object_id", "pk")
+    )
+    for revision in revisions:
+        revision.id = ids[revision.object_id]
+        revision._state.adding, revision._state.db = False, connection.alias
     for page, revision in zip(pages, revisions, strict=True):
         page.latest_revision = revision
         if page.live:
@@ -217,9 +231,10 @@ class ChoosersAsWagtail:
     """What Newsdesk's chooser blocks ask of the resolver inside ``rendering_with``
     (cms.core.blocks.choosers, news.blocks.disclaimer), answered as Wagtail's own
     ``bulk_to_python`` answers, for every page and snippet whoever may see it, but with
-    each image read once for a batch of bodies rather than once per body: the
-    references of a hundred posts showing the same twenty pictures are extracted with
-    twenty image lookups, not a hundred."""
+    each image read once rather than once per body: the references of a thousand posts
+    showing the same twenty pictures are extracted with twenty image lookups. An
+    importer keeps one for its run (an image deleted meanwhile would still be recorded
+    as referenced, as it would by a save a moment earlier)."""
 
     def __init__(self):
         self.images = {}
@@ -239,11 +254,13 @@ class ChoosersAsWagtail:
         return [found.get(pk) for pk in disclaimer_ids]
 
 
-def index_references(objects):
+def index_references(objects, choosers=None):
     """``ReferenceIndex.create_or_update_for_object`` for each of ``objects`` (one model),
-    with the existing rows read in one query, the new ones created in one ``bulk_create``
-    and the stale ones deleted in one statement, instead of three statements per object.
-    The references themselves are extracted by Wagtail, as on every save."""
+    with the existing rows read in one query, the new ones inserted together and the
+    stale ones deleted in one statement, instead of three statements per object.
+    The references themselves are extracted by Wagtail, as on every save, with the
+    chooser blocks' objects from ``choosers`` (a ``ChoosersAsWagtail``, a new one when
+    None)."""
     if not objects:
         return
     model = type(objects[0])
@@ -253,7 +270,7 @@ def index_references(objects):
     ]
     content_type, base_content_type = content_types[0], content_types[-1]
     known_types = {ct.pk for ct in content_types}
-    with rendering_with(ChoosersAsWagtail()):
+    with rendering_with(choosers or ChoosersAsWagtail()):
         found = {
             obj.pk: set(ReferenceIndex._extract_references_from_object(obj)) for obj in objects
         }
