@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from news.importers.markup import comment_text
+from news.importers.writer import insert_rows
 
 
 def clean_email(value):
@@ -41,7 +42,8 @@ def import_comments_for(posts, report, Comment):
     """Create the comments of each (entry, page) of ``posts`` (a news post or a standard
     page: the same rules for both) that are not there yet, approved, in turn; returns how
     many were created. The comments already imported are read once for all of them, and
-    the new ones created in two ``bulk_create`` calls (top-level comments, then replies).
+    the new ones inserted in two statements (``insert_rows``: top-level comments, then
+    replies, with the ids of the threads' first comments read back in between).
 
     ``Comment`` is the comment model, or None when the comments app is not installed.
     Rows are created directly, not through the reader submission path or
@@ -111,16 +113,14 @@ def import_comments_for(posts, report, Comment):
                 top_level.append(row)
             else:
                 replies.append((row, root.source_id))
-    Comment.objects.bulk_create(top_level)
-    for row in top_level:
-        pks[row.page_id, row.source_id] = row.pk
-    if any(row.pk is None for row in top_level):  # a backend that returns no ids
+    insert_rows(Comment, top_level)
+    if replies:  # the ids of the threads' first comments, read back
         for source_id, pk, page_id in Comment.objects.filter(source_id__in=source_ids).values_list(
             "source_id", "pk", "page_id"
         ):
             pks[page_id, source_id] = pk
-    for row, root_id in replies:
-        row.parent_id = pks.get((row.page_id, root_id))
-    Comment.objects.bulk_create([row for row, _ in replies])
+        for row, root_id in replies:
+            row.parent_id = pks.get((row.page_id, root_id))
+        insert_rows(Comment, [row for row, _ in replies])
     report.add("comment created", len(top_level) + len(replies))
     return len(top_level) + len(replies)

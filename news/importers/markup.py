@@ -262,8 +262,11 @@ def is_image_url(url):
     return urlparse(url or "").path.lower().endswith(IMAGE_EXTENSIONS)
 
 
+SPACES = re.compile(r"\s+")
+
+
 def collapse(text):
-    return re.sub(r"\s+", " ", text)
+    return SPACES.sub(" ", text)
 
 
 def plain_text(node, *, links=False, alts=True):

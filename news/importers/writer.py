@@ -88,24 +88,40 @@ def insert_rows(model, objs, fields=None, *, ignore_conflicts=False):
     ``bulk_create``."""
     if not objs:
         return
-    opts = model._meta
     if fields is None:
-        fields = [f for f in opts.local_concrete_fields if f is not opts.auto_field]
+        opts = model._meta
+        fields = [field for field in opts.local_concrete_fields if field is not opts.auto_field]
+    insert_values(
+        model,
+        fields,
+        [[field.pre_save(obj, True) for field in fields] for obj in objs],
+        ignore_conflicts=ignore_conflicts,
+    )
+
+
+def insert_values(model, fields, rows, *, ignore_conflicts=False):
+    """``insert_rows`` for ``rows`` of Python values, one per field of ``fields`` (no
+    model objects made)."""
+    if not rows:
+        return
     ops = connection.ops
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     columns = ", ".join(ops.quote_name(field.column) for field in fields)
     values = ", ".join(["%s"] * len(fields))
     sql = (
-        f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(opts.db_table)} "
+        f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(model._meta.db_table)} "
         f"({columns}) VALUES ({values}) "
         f"{ops.on_conflict_suffix_sql(fields, on_conflict, None, None)}"
     )
-    rows = [
-        [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-        for obj in objs
+    prepared = [
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, row, strict=True)
+        ]
+        for row in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, prepared)
 
 
 def write_new_pages(parent, pages):
@@ -293,15 +309,15 @@ def index_references(objects, choosers=None):
         there = existing.get(str(pk), {})
         for to_type, to_id, model_path, content_path in references - set(there):
             new.append(
-                ReferenceIndex(
-                    content_type=content_type,
-                    base_content_type=base_content_type,
-                    object_id=pk,
-                    to_content_type_id=to_type,
-                    to_object_id=to_id,
-                    model_path=model_path,
-                    content_path=content_path,
-                    content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+                (
+                    content_type.pk,
+                    base_content_type.pk,
+                    str(pk),
+                    to_type,
+                    to_id,
+                    model_path,
+                    content_path,
+                    ReferenceIndex._get_content_path_hash(content_path),
                 )
             )
         # As Wagtail: a row recorded under a more specific model than this one is kept.
@@ -310,8 +326,21 @@ def index_references(objects, choosers=None):
             for reference, (type_id, row_id) in there.items()
             if reference not in references and type_id in known_types
         ]
-    insert_rows(
-        ReferenceIndex, new, ignore_conflicts=connection.features.supports_ignore_conflicts
+    columns = [
+        "content_type",
+        "base_content_type",
+        "object_id",
+        "to_content_type",
+        "to_object_id",
+        "model_path",
+        "content_path",
+        "content_path_hash",
+    ]
+    insert_values(
+        ReferenceIndex,
+        [ReferenceIndex._meta.get_field(name) for name in columns],
+        new,
+        ignore_conflicts=connection.features.supports_ignore_conflicts,
     )
     if stale:
         ReferenceIndex.objects.filter(id__in=stale).delete()
