@@ -35,6 +35,7 @@ from urllib.parse import unquote, urlparse
 from cms.core.blocks.code import clean_language, tidy_code
 from news.importers.markup import (
     ALT_MAX,
+    ANY_TAG,
     BARE_URL,
     BLOCK_TAGS,
     BOLD_TAGS,
@@ -102,7 +103,7 @@ class BodyConverter:
         match = re.search(r"<p>((?:(?!<p>).)*)</p>$", value, flags=re.S)
         if match is None:
             return
-        text = collapse(html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))).strip()
+        text = collapse(html.unescape(ANY_TAG.sub("", match.group(1)))).strip()
         if not DISCLAIMER_TEXT.match(text):
             return
         rest = value[: match.start()]
@@ -140,7 +141,7 @@ class BodyConverter:
             piece = tidy_inline(piece)
             if not piece:
                 continue
-            text = collapse(html.unescape(re.sub(r"<[^>]+>", "", piece))).strip()
+            text = collapse(html.unescape(ANY_TAG.sub("", piece))).strip()
             lone_video = video_url(text) if BARE_URL.match(text) else ""
             if lone_video:
                 self.add_block(
@@ -165,7 +166,7 @@ class BodyConverter:
 
     def text(self, data, preformatted):
         if self.autop and not preformatted:
-            for number, chunk in enumerate(re.split(r"\n\s*\n", data)):
+            for number, chunk in enumerate(BLANK_LINE.split(data)):
                 if number:
                     self.end_paragraph()
                 lines = chunk.split("\n")
@@ -288,7 +289,7 @@ class BodyConverter:
         if match is None:
             return False
         heading_html = (match.group(2) if match.group(1) else match.group(3)) or ""
-        heading = collapse(html.unescape(re.sub(r"<[^>]+>", "", heading_html)))
+        heading = collapse(html.unescape(ANY_TAG.sub("", heading_html)))
         heading = heading.strip().rstrip(":").strip()
         if not RELATED_HEADING.fullmatch(heading):
             return False
@@ -756,6 +757,7 @@ def span(value):
 
 # Where a paragraph of rich text ends inside a quotation: headings and list items become
 # paragraphs of their own, lists are unwrapped.
+BLANK_LINE = re.compile(r"\n\s*\n")
 QUOTE_BREAK = re.compile(r"</?(?:p|h2|h3|li|ul|ol)(?: [^>]*)?>")
 
 SOURCE_LINE = re.compile(r"^(?:sources?|quelle|fuente)\s*:\s*(?P<name>\S.*)$", re.I)

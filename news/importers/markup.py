@@ -104,6 +104,10 @@ EMPTY_INLINE = re.compile(r"<(b|i|sup|sub)>(\s*)</\1>|<a [^>]*>(\s*)</a>")
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 VIMEO_ID = re.compile(r"^[0-9]{3,12}$")
 BARE_URL = re.compile(r"^https?://\S+$")
+ANY_TAG = re.compile(r"<[^>]+>")
+URL_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+LEADING_BLANK = re.compile(r"^(\s|&nbsp;|\xa0|<br/>)+")
+TRAILING_BLANK = re.compile(r"(\s|&nbsp;|\xa0|<br/>)+$")
 
 CAPTION_MAX, ALT_MAX, TEXT_MAX = 500, 255, 255
 DASHES = "-~\u2013\u2014 "  # hyphen, tilde, en and em dash, space
@@ -205,7 +209,7 @@ def escape_text(text):
 
 def clean_url(url, base_url=None, schemes=LINK_SCHEMES):
     """An absolute, safe URL, or "" (``javascript:``, ``data:`` and the like are refused)."""
-    url = re.sub(r"[\x00-\x20\x7f]+", "", url or "")
+    url = URL_CONTROL.sub("", url or "")
     if not url:
         return ""
     if url.startswith("//"):
@@ -354,7 +358,7 @@ def tidy_inline(content):
     while previous != content:
         previous = content
         content = EMPTY_INLINE.sub(lambda m: m.group(2) or m.group(3) or "", content)
-        content = re.sub(r"^(\s|&nbsp;|\xa0|<br/>)+", "", content)
-        content = re.sub(r"(\s|&nbsp;|\xa0|<br/>)+$", "", content)
-    text = html.unescape(re.sub(r"<[^>]+>", "", content)).replace("\xa0", " ").strip()
+        content = LEADING_BLANK.sub("", content)
+        content = TRAILING_BLANK.sub("", content)
+    text = html.unescape(ANY_TAG.sub("", content)).replace("\xa0", " ").strip()
     return content if text else ""
