@@ -188,7 +188,10 @@ def seen(index):
                 "authors": [a.author.name for a in page.news_authors.order_by("sort_order")],
                 "tags": sorted(tag.name for tag in page.tags.all()),
                 "history": history,
-                "comments": Comment.objects.filter(page=page).count(),
+                "comments": sorted(
+                    (comment.body, comment.parent.body if comment.parent else None)
+                    for comment in Comment.objects.filter(page=page).select_related("parent")
+                ),
                 "redirects": Redirect.objects.filter(redirect_page=page).count(),
                 "record": ImportRecord.objects.filter(page=page, revision=latest).count(),
                 "search index": list(
