@@ -4,10 +4,11 @@ Writes both exports (posts with paragraphs, a quote, a picture, a video, tags, a
 and a short comment thread each; a few drafts and pages; a folder of pictures for
 ``--media``) into a temporary folder, then for each one: a fresh temporary SQLite
 database (``manage.py migrate`` and ``load_demo_content --posts 0`` for the site tree),
-the timed import command, and a timed second run of the same command (which must create
-nothing). Every step is a subprocess, like a real run. Prints the timings and writes them
-into docs/performance.md between the import-bench markers, with the command, machine and
-date.
+the timed import command, a timed second run of the same command (which must create
+nothing) and, for scale, the time the command takes to start (``--help``). Every step is
+a subprocess, like a real run. Prints the timings against issue #19's targets and writes
+them into docs/performance.md between the import-bench markers, with the command, machine
+and date.
 
     python bench/import_bench.py                 # 2,000 posts
     python bench/import_bench.py --posts 500 --no-write
@@ -30,7 +31,11 @@ import generate_posts  # bench/generate_posts.py, next to this script
 from common import machine, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_SECONDS = 60
+# Issue #19: a fresh import of a 2,000-post export at 200 posts/s or more; an unchanged
+# second run at 1,000 entries/s or more (both for the whole command, process start
+# included: docs/performance.md says what that start costs).
+TARGET_POSTS_PER_SECOND = 200
+TARGET_SECOND_RUN_ENTRIES_PER_SECOND = 1000
 
 WORDS = generate_posts.WORDS  # the search benchmark's vocabulary
 TAGS = [f"Topic {name.title()}" for name in WORDS[:30]]
@@ -246,6 +251,8 @@ def bench(source, export, media, workdir, count):
     again, second = manage(
         env, command, str(export), "--index", "news", "--media", str(media), timed=True
     )
+    # What starting the command costs before it reads anything (the best of three).
+    start = min(manage(env, command, "--help", timed=True)[1] for _ in range(3))
     if not re.search(r"posts: 0 created, 0 updated, \d+ unchanged", again):
         raise SystemExit(f"the second {source} run changed something:\n{again}")
     return {
@@ -255,6 +262,7 @@ def bench(source, export, media, workdir, count):
         "comments": int(comments.group(1)),
         "first": first,
         "second": second,
+        "start": start,
         "size": export.stat().st_size,
     }
 
@@ -287,23 +295,29 @@ def main():
         "",
         f"Command: `{command}` (or `make bench-import`); {machine()}.",
         "",
-        "| export | file MB | posts | pages | comments | first import s | second run s "
-        "| per entry ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "| export | file MB | posts | pages | comments | first import s | posts/s "
+        "| second run s | entries/s | process start s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        per_entry = 1000 * row["first"] / (row["posts"] + row["pages"])
+        entries = row["posts"] + row["pages"]
         lines.append(
             f"| {row['source']} | {row['size'] / 1e6:.1f} | {row['posts']} | {row['pages']} "
-            f"| {row['comments']} | {row['first']:.1f} | {row['second']:.1f} "
-            f"| {per_entry:.1f} |"
+            f"| {row['comments']} | {row['first']:.1f} | {row['posts'] / row['first']:.0f} "
+            f"| {row['second']:.1f} | {entries / row['second']:.0f} | {row['start']:.1f} |"
         )
-    slowest = max(row["first"] for row in rows)
-    verdict = "within" if slowest < TARGET_SECONDS else "OVER"
+    slowest = min(row["posts"] / row["first"] for row in rows)
+    second = min((row["posts"] + row["pages"]) / row["second"] for row in rows)
     lines += [
         "",
-        f"Target: under {TARGET_SECONDS} s for 2,000 posts; slowest here {slowest:.1f} s "
-        f"({verdict} target).",
+        f"Targets (issue #19): a fresh import at {TARGET_POSTS_PER_SECOND} posts/s or more, "
+        f"slowest here {slowest:.0f}/s "
+        f"({'met' if slowest >= TARGET_POSTS_PER_SECOND else 'NOT met'}); a second run at "
+        f"{TARGET_SECOND_RUN_ENTRIES_PER_SECOND:,} entries/s or more, slowest here "
+        f"{second:,.0f}/s "
+        f"({'met' if second >= TARGET_SECOND_RUN_ENTRIES_PER_SECOND else 'NOT met'}). "
+        "Both are for the whole command; process start is `manage.py <command> --help`, "
+        "the best of three.",
     ]
     section = "\n".join(lines)
     print(section)
