@@ -577,7 +577,7 @@ class Importer:
         body = self.saved_disclaimers(converter.convert(entry.html))
         self.report.removed.update(converter.removed)
         self.report.external_images += [(entry.label, url) for url in converter.external_images]
-        summary = entry.summary
+        summary = entry.summary_text()
         if not summary and model is NewsPage:
             summary = self.lede_from(body)
         breaking = False
@@ -606,7 +606,7 @@ class Importer:
                 # entries imported before captions were read stay "unchanged".
                 fields["lead_image_caption"] = shorten(entry.featured_caption, 500)
         else:
-            fields["intro"] = shorten(entry.summary, 500) if entry.summary else ""
+            fields["intro"] = shorten(summary, 500) if summary else ""
         return fields
 
     def saved_disclaimers(self, body):

@@ -8,6 +8,8 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from news.importers.markup import comment_text
+
 LIVE, DRAFT, SCHEDULED = "live", "draft", "scheduled"
 POST, PAGE = "post", "page"
 
@@ -39,7 +41,10 @@ class SourceEntry:
     tags: list = field(default_factory=list)
     old_urls: list = field(default_factory=list)  # absolute URLs or paths
     slug: str = ""
-    summary: str = ""
+    summary: str = ""  # plain text
+    # Or the summary as HTML (WordPress's excerpt), made plain text only when the entry is
+    # converted: an unchanged entry of a re-run is counted without it (settled.py).
+    summary_html: str = ""
     base_url: str = ""  # resolves relative links and image addresses
     autop: bool = False  # blank lines are paragraph breaks (WordPress classic editor)
     featured_image: str = ""
@@ -50,6 +55,12 @@ class SourceEntry:
     # the page type's default applies.
     comments_open: bool | None = None
     notes: list = field(default_factory=list)  # warnings found while reading
+
+    def summary_text(self):
+        """The summary as plain text on one line (from ``summary_html`` when given)."""
+        if self.summary_html:
+            return comment_text(self.summary_html).replace("\n", " ")
+        return self.summary
 
 
 @dataclass

@@ -36,7 +36,7 @@ from news.importers.entries import (
     SourceComment,
     SourceEntry,
 )
-from news.importers.markup import comment_text, parse_html, plain_text
+from news.importers.markup import parse_html, plain_text
 from news.importers.parsing import (
     ExportError,
     parse_export,
@@ -334,7 +334,7 @@ class WordPressReader:
         content = text_of(item, self.content + "encoded")
         gutenberg = "<!-- wp:" in content
         content = self.shortcodes(content, post_id, notes)
-        excerpt = comment_text(text_of(item, self.excerpt + "encoded")).replace("\n", " ")
+        excerpt = text_of(item, self.excerpt + "encoded")
         featured = featured_caption = ""
         for meta in item.findall(self.wp + "postmeta"):
             if self.wp_text(meta, "meta_key") == "_thumbnail_id":
@@ -360,7 +360,7 @@ class WordPressReader:
             tags=tags,
             old_urls=old_urls,
             slug=unquote(self.wp_text(item, "post_name")),
-            summary=excerpt,
+            summary_html=excerpt,
             base_url=link or self.site,
             autop=not gutenberg,
             featured_image=featured,
