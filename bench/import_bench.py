@@ -4,9 +4,10 @@ Writes both exports (posts with paragraphs, a quote, a picture, a video, tags, a
 and a short comment thread each; a few drafts and pages; a folder of pictures for
 ``--media``) into a temporary folder, then for each one: a fresh temporary SQLite
 database (``manage.py migrate`` and ``load_demo_content --posts 0`` for the site tree),
-the timed import command, a timed second run of the same command (which must create
-nothing) and, for scale, the time the command takes to start (``--help``). Every step is
-a subprocess, like a real run. Prints the timings against issue #19's targets and writes
+the timed import command and a timed second run of the same command (which must create
+nothing), ``--rounds`` times on fresh copies of the database (medians reported), and for
+scale the time the command takes to start (``--help``). Every step is a subprocess, like
+a real run. Prints the timings against issue #19's targets and writes
 them into docs/performance.md between the import-bench markers, with the command, machine
 and date.
 
@@ -20,6 +21,8 @@ import io
 import os
 import random
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -232,48 +235,65 @@ def manage(env, *args, timed=False):
     return (result.stdout, seconds) if timed else result.stdout
 
 
-def bench(source, export, media, workdir, count):
+def bench(source, export, media, workdir, rounds):
+    """Import ``export`` ``rounds`` times, each into a fresh copy of a migrated database
+    (the import, then its unchanged second run); the medians and ranges of both."""
+    template = workdir / f"{source}-template.sqlite3"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "DATABASE_URL": f"sqlite:///{workdir / f'{source}.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{template}",
         "LOG_LEVEL": "WARNING",
     }
     manage(env, "migrate", "--noinput")
     manage(env, "load_demo_content", "--posts", "0")
     command = f"import_{source}"
-    output, first = manage(
-        env, command, str(export), "--index", "news", "--media", str(media), timed=True
-    )
+    # What starting the command costs before it reads anything (the best of three).
+    start = min(manage(env, command, "--help", timed=True)[1] for _ in range(3))
+    firsts, seconds = [], []
+    for number in range(rounds):
+        database = workdir / f"{source}-{number}.sqlite3"
+        shutil.copyfile(template, database)  # manage.py closed it: no write-ahead log left
+        env["DATABASE_URL"] = f"sqlite:///{database}"
+        output, first = manage(
+            env, command, str(export), "--index", "news", "--media", str(media), timed=True
+        )
+        again, second = manage(
+            env, command, str(export), "--index", "news", "--media", str(media), timed=True
+        )
+        if not re.search(r"posts: 0 created, 0 updated, \d+ unchanged", again):
+            raise SystemExit(f"the second {source} run changed something:\n{again}")
+        firsts.append(first)
+        seconds.append(second)
     created = re.search(r"posts: (\d+) created", output)
     pages = re.search(r"pages: (\d+) created", output)
     comments = re.search(r"comments: (\d+) imported", output)
-    again, second = manage(
-        env, command, str(export), "--index", "news", "--media", str(media), timed=True
-    )
-    # What starting the command costs before it reads anything (the best of three).
-    start = min(manage(env, command, "--help", timed=True)[1] for _ in range(3))
-    if not re.search(r"posts: 0 created, 0 updated, \d+ unchanged", again):
-        raise SystemExit(f"the second {source} run changed something:\n{again}")
     return {
         "source": source,
         "posts": int(created.group(1)),
         "pages": int(pages.group(1)),
         "comments": int(comments.group(1)),
-        "first": first,
-        "second": second,
+        "first": statistics.median(firsts),
+        "firsts": firsts,
+        "second": statistics.median(seconds),
+        "seconds": seconds,
         "start": start,
         "size": export.stat().st_size,
     }
 
 
+def spread(times):
+    return f"{min(times):.1f}-{max(times):.1f}" if len(times) > 1 else f"{times[0]:.1f}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3, help="imports of each export")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
-    if args.posts < 1:
-        parser.error("--posts must be at least 1")
+    if args.posts < 1 or args.rounds < 1:
+        parser.error("--posts and --rounds must be at least 1")
 
     with tempfile.TemporaryDirectory(prefix="newsdesk-import-bench-") as folder:
         workdir = Path(folder)
@@ -285,15 +305,20 @@ def main():
         rows = []
         for source, export in exports.items():
             print(f"Importing {args.posts} {source} entries...", file=sys.stderr)
-            rows.append(bench(source, export, media, workdir, args.posts))
+            rows.append(bench(source, export, media, workdir, args.rounds))
 
-    command = "python bench/import_bench.py" + (
-        f" --posts {args.posts}" if args.posts != 2000 else ""
+    command = (
+        "python bench/import_bench.py"
+        + (f" --posts {args.posts}" if args.posts != 2000 else "")
+        + (f" --rounds {args.rounds}" if args.rounds != 3 else "")
     )
     lines = [
         f"### Import, SQLite, {args.posts} entries per export",
         "",
         f"Command: `{command}` (or `make bench-import`); {machine()}.",
+        "",
+        f"Each export imported {args.rounds} times into a fresh database, each time followed "
+        "by its unchanged second run: medians, with the range of the rounds.",
         "",
         "| export | file MB | posts | pages | comments | first import s | posts/s "
         "| second run s | entries/s | process start s |",
@@ -303,8 +328,10 @@ def main():
         entries = row["posts"] + row["pages"]
         lines.append(
             f"| {row['source']} | {row['size'] / 1e6:.1f} | {row['posts']} | {row['pages']} "
-            f"| {row['comments']} | {row['first']:.1f} | {row['posts'] / row['first']:.0f} "
-            f"| {row['second']:.1f} | {entries / row['second']:.0f} | {row['start']:.1f} |"
+            f"| {row['comments']} | {row['first']:.1f} ({spread(row['firsts'])}) "
+            f"| {row['posts'] / row['first']:.0f} "
+            f"| {row['second']:.1f} ({spread(row['seconds'])}) "
+            f"| {entries / row['second']:.0f} | {row['start']:.1f} |"
         )
     slowest = min(row["posts"] / row["first"] for row in rows)
     second = min((row["posts"] + row["pages"]) / row["second"] for row in rows)
