@@ -248,6 +248,7 @@ def bench(source, export, media, workdir, rounds):
     manage(env, "migrate", "--noinput")
     manage(env, "load_demo_content", "--posts", "0")
     command = f"import_{source}"
+    run = (command, str(export), "--index", "news", "--media", str(media))
     # What starting the command costs before it reads anything (the best of three).
     start = min(manage(env, command, "--help", timed=True)[1] for _ in range(3))
     firsts, seconds = [], []
@@ -255,12 +256,8 @@ def bench(source, export, media, workdir, rounds):
         database = workdir / f"{source}-{number}.sqlite3"
         shutil.copyfile(template, database)  # manage.py closed it: no write-ahead log left
         env["DATABASE_URL"] = f"sqlite:///{database}"
-        output, first = manage(
-            env, command, str(export), "--index", "news", "--media", str(media), timed=True
-        )
-        again, second = manage(
-            env, command, str(export), "--index", "news", "--media", str(media), timed=True
-        )
+        output, first = manage(env, *run, timed=True)
+        again, second = manage(env, *run, timed=True)
         if not re.search(r"posts: 0 created, 0 updated, \d+ unchanged", again):
             raise SystemExit(f"the second {source} run changed something:\n{again}")
         firsts.append(first)
