@@ -5,10 +5,28 @@ alike (the stock site imports nothing from Newsdesk):
   middleware, no database, no templates.
 - ``QueryCountMiddleware``: adds ``X-Queries`` (database queries the request made) to
   every response.
+- ``SIGUSR2`` empties every Django cache of the process that gets it: the stock site keeps
+  Wagtail's site root paths and rendition lookups in a local-memory cache in each
+  worker, which no request can reach in every worker, so the benchmark's *first render*
+  ("every cache empty", as Newsdesk's Redis is emptied) signals each worker instead.
+  Installed when this module is imported, which gunicorn does in each worker after
+  setting its own signal handlers (it leaves ``SIGUSR2`` to the default, which ends a
+  worker).
 """
 
+import signal
+
+from django.core.cache import caches
 from django.db import connections
 from django.http import JsonResponse
+
+
+def empty_caches(_signal_number, _frame):
+    for cache in caches.all():
+        cache.clear()
+
+
+signal.signal(signal.SIGUSR2, empty_caches)
 
 
 def bare(request):
