@@ -142,7 +142,8 @@ class NewsdeskSQLiteSearchResults(SQLiteSearchResults):
         if not self.uses_fast_ranking() or self._score_field is not None:
             return super()._do_search()
         ids = compiler.ranked_ids(compiler.get_config(self.backend))[self.start : self.stop]
-        objects = compiler.queryset.in_bulk(ids)
+        # By id, in the ranking's order: the queryset's own order would only be compiled.
+        objects = compiler.queryset.order_by().in_bulk(ids)
         return [objects[pk] for pk in ids if pk in objects]
 
     def _do_count(self):

@@ -418,6 +418,36 @@ def test_a_listing_of_posts_is_read_newest_first_from_their_own_rows(client, new
             assert "news_newspage_publication_date" in plan and "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["&fields=_,title&limit=2", "&fields=*", "&search=harbour", "&fields=_,title&order=title"],
+)
+def test_a_listing_builds_its_queryset_once(client, news_index, settings, monkeypatch, query):
+    """Wagtail's ``get_serializer_class`` asks for the listing's queryset again only to
+    read its model: the pages of a response are worked out once per request."""
+    from news.api.v2.pages import NewsPagesAPIViewSet
+
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    full_posts(news_index, 3)
+    NewsPageFactory(parent=news_index, title="Harbour wall rebuilt")
+    built = []
+    pages_queryset = NewsPagesAPIViewSet.pages_queryset
+
+    def counted(view):
+        built.append(view.action)
+        return pages_queryset(view)
+
+    monkeypatch.setattr(NewsPagesAPIViewSet, "pages_queryset", counted)
+    data = get_json(client, f"{LISTING}{query}")
+    assert built == ["listing_view"]
+    assert data["items"]
+    if "search" in query:
+        # In the ranking's order (the title weighs most), loaded by id.
+        assert data["items"][0]["title"] == "Harbour wall rebuilt"
+    else:
+        assert data["meta"]["total_count"] == NewsPage.objects.live().count()
+
+
 class TestPreview:
     @pytest.fixture
     def previewing(self, client, news_index, admin_client):

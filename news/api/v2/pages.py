@@ -363,6 +363,16 @@ class NewsPagesAPIViewSet(CompactJSONMixin, PagesAPIViewSet):
         return fields
 
     def get_queryset(self):
+        """The pages of the response (see ``pages_queryset``), built once per request:
+        Wagtail's ``get_serializer_class`` builds the listing's queryset a second time
+        only to read its model."""
+        action = getattr(self, "action", None)  # which pages depends on the action
+        built = getattr(self, "_pages_queryset", None)
+        if built is None or built[0] != action:
+            built = self._pages_queryset = (action, self.pages_queryset())
+        return built[1].all()  # a fresh copy: the caller may evaluate it
+
+    def pages_queryset(self):
         if self.lists_news_only():
             # Wagtail's listing of one type is ``Type.objects.filter(pk__in=<every public
             # page of the site>)``: the database reads the whole site and sorts every
