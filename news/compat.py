@@ -97,11 +97,16 @@ relies on (tests/news/test_compat.py), so an upgrade shows at once what to revis
    ``PageViewRestriction`` on each call; ``Page.get_view_restrictions`` (Wagtail's
    privacy check when serving a page) reads the page's ancestors and then their
    restrictions; ``Site._find_for_request`` (behind ``Site.find_for_request``, cached per
-   request only) reads the sites. ``install()`` wraps the three to use what the current
-   content version already read, when there is one (a public request under the response
-   cache middleware). ``get_view_restrictions`` takes the memo only while no alias page
-   exists (Wagtail resolves aliases to their source's restrictions), and answers with a
-   queryset of the restrictions that apply, empty without a query when none do.
+   request only) reads the sites; ``Site.get_site_root_paths`` (behind every page URL)
+   reads them from the shared cache once per request, a round trip and an unpickling of
+   every site's root. ``install()`` wraps the four to use what the current content
+   version already read, when there is one (a public request under the response cache
+   middleware). Whatever changes a site root path bumps that version: a Site saved or
+   deleted, and a site root page published, moved or saved at another address
+   (news/freshness/signal_handlers.py). ``get_view_restrictions`` takes the memo only
+   while no alias page exists (Wagtail resolves aliases to their source's restrictions),
+   and answers with a queryset of the restrictions that apply, empty without a query
+   when none do.
 16. **A rendition found among an image's prefetched ones is not written back to the
    cache.** ``AbstractImage.get_rendition`` (the ``{% image %}`` tag's) stores every
    rendition it returns in the renditions cache, one round trip each, even one it took
@@ -404,15 +409,25 @@ def patch_view_restrictions():
         return PageViewRestriction.objects.filter(pk__in=ids)
 
     wagtail_find = Site._find_for_request
+    wagtail_site_root_paths = Site.get_site_root_paths
 
     def find_for_request(request):
         host = request._get_raw_host()
         return memo(f"site:{host}:{request.get_port()}", lambda: wagtail_find(request))
 
+    def get_site_root_paths():
+        return memo("site-root-paths", wagtail_site_root_paths)
+
     for owner, name, patched, wagtail in (
         (PageQuerySet, "private_q", private_q, wagtail_private_q),
         (Page, "get_view_restrictions", get_view_restrictions, wagtail_get_view_restrictions),
         (Site, "_find_for_request", staticmethod(find_for_request), wagtail_find),
+        (
+            Site,
+            "get_site_root_paths",
+            staticmethod(get_site_root_paths),
+            wagtail_site_root_paths,
+        ),
     ):
         function = getattr(patched, "__func__", patched)
         function.newsdesk_memo = True

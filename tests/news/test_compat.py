@@ -26,6 +26,7 @@ from wagtail.images.models import AbstractImage, Rendition, ResponsiveImage
 from wagtail.models import Page
 
 from news import compat
+from news.models import NewsPage
 from news.selectors import public_pages
 from tests.news.factories import ImageFactory, NewsPageFactory
 
@@ -255,6 +256,9 @@ class TestContentVersionMemos:
         for function in (PageQuerySet.private_q, Page.get_view_restrictions):
             assert function.newsdesk_memo
         assert Site._find_for_request.newsdesk_memo
+        assert Site.get_site_root_paths.newsdesk_memo
+        # Wagtail still keeps the site root paths in the shared cache, read per call.
+        assert "cache.get(" in inspect.getsource(Site.get_site_root_paths.__wrapped__)
         # What the patches stand in for: Wagtail still reads every restriction for
         # ``public()``, resolves aliases for the privacy check, and finds sites through
         # ``_find_for_request`` (cached on the request by ``find_for_request``).
@@ -297,6 +301,71 @@ class TestContentVersionMemos:
         assert sql  # the request was rendered, and its queries captured
         assert not [q for q in sql if 'FROM "wagtailcore_pageviewrestriction"' in q]
         assert not [q for q in sql if 'FROM "wagtailcore_site"' in q]
+
+
+@pytest.fixture
+def site_root_path_reads(monkeypatch):
+    """Each read of Wagtail's site root paths from the shared cache, as a list."""
+    from wagtail.models import sites
+
+    reads = []
+    shared = sites.cache
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(shared, name)
+
+        def get(self, key, *args, **kwargs):
+            if key == sites.SITE_ROOT_PATHS_CACHE_KEY:
+                reads.append(key)
+            return shared.get(key, *args, **kwargs)
+
+    monkeypatch.setattr(sites, "cache", Spy())
+    return reads
+
+
+@pytest.mark.django_db
+def test_a_served_request_reads_the_site_root_paths_once_per_content_version(
+    client, news_index, settings, site_root_path_reads
+):
+    """Every page URL goes through the site root paths; a public request takes them from
+    what its process read for the current content version (compat 15)."""
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    NewsPageFactory(parent=news_index, title="Rooted", slug="rooted")
+    listing = "/api/v2/pages/?type=news.NewsPage&fields=_,html_url"
+    client.get(listing)
+    site_root_path_reads.clear()
+    for path in (listing, "/", "/news/rooted/"):
+        assert client.get(path).status_code == 200
+    assert site_root_path_reads == []
+
+
+@pytest.mark.django_db
+def test_a_changed_site_root_takes_effect_at_once(client, home_page, news_index, settings):
+    """A Site's new hostname and a home page published at a new slug (every page's
+    internal path changes) show in the next request's URLs."""
+    from wagtail.models import Site
+
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    settings.ALLOWED_HOSTS = ["*"]
+    NewsPageFactory(parent=news_index, title="Rooted", slug="rooted")
+    listing = "/api/v2/pages/?type=news.NewsPage&fields=_,html_url"
+
+    def html_urls():
+        return [item["meta"]["html_url"] for item in client.get(listing).json()["items"]]
+
+    before = html_urls()
+    assert before and before[0].endswith("/news/rooted/")
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "desk.example", 443
+    site.save()
+    assert html_urls() == ["https://desk.example/news/rooted/"]
+
+    home_page.slug = "front"
+    home_page.save_revision().publish()
+    assert NewsPage.objects.get(slug="rooted").url_path == "/front/news/rooted/"
+    assert html_urls() == ["https://desk.example/news/rooted/"]
+    assert client.get("/news/rooted/", HTTP_HOST="desk.example").status_code == 200
 
 
 @pytest.mark.django_db
