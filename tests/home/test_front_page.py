@@ -625,3 +625,39 @@ def test_a_preview_shows_the_drafts_pick_and_sections(home_page, tagged, setting
     # The live front page is unchanged until the draft is published.
     live = type(home_page).objects.get(pk=home_page.pk)
     assert live.lead_story_id is None and not live.sections.exists()
+
+
+def test_the_menu_and_the_news_index_are_read_in_one_query_each(
+    client, home_page, news_index, settings
+):
+    """With every cache empty (a first render), the site menu is one query whatever page
+    types it holds, and so is finding the site's news index (author pages, feeds, the
+    front page's links), and both still leave out what readers may not see."""
+    from home.templatetags.navigation_tags import site_menu
+    from news.selectors import news_index_under
+
+    settings.NEWSDESK_RESPONSE_CACHE = False
+    news_index.show_in_menus = True
+    news_index.save_revision().publish()
+    StandardPageFactory(parent=home_page, title="About", slug="about", show_in_menus=True)
+    hidden = StandardPageFactory(parent=home_page, title="Staff", slug="staff", show_in_menus=True)
+    PageViewRestriction.objects.create(page=hidden, restriction_type="login")
+    request = client.get("/").wsgi_request
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        items = site_menu({"request": request})
+    # (remembered() also looks up the next page expiry, to know how long to keep it.)
+    menu_reads = [q for q in queries if q["sql"].startswith('SELECT "wagtailcore_page"."id"')]
+    assert len(menu_reads) == 1, [q["sql"][:120] for q in menu_reads]
+    assert [(item["title"], item["url"]) for item in items] == [
+        ("News", "/news/"),
+        ("About", "/about/"),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        assert news_index_under(home_page) == news_index
+    # (Outside a public request the view restrictions are read too, for ``public()``.)
+    page_reads = [q for q in queries if 'FROM "wagtailcore_pageviewrestriction"' not in q["sql"]]
+    assert len(page_reads) == 1, [q["sql"][:120] for q in page_reads]
+    assert isinstance(news_index_under(home_page), type(news_index))
+    news_index.unpublish()
+    assert news_index_under(home_page) is None
