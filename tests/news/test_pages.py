@@ -513,8 +513,8 @@ class TestNewsIndex:
         assert len(tag_queries) == 1, tag_queries
         # Site, page, menu, restrictions, count, listing, card details, archive, tags; once
         # per process and content version, the News settings (the default share image:
-        # here created, 4 statements) and the news index the bylines link to (2).
-        assert len(cold) == 19, [q["sql"] for q in cold]
+        # here created, 4 statements) and the news index the bylines link to (1).
+        assert len(cold) == 18, [q["sql"] for q in cold]
         # Another listing of the same index (not a stored copy of this one) reuses it.
         with CaptureQueriesContext(connection) as warm:
             page = html(client.get("/news/2017/02/"))
